@@ -1,0 +1,96 @@
+/* srv: what every c10k server model shares (DESIGN.md "Server model binaries"):
+ * options, the listen socket, the ready line, RLIMIT_NOFILE, SIGTERM/SIGINT,
+ * the delay/work helpers and the accept/reject statistics with their exit line.
+ * A model's main() is: srv_opts_parse -> srv_raise_nofile -> srv_signals_init
+ * -> srv_listen -> srv_ready -> its loop -> srv_stats_print -> exit 0. */
+#ifndef C10K_SRV_H
+#define C10K_SRV_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Which model-specific options a model accepts (srv_model.flags). */
+enum srv_flag {
+    SRV_OPT_THREADS = 1u << 0,   /* --threads N (name from srv_model.threads_flag) */
+    SRV_OPT_STACK = 1u << 1,     /* --stack-size SIZE */
+    SRV_OPT_WORKERS = 1u << 2,   /* --workers N, --max-workers N, --spare N */
+    SRV_OPT_SQPOLL = 1u << 3,    /* --sqpoll */
+};
+
+struct srv_model {
+    const char *name;            /* "epoll" -> c10k-server-epoll */
+    const char *summary;         /* one line for --help */
+    unsigned flags;              /* enum srv_flag */
+    const char *threads_flag;    /* "threads", "loops" or "rings" */
+    const char *threads_help;    /* what N means for this model */
+};
+
+struct srv_opts {
+    const struct srv_model *model;
+    const char *host;            /* --host, default "127.0.0.1" */
+    uint16_t port;               /* --port, default 0 (ephemeral) */
+    int backlog;                 /* --backlog, default 4096 */
+    bool reuseport;              /* --reuseport: SO_REUSEPORT on the listener */
+    unsigned threads;            /* --threads/--loops/--rings, default 1 */
+    size_t stack_size;           /* --stack-size, 0 = the system default */
+    unsigned workers;            /* prefork: --workers, children at start */
+    unsigned max_workers;        /* prefork: --max-workers */
+    unsigned spare;              /* prefork: --spare, idle children kept */
+    bool sqpoll;                 /* uring: --sqpoll */
+};
+
+/* Parses argv into o (defaults first). Returns 0 to run, 1 when --help or
+ * --version was printed (main exits 0), -EINVAL after printing a one-line error
+ * and the usage to stderr (main exits 2). */
+int srv_opts_parse(struct srv_opts *o, const struct srv_model *m, int argc, char **argv);
+
+/* Raises RLIMIT_NOFILE to its hard limit; returns the new soft limit. */
+long srv_raise_nofile(void);
+
+/* A listening TCP socket on o->host:o->port with SO_REUSEADDR (and SO_REUSEPORT
+ * when reuseport), non-blocking when nonblock. Returns the fd or -errno. */
+int srv_listen(const struct srv_opts *o, bool reuseport, bool nonblock);
+
+/* Prints "ready <host>:<port> pid=<pid>" for the bound fd and flushes stdout. */
+int srv_ready(int listen_fd);
+
+/* SIGTERM/SIGINT set the stop flag and make srv_stop_fd() readable; SIGPIPE is
+ * ignored. Handlers are installed without SA_RESTART so blocking calls return
+ * EINTR. Returns 0 or -errno. */
+int srv_signals_init(void);
+bool srv_stopping(void);
+int srv_stop_fd(void);           /* read end of a self-pipe, for event loops */
+
+/* Burns us microseconds of this thread's CPU time (work_us). */
+void srv_burn_us(uint32_t us);
+/* Blocking sleep of us microseconds, restarted after EINTR unless stopping. */
+void srv_sleep_us(uint32_t us);
+
+/* Accept statistics. Place it where every thread/process can reach it (static
+ * storage, or shared memory for prefork): the fields are atomics. */
+struct srv_stats {
+    atomic_ullong accepted;
+    atomic_ullong rejected;
+    atomic_int last_errno;
+    atomic_ullong last_report_ns;
+    atomic_ullong reported;      /* rejections already reported on stderr */
+};
+
+void srv_stats_accepted(struct srv_stats *s);
+/* Counts a connection that could not be taken (err = errno value: EMFILE,
+ * EAGAIN from pthread_create, ENOMEM...) and says so on stderr at most once a
+ * second: "c10k-server-<m>: cannot take connection: EMFILE (Too many open
+ * files), N rejected so far". */
+void srv_stats_reject(struct srv_stats *s, const char *model, int err);
+/* "stats accepted=N rejected=N reason=<errno name or none>" on stdout, flushed. */
+void srv_stats_print(struct srv_stats *s);
+
+/* The EMFILE spare-fd trick: keeps one fd in reserve; when accept() fails with
+ * EMFILE/ENFILE, srv_shed_one() frees it, accepts and closes one pending
+ * connection (so the listener does not spin), and takes the reserve back. */
+int srv_spare_open(void);
+void srv_shed_one(int listen_fd, int *spare_fd);
+
+#endif

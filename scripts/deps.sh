@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# deps.sh: installs the Debian packages c10k needs (as root), or says exactly
+# what to install. Used by run_all.sh, run_tests.sh and .ci/run.
+#   scripts/deps.sh [--check]   exit 0 when everything is there
+set -euo pipefail
+
+PACKAGES=(
+  meson ninja-build pkg-config gcc clang
+  libuv1-dev liburing-dev libjansson-dev libcmocka-dev
+  gnuplot-nox wrk nginx-light apache2-utils curl
+  python3 python3-uvloop libclang-rt-14-dev valgrind procps
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "${1:-}" = "--check" ]; then
+  echo "missing Debian packages: ${missing[*]}" >&2
+  exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "c10k needs these Debian packages: ${missing[*]}" >&2
+  echo "install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
