@@ -25,6 +25,11 @@ struct srv_model {
     unsigned flags;              /* enum srv_flag */
     const char *threads_flag;    /* "threads", "loops" or "rings" */
     const char *threads_help;    /* what N means for this model */
+    /* Optional defaults (0 = the common default shown in brackets). */
+    unsigned default_threads;    /* [1] */
+    unsigned default_workers;    /* [4] */
+    unsigned default_max_workers;/* [1024] */
+    unsigned default_spare;      /* [2] */
 };
 
 struct srv_opts {
@@ -55,6 +60,10 @@ int srv_listen(const struct srv_opts *o, bool reuseport, bool nonblock);
 
 /* Prints "ready <host>:<port> pid=<pid>" for the bound fd and flushes stdout. */
 int srv_ready(int listen_fd);
+
+/* The port a bound socket got (to bind more SO_REUSEPORT listeners to the same
+ * port after --port 0). Returns the port or -errno. */
+int srv_bound_port(int fd);
 
 /* SIGTERM/SIGINT set the stop flag and make srv_stop_fd() readable; SIGPIPE is
  * ignored. Handlers are installed without SA_RESTART so blocking calls return
