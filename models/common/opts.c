@@ -51,10 +51,13 @@ static void opts_usage(FILE *f, const struct srv_model *m)
                "  --backlog N        listen backlog (default %u)\n"
                "  --reuseport        set SO_REUSEPORT on the listener (default off)\n",
             OPTS_DEF_BACKLOG);
-    if (m->flags & SRV_OPT_THREADS)
-        fprintf(f, "  --%-17s %s, 1..%u (default %u)\n",
-                m->threads_flag ? m->threads_flag : "threads", m->threads_help ? m->threads_help : "threads",
-                OPTS_MAX_THREADS, opts_def(m->default_threads, OPTS_DEF_THREADS));
+    if (m->flags & SRV_OPT_THREADS) {
+        char flag[32];
+        snprintf(flag, sizeof(flag), "--%s N", m->threads_flag ? m->threads_flag : "threads");
+        fprintf(f, "  %-18s %s, 1..%u (default %u)\n", flag,
+                m->threads_help ? m->threads_help : "threads", OPTS_MAX_THREADS,
+                opts_def(m->default_threads, OPTS_DEF_THREADS));
+    }
     if (m->flags & SRV_OPT_STACK)
         fprintf(f, "  --stack-size SIZE  thread stack size, 64k..1G, 0 = system default"
                    " (default 0)\n");
