@@ -1,0 +1,166 @@
+/* cmp: internal interface of c10k compare (the .c files of harness/compare): the loaded
+ * result folders, the metric table, the comparison table, assertions and the
+ * three renderers. Everything here is prefixed cmp_. */
+#ifndef C10K_CMP_H
+#define C10K_CMP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- result folders (load.c) ---- */
+struct cmp_point {
+    const char *id, *model, *scenario, *path, *status, *reason; /* borrowed from JSON */
+    long long connections, rate;
+    json_t *doc; /* points/<id>.json, or NULL when nothing was measured */
+    json_t *entry; /* its manifest entry (borrowed), or NULL */
+    size_t trials, valid; /* trial counts in doc */
+};
+
+struct cmp_run {
+    const char *dir;
+    json_t *manifest; /* NULL when the folder has none (points/ scanned) */
+    struct cmp_point *pts;
+    size_t npts;
+    const char *commit; /* best effort, may be NULL */
+};
+
+/* Loads DIR/manifest.json and every point file it lists (or every .json in DIR/points
+ * without a manifest). On a bad file prints one line on stderr and returns
+ * -EINVAL (or -errno). */
+int cmp_run_load(struct cmp_run *run, const char *dir);
+void cmp_run_free(struct cmp_run *run);
+/* Values of metric over the trials of p (valid ones only when valid_only);
+ * null or missing values are skipped. Returns the count, at most cap. */
+size_t cmp_point_values(const struct cmp_point *p, const char *metric, bool valid_only,
+                        double *out, size_t cap);
+/* Same model, connections, rate and scenario: the point id without the path. */
+bool cmp_point_same(const struct cmp_point *a, const struct cmp_point *b);
+/* true for statuses that mean "not measured here by design" */
+bool cmp_status_unmeasured(const char *status);
+
+/* ---- metrics (metrics.c) ---- */
+enum cmp_unit { CMP_UNIT_RPS, CMP_UNIT_US, CMP_UNIT_BYTES, CMP_UNIT_COUNT };
+
+#define CMP_NMETRICS 6
+struct cmp_metric {
+    const char *name, *alias;
+    enum cmp_unit unit;
+    bool higher_better;
+    double threshold_pct; /* default: a change beyond this counts */
+};
+extern const struct cmp_metric cmp_metrics[CMP_NMETRICS];
+
+/* Full metric name for a name or alias (p99, throughput, mem_per_conn, cpu,
+ * errors ...) among the documented metrics; NULL when unknown. */
+const char *cmp_metric_resolve(const char *name);
+/* Index in cmp_metrics of a compared metric (name or alias), or -1. */
+int cmp_metric_index(const char *name);
+enum cmp_unit cmp_metric_unit(const char *name);
+/* Parses a value with units for metric name into the metric's own unit
+ * (5ms -> 5000 for a _us metric, 64KiB -> 65536, 100k -> 100000). */
+int cmp_parse_value(const char *name, const char *s, double *out);
+/* Formats v in the metric's unit ("12.3k", "850us", "1.20ms", "12.5KiB"). */
+const char *cmp_fmt_value(enum cmp_unit unit, double v, char *buf, size_t cap);
+
+/* ---- options ---- */
+enum cmp_format { CMP_FMT_TEXT, CMP_FMT_MD, CMP_FMT_JSON };
+
+#define CMP_MAX_ASSERTS 32
+struct cmp_config {
+    const char *base_dir, *new_dir; /* base_dir NULL: assertions only */
+    enum cmp_format format;
+    double alpha, conf;
+    double threshold_pct[CMP_NMETRICS];
+    uint64_t mem_floor_bytes; /* memory must also grow by this much in total */
+    bool include_flagged;
+    const char *asserts[CMP_MAX_ASSERTS];
+    size_t nasserts;
+};
+
+/* ---- the comparison table (table.c) ---- */
+enum cmp_verdict { CMP_SAME, CMP_IMPROVED, CMP_REGRESSED, CMP_TOO_FEW };
+
+struct cmp_side {
+    size_t n, n_total; /* samples used, trials in all */
+    double median, ci_lo, ci_hi;
+    bool ci_exact; /* false: too few samples, [lo, hi] is [min, max] */
+};
+
+struct cmp_row {
+    const struct cmp_point *base, *new;
+    int metric; /* index in cmp_metrics */
+    struct cmp_side b, n;
+    double change_pct; /* NAN when the base median is 0 */
+    double p, p_adj, min_p; /* NAN when not tested */
+    bool significant, beyond;
+    enum cmp_verdict verdict;
+    size_t need_per_side; /* when CMP_TOO_FEW: trials per side that would do */
+};
+
+struct cmp_table {
+    struct cmp_row *rows;
+    size_t nrows, family; /* family: tests in the Holm correction */
+    const struct cmp_point **only_base, **only_new; /* no counterpart, or unmeasured */
+    size_t nonly_base, nonly_new;
+    size_t npoints; /* points compared */
+    size_t regressed, improved, same, too_few;
+};
+
+int cmp_table_build(struct cmp_table *t, const struct cmp_run *base, const struct cmp_run *nw,
+                    const struct cmp_config *cfg);
+void cmp_table_free(struct cmp_table *t);
+const char *cmp_verdict_name(enum cmp_verdict v);
+
+/* ---- assertions on the NEW run (assert.c) ---- */
+enum cmp_op { CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_EQ, CMP_NE };
+enum cmp_agg { CMP_AGG_MEDIAN, CMP_AGG_MIN, CMP_AGG_MAX };
+
+struct cmp_assert {
+    const char *text;
+    char scope[128]; /* "" = every point; else a model or an id glob */
+    const char *metric; /* full name */
+    enum cmp_agg agg;
+    enum cmp_op op;
+    double value;
+};
+
+struct cmp_check { /* one assertion on one point */
+    const struct cmp_assert *a;
+    const struct cmp_point *pt;
+    double value; /* NAN: no data */
+    size_t n;
+    bool pass;
+};
+
+struct cmp_checks {
+    struct cmp_assert as[CMP_MAX_ASSERTS];
+    size_t nas;
+    struct cmp_check *c;
+    size_t nc, failed;
+    size_t unmatched; /* assertions that matched no point (they fail) */
+    bool matched[CMP_MAX_ASSERTS];
+};
+
+/* Parses one EXPR; prints a one-line reason on stderr and returns -EINVAL. */
+int cmp_assert_parse(struct cmp_assert *a, const char *text);
+int cmp_checks_run(struct cmp_checks *cs, const struct cmp_run *nw);
+void cmp_checks_free(struct cmp_checks *cs);
+const char *cmp_op_name(enum cmp_op op);
+const char *cmp_agg_name(enum cmp_agg agg);
+
+/* ---- renderers (render_text.c, render_json.c) ---- */
+struct cmp_report {
+    const struct cmp_config *cfg;
+    const struct cmp_run *base, *new; /* base NULL: assertions only */
+    const struct cmp_table *t; /* NULL without base */
+    const struct cmp_checks *cs; /* NULL without assertions */
+    int exit_code;
+};
+
+int cmp_render_text(FILE *f, const struct cmp_report *r, bool markdown);
+int cmp_render_json(FILE *f, const struct cmp_report *r);
+
+#endif
