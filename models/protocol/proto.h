@@ -33,7 +33,7 @@
 
 #define PROTO_HEAD_MAX 8192u          /* request header section limit -> 431 */
 #define PROTO_HEADERS_MAX 64u         /* header count limit -> 431 */
-#define PROTO_ECHO_MAX (1u << 20)     /* POST /echo Content-Length limit -> 400 */
+#define PROTO_ECHO_MAX (1u << 20)     /* Content-Length limit (any request) -> 413 + close */
 #define PROTO_SIZE_MAX (16u << 20)    /* GET /?size=N limit -> 400 */
 #define PROTO_DELAY_MAX_US 60000000u  /* GET /?delay_us=N limit -> 400 */
 #define PROTO_WORK_MAX_US 1000000u    /* GET /?work_us=N limit -> 400 */
@@ -48,7 +48,7 @@ enum proto_conn {
 };
 
 struct proto_req {
-    uint16_t status;       /* 200, or the error status to answer (400 404 431 501) */
+    uint16_t status;       /* 200, or the error status to answer (400 404 413 431 501 505) */
     uint8_t conn;          /* enum proto_conn */
     bool echo;             /* POST /echo: the body is echoed */
     bool has_size;         /* GET /?size=N given (else the body is PROTO_HELLO) */
@@ -80,7 +80,9 @@ size_t proto_resp_body_len(const struct proto_req *req);
 
 /* The body bytes starting at off: returns a pointer to at least one and at most
  * *len bytes of it (static memory, or req->body for echo) and stores in *len how
- * many there are. off < proto_resp_body_len(req). */
+ * many there are. off < proto_resp_body_len(req). *len == 0 on entry means no
+ * limit (as many contiguous bytes as there are, >= 64 KiB for size=N bodies);
+ * off at or past the end gives *len = 0. */
 const char *proto_resp_body(const struct proto_req *req, size_t off, size_t *len);
 
 /* Head + whole body into out when they fit in cap: returns the total length,
