@@ -196,6 +196,11 @@ static void pf_serve(int fd)
     }
     if (c.buf != c.stack_buf)
         free(c.buf);
+    /* FIN first and drop what the peer already sent, so close() does not turn
+     * a Connection: close answer into a reset */
+    shutdown(fd, SHUT_WR);
+    for (int i = 0; i < 4 && recv(fd, in, sizeof(in), MSG_DONTWAIT) > 0; i++) {
+    }
 }
 
 static void pf_wake_master(struct pf_board *b)
