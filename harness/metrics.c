@@ -1,0 +1,170 @@
+/* hn metrics: the flat per-trial metrics of docs/results.md (throughput,
+ * latency, CPU and context switches per request, memory per connection split
+ * into user, kernel stack, page tables and socket) and the validity flags.
+ *   try: tests/harness/test-store (layout) ; c10k run (values) */
+#include "hn.h"
+
+#include <math.h>
+#include <stats.h>
+#include <string.h>
+
+const char *const hn_metric_names[HN_M_COUNT] = {
+    "throughput_rps", "latency_p50_us", "latency_p90_us", "latency_p99_us", "latency_p999_us",
+    "latency_max_us", "errors", "connections_established", "cpu_us_per_req", "ctxsw_per_req",
+    "pss_idle_bytes", "pss_loaded_bytes", "rss_loaded_bytes", "vsz_loaded_bytes",
+    "threads_loaded", "processes_loaded", "mem_per_conn_user_bytes",
+    "mem_per_conn_kstack_bytes", "mem_per_conn_pagetables_bytes", "mem_per_conn_socket_bytes",
+    "mem_per_conn_bytes", "mem_per_conn_available_bytes", "loadgen_cpu_fraction",
+};
+
+void hn_samples_median(const struct hn_sample *s, size_t n, double from_s, double to_s,
+                       struct hn_sample *out, size_t *count)
+{
+    double col[n ? n : 1];
+    size_t f, i, k;
+    *count = 0;
+    memset(out, 0, sizeof *out);
+    for (f = 0; f < HN_SF_COUNT; f++) {
+        for (i = 0, k = 0; i < n; i++)
+            if (s[i].v[HN_SF_T] >= from_s && s[i].v[HN_SF_T] <= to_s)
+                col[k++] = s[i].v[f];
+        out->v[f] = k ? stats_median(col, k) : NAN;
+        *count = k;
+    }
+}
+
+void hn_samples_peak(const struct hn_sample *s, size_t n, struct hn_sample *out)
+{
+    size_t f, i;
+    memset(out, 0, sizeof *out);
+    for (i = 0; i < n; i++)
+        for (f = 0; f < HN_SF_COUNT; f++)
+            if (i == 0 || s[i].v[f] > out->v[f])
+                out->v[f] = s[i].v[f];
+}
+
+static double cpu_of(const struct hn_sample *x)
+{
+    return x->v[HN_SF_UTIME] + x->v[HN_SF_STIME];
+}
+
+static double csw_of(const struct hn_sample *x)
+{
+    return x->v[HN_SF_CSW_VOL] + x->v[HN_SF_CSW_INVOL];
+}
+
+/* Rates per second of CPU and context switches over the measured window: the
+ * first and last samples inside it, else the nearest ones around it. */
+static void window_rates(const struct hn_sample *s, size_t n, const struct hn_window *w,
+                         double *cpu_per_s, double *csw_per_s)
+{
+    size_t a = n, b = n, i;
+    *cpu_per_s = *csw_per_s = NAN;
+    for (i = 0; i < n; i++) {
+        double t = s[i].v[HN_SF_T];
+        if (t >= w->start_s && t <= w->end_s) {
+            if (a == n)
+                a = i;
+            b = i;
+        }
+    }
+    if (a == n || a == b) { /* widen to the samples around the window */
+        for (a = 0, i = 0; i < n; i++)
+            if (s[i].v[HN_SF_T] <= w->start_s)
+                a = i;
+        for (b = n, i = n; i-- > 0;)
+            if (s[i].v[HN_SF_T] >= w->end_s)
+                b = i;
+        if (b == n)
+            b = n ? n - 1 : 0;
+    }
+    if (n < 2 || b <= a || s[b].v[HN_SF_T] <= s[a].v[HN_SF_T])
+        return;
+    *cpu_per_s = (cpu_of(&s[b]) - cpu_of(&s[a])) / (s[b].v[HN_SF_T] - s[a].v[HN_SF_T]);
+    *csw_per_s = (csw_of(&s[b]) - csw_of(&s[a])) / (s[b].v[HN_SF_T] - s[a].v[HN_SF_T]);
+}
+
+static void load_metrics(const json_t *load, double *m)
+{
+    static const char *const errs[] = {"errors.connect", "errors.read", "errors.write",
+                                       "errors.reset", "errors.eof", "errors.parse",
+                                       "requests.non2xx", "requests.timeouts"};
+    size_t i;
+    m[HN_M_RPS] = hn_jnum(load, "throughput_rps");
+    m[HN_M_P50] = hn_jnum(load, "latency_us.p50");
+    m[HN_M_P90] = hn_jnum(load, "latency_us.p90");
+    m[HN_M_P99] = hn_jnum(load, "latency_us.p99");
+    m[HN_M_P999] = hn_jnum(load, "latency_us.p999");
+    m[HN_M_MAX] = hn_jnum(load, "latency_us.max");
+    m[HN_M_ERRORS] = load ? 0 : NAN;
+    for (i = 0; load && i < sizeof errs / sizeof errs[0]; i++) {
+        double v = hn_jnum(load, errs[i]);
+        if (isfinite(v))
+            m[HN_M_ERRORS] += v;
+    }
+    m[HN_M_ESTABLISHED] = hn_jnum(load, "connections.established");
+    m[HN_M_LOADGEN_CPU] = hn_jnum(load, "cpu.busiest_thread_fraction");
+}
+
+static void mem_metrics(const struct hn_sample *i, const struct hn_sample *l, double conns,
+                        double *m)
+{
+    m[HN_M_PSS_IDLE] = i ? i->v[HN_SF_PSS] : NAN;
+    if (!l)
+        return;
+    m[HN_M_PSS_LOADED] = l->v[HN_SF_PSS];
+    m[HN_M_RSS_LOADED] = l->v[HN_SF_RSS];
+    m[HN_M_VSZ_LOADED] = l->v[HN_SF_VSZ];
+    m[HN_M_THREADS_LOADED] = l->v[HN_SF_THREADS];
+    m[HN_M_PROCS_LOADED] = l->v[HN_SF_PROCS];
+    if (!i || !(conns > 0))
+        return;
+    m[HN_M_PC_USER] = (l->v[HN_SF_PSS] - i->v[HN_SF_PSS]) / conns;
+    m[HN_M_PC_KSTACK] = (l->v[HN_SF_SYS_KSTACK] - i->v[HN_SF_SYS_KSTACK]) / conns;
+    m[HN_M_PC_PTE] = (l->v[HN_SF_SYS_PTE] - i->v[HN_SF_SYS_PTE]) / conns;
+    m[HN_M_PC_SOCKET] = (l->v[HN_SF_SYS_TCPMEM] - i->v[HN_SF_SYS_TCPMEM]) / conns;
+    m[HN_M_PC_TOTAL] = m[HN_M_PC_USER] + m[HN_M_PC_KSTACK] + m[HN_M_PC_PTE] + m[HN_M_PC_SOCKET];
+    m[HN_M_PC_AVAIL] = (i->v[HN_SF_SYS_AVAIL] - l->v[HN_SF_SYS_AVAIL]) / conns;
+}
+
+void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,
+                        const struct hn_sample *loaded, const struct hn_sample *s, size_t n,
+                        const struct hn_window *w, double *m)
+{
+    double cpu_s, csw_s, rps;
+    size_t i;
+    for (i = 0; i < HN_M_COUNT; i++)
+        m[i] = NAN;
+    load_metrics(load, m);
+    rps = m[HN_M_RPS];
+    window_rates(s, n, w, &cpu_s, &csw_s);
+    if (rps > 0) {
+        m[HN_M_CPU_PER_REQ] = cpu_s / rps * 1e6;
+        m[HN_M_CSW_PER_REQ] = csw_s / rps;
+    }
+    /* per connection: those actually established (the target when unknown) */
+    mem_metrics(idle, loaded, m[HN_M_ESTABLISHED], m);
+}
+
+void hn_flags_add(json_t *flags, const json_t *load, const double *m, uint64_t target,
+                  uint64_t rate)
+{
+    double est = hn_jnum(load, "connections.established");
+    if (m[HN_M_ERRORS] > 0)
+        json_array_append_new(flags, json_string("errors"));
+    if (!(est >= (double)target))
+        json_array_append_new(flags, json_string("connections_short"));
+    if (rate > 0 && !(m[HN_M_RPS] >= 0.99 * (double)rate))
+        json_array_append_new(flags, json_string("rate_missed"));
+    if (m[HN_M_LOADGEN_CPU] > 0.95)
+        json_array_append_new(flags, json_string("loadgen_saturated"));
+}
+
+json_t *hn_metrics_json(const double *m)
+{
+    json_t *o = json_object();
+    size_t i;
+    for (i = 0; i < HN_M_COUNT; i++)
+        json_object_set_new(o, hn_metric_names[i], hn_jreal_or_null(m[i]));
+    return o;
+}

@@ -1,0 +1,92 @@
+/* hn point: one measured point (model x connections x rate x scenario): its
+ * id, its status from its trials, its JSON (c10k-point/1), the summary of its
+ * trials, and reading it back for --resume.  try: tests/harness/test-store */
+#include "hn.h"
+
+#include <math.h>
+#include <stats.h>
+#include <stdio.h>
+#include <string.h>
+
+void hn_point_init(struct hn_point *pt, const char *model, uint64_t conns, uint64_t rate,
+                   const struct hn_scenario *sc)
+{
+    memset(pt, 0, sizeof *pt);
+    snprintf(pt->model, sizeof pt->model, "%s", model);
+    pt->conns = conns;
+    pt->rate = rate;
+    snprintf(pt->scenario, sizeof pt->scenario, "%s", sc->name);
+    snprintf(pt->path, sizeof pt->path, "%s", sc->path);
+    snprintf(pt->id, sizeof pt->id, "%s-c%llu-r%llu-%s", model, (unsigned long long)conns,
+             (unsigned long long)rate, sc->name);
+    snprintf(pt->status, sizeof pt->status, "pending");
+}
+
+void hn_point_finish(struct hn_point *pt)
+{
+    size_t i;
+    json_t *t;
+    bool all_valid = true;
+    if (strcmp(pt->status, "pending") != 0)
+        return;
+    json_array_foreach(pt->trials, i, t) all_valid &= json_is_true(json_object_get(t, "valid"));
+    snprintf(pt->status, sizeof pt->status, "%s", all_valid ? "ok" : "flagged");
+}
+
+/* Median, min and max of every metric over the trials (the valid ones when
+ * there are any). */
+json_t *hn_point_summary(const json_t *trials)
+{
+    size_t n = json_array_size(trials), nv = 0, i, k;
+    json_t *med = json_object(), *mn = json_object(), *mx = json_object(), *t;
+    double v[n ? n : 1];
+    json_array_foreach(trials, i, t) nv += json_is_true(json_object_get(t, "valid"));
+    for (k = 0; k < HN_M_COUNT; k++) {
+        size_t c = 0;
+        json_array_foreach(trials, i, t) {
+            double x = hn_jnum(json_object_get(t, "metrics"), hn_metric_names[k]);
+            if ((nv == 0 || json_is_true(json_object_get(t, "valid"))) && isfinite(x))
+                v[c++] = x;
+        }
+        json_object_set_new(med, hn_metric_names[k], hn_jreal_or_null(c ? stats_median(v, c) : NAN));
+        json_object_set_new(mn, hn_metric_names[k], hn_jreal_or_null(c ? v[0] : NAN));
+        json_object_set_new(mx, hn_metric_names[k], hn_jreal_or_null(c ? v[c - 1] : NAN));
+    }
+    return json_pack("{s:I, s:I, s:b, s:o, s:o, s:o}", "trials", (json_int_t)n, "valid_trials",
+                     (json_int_t)nv, "over_valid_only", nv > 0, "median", med, "min", mn, "max",
+                     mx);
+}
+
+json_t *hn_point_json(const struct hn_point *pt)
+{
+    json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "schema", "c10k-point/1",
+                          "id", pt->id, "model", pt->model, "connections", (json_int_t)pt->conns,
+                          "rate", (json_int_t)pt->rate, "scenario", pt->scenario, "path",
+                          pt->path, "status", pt->status);
+    json_object_set_new(j, "reason", pt->reason[0] ? json_string(pt->reason) : json_null());
+    json_object_set_new(j, "trials", pt->trials ? json_incref(pt->trials) : json_array());
+    json_object_set_new(j, "summary", hn_point_summary(json_object_get(j, "trials")));
+    return j;
+}
+
+int hn_point_load(const char *dir, struct hn_point *pt)
+{
+    char path[2048];
+    json_t *j, *st, *re;
+    snprintf(path, sizeof path, "%s/points/%s.json", dir, pt->id);
+    j = json_load_file(path, 0, NULL);
+    if (!j)
+        return -1;
+    st = json_object_get(j, "status");
+    re = json_object_get(j, "reason");
+    if (!json_is_string(st) || strcmp(json_string_value(st), "pending") == 0) {
+        json_decref(j);
+        return -1;
+    }
+    snprintf(pt->status, sizeof pt->status, "%s", json_string_value(st));
+    snprintf(pt->reason, sizeof pt->reason, "%s", json_is_string(re) ? json_string_value(re) : "");
+    json_decref(pt->trials);
+    pt->trials = json_incref(json_object_get(j, "trials"));
+    json_decref(j);
+    return 0;
+}

@@ -1,0 +1,194 @@
+/* hn proc: the child processes of a trial (server, c10k-load): started in their
+ * own process group, pinned, stdout on a pipe, killed with the harness
+ * (PR_SET_PDEATHSIG), stopped with SIGTERM then SIGKILL to the group.
+ *   try: tests/harness/test-fake-servers */
+#include "hn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <util.h>
+
+int hn_cpus_parse(const char *s, void *set_out)
+{
+    cpu_set_t *set = set_out;
+    const char *p = s;
+    CPU_ZERO(set);
+    while (*p) {
+        char *end;
+        long a = strtol(p, &end, 10), b;
+        if (end == p || a < 0 || a >= CPU_SETSIZE)
+            return -EINVAL;
+        b = a;
+        p = end;
+        if (*p == '-') {
+            b = strtol(p + 1, &end, 10);
+            if (end == p + 1 || b < a || b >= CPU_SETSIZE)
+                return -EINVAL;
+            p = end;
+        }
+        for (; a <= b; a++)
+            CPU_SET((int)a, set);
+        if (*p == ',')
+            p++;
+        else if (*p)
+            return -EINVAL;
+    }
+    return CPU_COUNT(set) > 0 ? 0 : -EINVAL;
+}
+
+/* In the child, before exec: only async-signal-safe calls. */
+static void child_setup(const char *cpus, int out_w, const char *err_path, pid_t parent)
+{
+    cpu_set_t set;
+    int devnull = open("/dev/null", O_RDWR);
+    int err = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : devnull;
+    sigset_t none;
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    if (cpus && hn_cpus_parse(cpus, &set) == 0)
+        sched_setaffinity(0, sizeof set, &set);
+    dup2(devnull, 0);
+    dup2(out_w >= 0 ? out_w : devnull, 1);
+    dup2(err >= 0 ? err : devnull, 2);
+}
+
+int hn_child_spawn(struct hn_child *c, char *const argv[], const char *cpus, bool want_stdout,
+                   const char *err_path)
+{
+    int pfd[2] = {-1, -1};
+    pid_t parent = getpid(), pid;
+    memset(c, 0, sizeof *c);
+    c->out_fd = -1;
+    if (want_stdout && pipe2(pfd, O_CLOEXEC) < 0)
+        return -errno;
+    pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        if (pfd[0] >= 0) {
+            close(pfd[0]);
+            close(pfd[1]);
+        }
+        return -e;
+    }
+    if (pid == 0) {
+        child_setup(cpus, pfd[1], err_path, parent);
+        execv(argv[0], argv);
+        dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    setpgid(pid, pid); /* both sides, so it holds before either runs on */
+    c->pid = pid;
+    if (pfd[1] >= 0)
+        close(pfd[1]);
+    c->out_fd = pfd[0];
+    return 0;
+}
+
+bool hn_child_poll(struct hn_child *c)
+{
+    int st;
+    if (c->exited || c->pid <= 0)
+        return true;
+    if (waitpid(c->pid, &st, WNOHANG) == c->pid) {
+        c->exited = true;
+        c->status = st;
+    }
+    return c->exited;
+}
+
+int hn_child_stop(struct hn_child *c, uint64_t grace_ns)
+{
+    uint64_t until;
+    if (hn_child_poll(c))
+        goto done;
+    kill(c->pid, SIGTERM);
+    until = util_mono_ns() + grace_ns;
+    while (!hn_child_poll(c) && util_mono_ns() < until) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (!c->exited) {
+        hn_child_kill(c);
+        return 1;
+    }
+done:
+    kill(-c->pid, SIGKILL); /* leftovers of its group */
+    return 0;
+}
+
+void hn_child_kill(struct hn_child *c)
+{
+    int st;
+    if (c->pid <= 0)
+        return;
+    kill(-c->pid, SIGKILL);
+    kill(c->pid, SIGKILL);
+    if (!c->exited && waitpid(c->pid, &st, 0) == c->pid) {
+        c->exited = true;
+        c->status = st;
+    }
+}
+
+void hn_child_close(struct hn_child *c)
+{
+    if (c->out_fd >= 0)
+        close(c->out_fd);
+    c->out_fd = -1;
+}
+
+int hn_child_readline(struct hn_child *c, char *buf, size_t cap, uint64_t timeout_ns)
+{
+    uint64_t until = util_mono_ns() + timeout_ns;
+    size_t len = 0;
+    while (len + 1 < cap) {
+        struct pollfd pfd = {c->out_fd, POLLIN, 0};
+        uint64_t now = util_mono_ns();
+        int r;
+        if (now >= until)
+            return -ETIMEDOUT;
+        if (hn_interrupted())
+            return -EINTR;
+        r = poll(&pfd, 1, (int)((until - now) / UTIL_NS_PER_MS) + 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            continue;
+        r = (int)read(c->out_fd, buf + len, 1);
+        if (r <= 0)
+            return -EPIPE;
+        if (buf[len] == '\n')
+            break;
+        len++;
+    }
+    buf[len] = '\0';
+    return 0;
+}
+
+int hn_sleep_ns(uint64_t ns)
+{
+    uint64_t until = util_mono_ns() + ns;
+    while (util_mono_ns() < until) {
+        uint64_t left = until - util_mono_ns();
+        struct timespec ts = {0, (long)(left < 20 * UTIL_NS_PER_MS ? left : 20 * UTIL_NS_PER_MS)};
+        if (hn_interrupted())
+            return -EINTR;
+        nanosleep(&ts, NULL);
+    }
+    return hn_interrupted() ? -EINTR : 0;
+}

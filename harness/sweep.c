@@ -1,0 +1,351 @@
+/* hn sweep: the point loop of `c10k run` and `c10k sweep`: points in order
+ * (scenario/rate, connections, trial, model: ABAB), each point's JSON, the
+ * manifest and summary.csv rewritten atomically after each point, models that
+ * break skipped at larger counts, Ctrl-C -> "interrupted" and exit 130.
+ *   try: build-hn/harness/c10k sweep --models epoll --connections 10,100 --duration 1s */
+#include "hn.h"
+
+#include <errno.h>
+#include <procfs.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <util.h>
+
+static volatile sig_atomic_t hn_stop_signal;
+
+static void on_signal(int sig)
+{
+    hn_stop_signal = sig;
+}
+
+bool hn_interrupted(void)
+{
+    return hn_stop_signal != 0;
+}
+
+int hn_signals_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: waits return EINTR */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+        return -errno;
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
+}
+
+struct sweep {
+    struct hn_config *c;
+    struct hn_point *pts;
+    size_t n, per_group;           /* per_group = models */
+    json_t *manifest;
+    uint64_t started_ns;
+    size_t trials_done, trials_total;
+    uint64_t broke_at[HN_MAX_MODELS][HN_MAX_LIST * HN_MAX_LIST]; /* [model][scenario-rate] */
+};
+
+/* The (scenario, rate) pairs: a scenario with @RATE, else one per --rates. */
+static size_t runs_count(const struct hn_config *c)
+{
+    size_t i, n = 0;
+    for (i = 0; i < c->n_sc; i++)
+        n += c->sc[i].has_rate ? 1 : c->n_rates;
+    return n;
+}
+
+static void run_at(const struct hn_config *c, size_t r, size_t *sc, uint64_t *rate)
+{
+    size_t i;
+    for (i = 0; i < c->n_sc; i++) {
+        size_t k = c->sc[i].has_rate ? 1 : c->n_rates;
+        if (r < k) {
+            *sc = i;
+            *rate = c->sc[i].has_rate ? c->sc[i].rate : c->rates[r];
+            return;
+        }
+        r -= k;
+    }
+}
+
+static int points_build(struct sweep *s)
+{
+    const struct hn_config *c = s->c;
+    size_t runs = runs_count(c), r, ci, m, sc = 0;
+    uint64_t rate = 0;
+    s->per_group = c->n_models;
+    s->n = runs * c->n_conns * c->n_models;
+    s->pts = calloc(s->n ? s->n : 1, sizeof *s->pts);
+    if (!s->pts)
+        return -ENOMEM;
+    for (r = 0; r < runs; r++)
+        for (ci = 0; ci < c->n_conns; ci++)
+            for (m = 0; m < c->n_models; m++) {
+                struct hn_point *pt = &s->pts[(r * c->n_conns + ci) * c->n_models + m];
+                run_at(c, r, &sc, &rate);
+                hn_point_init(pt, c->models[m], c->conns[ci], rate, &c->sc[sc]);
+                pt->trials = json_array();
+            }
+    return 0;
+}
+
+static json_t *points_json(const struct sweep *s)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; i < s->n; i++) {
+        const struct hn_point *p = &s->pts[i];
+        char file[256];
+        snprintf(file, sizeof file, "points/%s.json", p->id);
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:o, s:o}", "id", p->id, "model",
+                         p->model, "connections", (json_int_t)p->conns, "rate",
+                         (json_int_t)p->rate, "scenario", p->scenario, "path", p->path,
+                         "status", p->status, "reason",
+                         p->reason[0] ? json_string(p->reason) : json_null(), "file",
+                         strcmp(p->status, "pending") ? json_string(file) : json_null()));
+    }
+    return a;
+}
+
+static int manifest_write(struct sweep *s, const char *status)
+{
+    char path[2048], now[32];
+    json_object_set_new(s->manifest, "status", json_string(status));
+    if (strcmp(status, "running") != 0) {
+        hn_utc_now(now, sizeof now);
+        json_object_set_new(s->manifest, "finished", json_string(now));
+    }
+    json_object_set_new(s->manifest, "points", points_json(s));
+    snprintf(path, sizeof path, "%s/manifest.json", s->c->out);
+    return hn_store_write_json(path, s->manifest);
+}
+
+static int point_save(struct sweep *s, struct hn_point *pt)
+{
+    char path[2048];
+    json_t *j;
+    int rc;
+    hn_point_finish(pt);
+    j = hn_point_json(pt);
+    snprintf(path, sizeof path, "%s/points/%s.json", s->c->out, pt->id);
+    rc = hn_store_write_json(path, j);
+    json_decref(j);
+    if (rc == 0)
+        rc = manifest_write(s, "running");
+    if (rc == 0)
+        rc = hn_summary_write(s->c->out, s->pts, s->n);
+    if (rc < 0)
+        fprintf(stderr, "c10k: cannot write %s: %s\n", path, strerror(-rc));
+    return rc;
+}
+
+static void point_set(struct hn_point *pt, const char *status, const char *reason)
+{
+    snprintf(pt->status, sizeof pt->status, "%s", status);
+    snprintf(pt->reason, sizeof pt->reason, "%s", reason);
+}
+
+/* Points decided without running: unavailable, unsupported, broke earlier. */
+static bool point_precheck(struct sweep *s, struct hn_point *pt, size_t m, size_t r)
+{
+    struct hn_model model;
+    const char *why;
+    if (strcmp(pt->status, "pending") != 0)
+        return true;
+    if (hn_model_find(pt->model, &model) < 0)
+        point_set(pt, "unavailable", "unknown model in this build");
+    else if (!model.available)
+        point_set(pt, "unavailable", model.reason);
+    else if ((why = hn_model_unsupported(pt->model, pt->path)) != NULL)
+        point_set(pt, "unsupported", why);
+    else if (s->broke_at[m][r] && pt->conns > s->broke_at[m][r]) {
+        char why2[64];
+        snprintf(why2, sizeof why2, "broke at %llu", (unsigned long long)s->broke_at[m][r]);
+        point_set(pt, "broken", why2);
+    } else
+        return false;
+    point_save(s, pt);
+    return true;
+}
+
+static bool enough_memory(struct sweep *s, struct hn_point *pt)
+{
+    struct procfs_sys y;
+    char why[128];
+    if (procfs_sys_read(&y) < 0 || y.mem_available_bytes >= s->c->min_mem_available_bytes)
+        return true;
+    snprintf(why, sizeof why, "not enough memory: MemAvailable %llu MiB < %llu MiB",
+             (unsigned long long)(y.mem_available_bytes >> 20),
+             (unsigned long long)(s->c->min_mem_available_bytes >> 20));
+    point_set(pt, "broken", why);
+    return false;
+}
+
+static void progress(const struct sweep *s, size_t idx, const struct hn_point *pt, unsigned k)
+{
+    char eta[32] = "?";
+    uint64_t el = util_mono_ns() - s->started_ns;
+    if (s->trials_done > 0)
+        util_fmt_duration(el / s->trials_done * (s->trials_total - s->trials_done), eta,
+                          sizeof eta);
+    fprintf(stderr, "c10k: point %zu/%zu %s (model %s, %llu connections, rate %llu, %s) trial %u/%u, ETA %s\n",
+            idx + 1, s->n, pt->id, pt->model, (unsigned long long)pt->conns,
+            (unsigned long long)pt->rate, pt->scenario, k + 1, s->c->trials, eta);
+}
+
+static int trial_one(struct sweep *s, size_t idx, size_t m, size_t r, unsigned k)
+{
+    struct hn_point *pt = &s->pts[idx];
+    char reason[512];
+    bool broken = false;
+    int rc;
+    if (strcmp(pt->status, "pending") != 0)
+        return 0;
+    if (!enough_memory(s, pt))
+        return point_save(s, pt), 0;
+    progress(s, idx, pt, k);
+    rc = hn_trial_run(s->c, pt, k, &broken, reason, sizeof reason);
+    s->trials_done++;
+    if (rc < 0)
+        return rc;
+    if (broken) {
+        point_set(pt, "broken", reason);
+        if (!s->broke_at[m][r] || pt->conns < s->broke_at[m][r])
+            s->broke_at[m][r] = pt->conns;
+        fprintf(stderr, "c10k: %s broken: %s\n", pt->id, reason);
+        return point_save(s, pt) < 0 ? -EIO : 0;
+    }
+    if (k + 1 == s->c->trials)
+        return point_save(s, pt) < 0 ? -EIO : 0;
+    return 0;
+}
+
+/* One (scenario-rate, connections) group: every model in turn per trial. */
+static int group_run(struct sweep *s, size_t g, size_t r)
+{
+    size_t base = g * s->per_group, m;
+    unsigned k;
+    for (m = 0; m < s->per_group; m++)
+        point_precheck(s, &s->pts[base + m], m, r);
+    for (k = 0; k < s->c->trials; k++)
+        for (m = 0; m < s->per_group; m++) {
+            int rc = trial_one(s, base + m, m, r, k);
+            if (rc < 0)
+                return rc;
+        }
+    return 0;
+}
+
+/* Points already in the folder (resume): keep them and what broke. */
+static void points_resume(struct sweep *s)
+{
+    size_t i, groups_per_run = s->c->n_conns;
+    for (i = 0; i < s->n; i++) {
+        struct hn_point *pt = &s->pts[i];
+        size_t m = i % s->per_group, r = i / s->per_group / groups_per_run;
+        if (hn_point_load(s->c->out, pt) < 0)
+            continue;
+        if (strcmp(pt->status, "broken") == 0 && strncmp(pt->reason, "broke at", 8) != 0 &&
+            strncmp(pt->reason, "not enough memory", 17) != 0 &&
+            (!s->broke_at[m][r] || pt->conns < s->broke_at[m][r]))
+            s->broke_at[m][r] = pt->conns;
+    }
+}
+
+static void count_trials(struct sweep *s)
+{
+    size_t i;
+    s->trials_total = 0;
+    for (i = 0; i < s->n; i++)
+        if (strcmp(s->pts[i].status, "pending") == 0)
+            s->trials_total += s->c->trials;
+}
+
+static int sweep_loop(struct sweep *s)
+{
+    size_t runs = runs_count(s->c), r, ci;
+    for (r = 0; r < runs; r++)
+        for (ci = 0; ci < s->c->n_conns; ci++) {
+            int rc = group_run(s, r * s->c->n_conns + ci, r);
+            if (rc < 0)
+                return rc;
+        }
+    return 0;
+}
+
+
+
+static json_t *manifest_new(const struct hn_config *c, json_t *command, json_t *old)
+{
+    char now[32];
+    json_t *m;
+    hn_utc_now(now, sizeof now);
+    if (old) {
+        m = json_incref(old);
+        json_t *res = json_object_get(m, "resumed");
+        if (!json_is_array(res))
+            json_object_set_new(m, "resumed", res = json_array());
+        json_array_append_new(res, json_pack("{s:s, s:O}", "at", now, "command", command));
+        json_object_set_new(m, "finished", json_null());
+        return m;
+    }
+    return json_pack("{s:s, s:s, s:s, s:n, s:O, s:o, s:o}", "schema", "c10k-manifest/1",
+                     "status", "running", "created", now, "finished", "command", command, "env",
+                     hn_env_json(), "config", hn_config_json(c));
+}
+
+int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const char *verb)
+{
+    struct sweep *s = calloc(1, sizeof *s);
+    char path[2048];
+    json_t *old = NULL;
+    int rc = -ENOMEM;
+    if (!s)
+        return 1;
+    s->c = c;
+    if (access(hn_loadgen_path(path, sizeof path), X_OK) < 0) {
+        fprintf(stderr, "c10k %s: c10k-load not found at %s (build loadgen, or set C10K_LOAD)\n",
+                verb, path);
+        rc = -ENOENT;
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/points", c->out);
+    if ((rc = hn_store_mkdirs(path)) < 0) {
+        fprintf(stderr, "c10k %s: cannot create %s: %s\n", verb, path, strerror(-rc));
+        goto done;
+    }
+    if (resume) {
+        snprintf(path, sizeof path, "%s/manifest.json", c->out);
+        old = json_load_file(path, 0, NULL);
+    }
+    if ((rc = points_build(s)) < 0)
+        goto done;
+    if (resume)
+        points_resume(s);
+    count_trials(s);
+    s->manifest = manifest_new(c, command, old);
+    s->started_ns = util_mono_ns();
+    hn_signals_install();
+    manifest_write(s, "running");
+    hn_summary_write(c->out, s->pts, s->n);
+    fprintf(stderr, "c10k %s: %zu points, %zu trials to measure, results in %s\n", verb, s->n,
+            s->trials_total, c->out);
+    rc = sweep_loop(s);
+    manifest_write(s, rc == -EINTR ? "interrupted" : rc < 0 ? "failed" : "complete");
+    hn_print_points(s->pts, s->n);
+    if (rc == -EINTR)
+        fprintf(stderr, "c10k %s: interrupted; finish with: c10k sweep --resume %s\n", verb,
+                c->out);
+done:
+    json_decref(old);
+    json_decref(s->manifest);
+    for (size_t i = 0; s->pts && i < s->n; i++)
+        json_decref(s->pts[i].trials);
+    free(s->pts);
+    free(s);
+    return rc == -EINTR ? 130 : rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,41 @@
+/* hn table: the end-of-run table on stdout: every point's status, throughput,
+ * p99, and memory per connection split into user / kernel stack / page tables
+ * / socket (medians over trials).  try: c10k sweep ... (printed at the end) */
+#include "hn.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static void cell(double v, double div, int width, int prec)
+{
+    if (isfinite(v))
+        printf(" %*.*f", width, prec, v / div);
+    else
+        printf(" %*s", width, "-");
+}
+
+void hn_print_points(const struct hn_point *pts, size_t n)
+{
+    size_t i;
+    printf("%-30s %-9s %10s %9s %9s %9s %9s %9s %9s %9s %8s\n", "point", "status", "rps",
+           "p99_ms", "B/conn", "user", "kstack", "ptables", "socket", "avail", "threads");
+    for (i = 0; i < n; i++) {
+        json_t *sum = hn_point_summary(pts[i].trials);
+        json_t *md = json_object_get(sum, "median");
+        printf("%-30s %-9s", pts[i].id, pts[i].status);
+        cell(hn_jnum(md, "throughput_rps"), 1, 10, 0);
+        cell(hn_jnum(md, "latency_p99_us"), 1000, 9, 2);
+        cell(hn_jnum(md, "mem_per_conn_bytes"), 1, 9, 0);
+        cell(hn_jnum(md, "mem_per_conn_user_bytes"), 1, 9, 0);
+        cell(hn_jnum(md, "mem_per_conn_kstack_bytes"), 1, 9, 0);
+        cell(hn_jnum(md, "mem_per_conn_pagetables_bytes"), 1, 9, 0);
+        cell(hn_jnum(md, "mem_per_conn_socket_bytes"), 1, 9, 0);
+        cell(hn_jnum(md, "mem_per_conn_available_bytes"), 1, 9, 0);
+        cell(hn_jnum(md, "threads_loaded"), 1, 8, 0);
+        if (pts[i].reason[0])
+            printf("  (%s)", pts[i].reason);
+        putchar('\n');
+        json_decref(sum);
+    }
+    fflush(stdout);
+}

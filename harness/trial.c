@@ -1,0 +1,250 @@
+/* hn trial: one measured trial: a fresh server pinned to its CPUs, its ready
+ * line, idle probe samples, c10k-load pinned to the others, probe samples
+ * while loaded, SIGTERM (SIGKILL after 2 s), then the result (trial_out.c).
+ *   try: build-hn/harness/c10k run --model epoll --connections 50 --duration 1s */
+#include "trial.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <util.h>
+
+#define HN_READY_TIMEOUT_NS (10 * UTIL_NS_PER_S)
+#define HN_STOP_GRACE_NS (2 * UTIL_NS_PER_S)
+#define HN_PROBE_INTERVAL_NS (100 * UTIL_NS_PER_MS)
+
+static void set_reason(struct hn_trial *t, const char *why)
+{
+    *t->broken = true;
+    snprintf(t->reason, t->reason_cap, "%s", why);
+}
+
+/* "ready 127.0.0.1:8080 pid=123" -> url and pid. */
+static int parse_ready(const char *line, char *url, size_t cap, pid_t *pid)
+{
+    char host[256];
+    int port, p;
+    if (sscanf(line, "ready %255[^:]:%d pid=%d", host, &port, &p) != 3 || port <= 0 || p <= 0)
+        return -EINVAL;
+    snprintf(url, cap, "http://%s:%d", host, port);
+    *pid = (pid_t)p;
+    return 0;
+}
+
+static int start_server(struct hn_trial *t, char *url, size_t cap)
+{
+    char err_path[1500], line[512];
+    char *argv[] = {t->model.path, NULL};
+    int rc;
+    snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
+    rc = hn_child_spawn(&t->srv, argv, t->c->server_cpus, true, err_path);
+    if (rc < 0)
+        return rc;
+    t->t0_ns = util_mono_ns();
+    rc = hn_child_readline(&t->srv, line, sizeof line, HN_READY_TIMEOUT_NS);
+    if (rc == -EINTR)
+        return rc;
+    if (rc == 0 && parse_ready(line, url, cap, &t->ready_pid) == 0)
+        return 0;
+    t->no_ready = true;
+    json_array_append_new(t->flags, json_string("server_crashed"));
+    if (hn_child_poll(&t->srv)) {
+        t->exited_early = true;
+        set_reason(t, "the server exited before its ready line");
+    } else if (rc == -ETIMEDOUT) {
+        json_array_append_new(t->flags, json_string("ready_timeout"));
+        set_reason(t, "no ready line within 10 s");
+    } else {
+        char why[300];
+        snprintf(why, sizeof why, "unreadable ready line: '%.200s'", line);
+        set_reason(t, why);
+    }
+    return -ENOTCONN;
+}
+
+static int idle_samples(struct hn_trial *t)
+{
+    int i, rc = hn_probe_start(&t->probe, t->ready_pid, t->t0_ns, HN_PROBE_INTERVAL_NS);
+    if (rc < 0)
+        return rc;
+    for (i = 0; i < 3; i++) {
+        rc = hn_sleep_ns(120 * UTIL_NS_PER_MS);
+        if (rc < 0)
+            return rc;
+        hn_probe_kick(t->probe);
+    }
+    return 0;
+}
+
+static void fmt_ms(char *buf, size_t cap, uint64_t ns)
+{
+    snprintf(buf, cap, "%llums", (unsigned long long)(ns / UTIL_NS_PER_MS));
+}
+
+static int start_load(struct hn_trial *t, const char *url)
+{
+    char lg[4096], conns[32], threads[16], dur[32], warm[32], tmo[32], rate[32], crate[32];
+    char json[1500], hgrm[1500], series[1500], err[1500], target[1100];
+    char *argv[40];
+    int n = 0;
+    snprintf(conns, sizeof conns, "%llu", (unsigned long long)t->pt->conns);
+    snprintf(threads, sizeof threads, "%u", t->c->load_threads);
+    fmt_ms(dur, sizeof dur, t->c->duration_ns);
+    fmt_ms(warm, sizeof warm, t->c->warmup_ns);
+    fmt_ms(tmo, sizeof tmo, t->c->timeout_ns);
+    snprintf(rate, sizeof rate, "%llu", (unsigned long long)t->pt->rate);
+    snprintf(crate, sizeof crate, "%llu", (unsigned long long)t->c->connect_rate);
+    snprintf(json, sizeof json, "%s.load.json", t->base);
+    snprintf(hgrm, sizeof hgrm, "%s.hgrm", t->base);
+    snprintf(series, sizeof series, "%s.series.csv", t->base);
+    snprintf(err, sizeof err, "%s.load.stderr", t->base);
+    snprintf(target, sizeof target, "%s%s", url, t->pt->path);
+    argv[n++] = (char *)hn_loadgen_path(lg, sizeof lg);
+    argv[n++] = "-c", argv[n++] = conns, argv[n++] = "-t", argv[n++] = threads;
+    argv[n++] = "-d", argv[n++] = dur, argv[n++] = "--warmup", argv[n++] = warm;
+    argv[n++] = "--timeout", argv[n++] = tmo;
+    if (t->pt->rate)
+        argv[n++] = "-R", argv[n++] = rate;
+    if (t->c->connect_rate)
+        argv[n++] = "--connect-rate", argv[n++] = crate;
+    argv[n++] = "--json", argv[n++] = json, argv[n++] = "--hgrm", argv[n++] = hgrm;
+    argv[n++] = "--series", argv[n++] = series, argv[n++] = target, argv[n] = NULL;
+    unlink(json);
+    t->load_start_ns = util_mono_ns();
+    return hn_child_spawn(&t->lg, argv, t->c->load_cpus, false, err);
+}
+
+/* Waits for c10k-load, sampling on schedule in the measured window too (when
+ * the probe's interval had to widen), watching the server. */
+static int wait_load(struct hn_trial *t)
+{
+    uint64_t w = t->c->warmup_ns, d = t->c->duration_ns;
+    uint64_t kick_at[2] = {t->load_start_ns + w + d / 2, t->load_start_ns + w + d * 9 / 10};
+    uint64_t limit = t->load_start_ns + w + d + t->c->timeout_ns + 30 * UTIL_NS_PER_S +
+                     t->pt->conns * UTIL_NS_PER_MS;
+    unsigned next = 0;
+    while (!hn_child_poll(&t->lg)) {
+        uint64_t now = util_mono_ns();
+        if (hn_sleep_ns(20 * UTIL_NS_PER_MS) < 0)
+            return -EINTR;
+        if (next < 2 && now >= kick_at[next] && hn_probe_kick(t->probe) >= -EAGAIN)
+            next++;
+        if (!t->exited_early && hn_child_poll(&t->srv))
+            t->exited_early = true;
+        hn_trial_drain(t);
+        if (now > limit) {
+            t->load_timeout = true;
+            hn_child_kill(&t->lg);
+        }
+    }
+    t->load_end_ns = util_mono_ns();
+    return 0;
+}
+
+static void kill_leftovers(struct hn_trial *t)
+{
+    pid_t pids[4096];
+    size_t n = t->probe ? hn_probe_last_pids(t->probe, pids, 4096) : 0, i;
+    for (i = 0; i < n; i++)
+        if (pids[i] > 1 && pids[i] != getpid())
+            kill(pids[i], SIGKILL);
+}
+
+static void stop_server(struct hn_trial *t)
+{
+    if (t->probe) {
+        if (!t->exited_early && !hn_child_poll(&t->srv))
+            hn_probe_kick(t->probe);
+        hn_probe_stop(t->probe);
+    }
+    if (!t->exited_early && hn_child_poll(&t->srv))
+        t->exited_early = true;
+    t->stop_ns = util_mono_ns();
+    if (hn_child_stop(&t->srv, HN_STOP_GRACE_NS) == 1) {
+        t->stop_killed = true;
+        json_array_append_new(t->flags, json_string("stop_timeout"));
+        json_array_append_new(t->notes,
+                              json_string("the server ignored SIGTERM: killed with SIGKILL after 2 s"));
+    }
+    kill_leftovers(t);
+    hn_trial_drain(t);
+}
+
+static void trial_cleanup(struct hn_trial *t)
+{
+    if (t->lg.pid > 0)
+        hn_child_kill(&t->lg);
+    if (t->srv.pid > 0)
+        hn_child_kill(&t->srv);
+    kill_leftovers(t);
+    hn_child_close(&t->srv);
+    hn_probe_free(t->probe);
+    json_decref(t->flags);
+    json_decref(t->notes);
+    json_decref(t->load);
+}
+
+static int trial_init(struct hn_trial *t, const struct hn_config *c, struct hn_point *pt,
+                      unsigned k)
+{
+    memset(t, 0, sizeof *t);
+    t->c = c;
+    t->pt = pt;
+    t->k = k;
+    t->srv.out_fd = t->lg.out_fd = -1;
+    snprintf(t->rel, sizeof t->rel, "points/%s-t%u", pt->id, k);
+    snprintf(t->base, sizeof t->base, "%s/%s", c->out, t->rel);
+    hn_utc_now(t->started, sizeof t->started);
+    t->flags = json_array();
+    t->notes = json_array();
+    return hn_model_find(pt->model, &t->model);
+}
+
+static int trial_measure(struct hn_trial *t)
+{
+    char url[300];
+    int rc = start_server(t, url, sizeof url);
+    if (rc < 0)
+        return rc;
+    rc = idle_samples(t);
+    if (rc == 0)
+        rc = start_load(t, url);
+    if (rc == 0)
+        rc = wait_load(t);
+    return rc;
+}
+
+int hn_trial_run(const struct hn_config *c, struct hn_point *pt, unsigned k, bool *broken,
+                 char *reason, size_t reason_cap)
+{
+    struct hn_trial t;
+    json_t *res;
+    int rc = trial_init(&t, c, pt, k);
+    t.broken = broken;
+    t.reason = reason;
+    t.reason_cap = reason_cap;
+    *broken = false;
+    if (rc < 0)
+        goto fail;
+    rc = trial_measure(&t);
+    if (rc == -EINTR)
+        goto fail;
+    if (rc < 0 && rc != -ENOTCONN && !*broken)
+        set_reason(&t, "could not start a trial process");
+    stop_server(&t);
+    res = hn_trial_result(&t);
+    if (!res) {
+        rc = -ENOMEM;
+        goto fail;
+    }
+    json_array_append_new(pt->trials, res);
+    rc = 0;
+fail:
+    trial_cleanup(&t);
+    return rc;
+}

@@ -1,0 +1,37 @@
+/* trial: the state of one trial shared by trial.c (the processes) and
+ * trial_out.c (what is written: stats, stderr tail, timeline, trial JSON). */
+#ifndef C10K_HN_TRIAL_H
+#define C10K_HN_TRIAL_H
+
+#include "hn.h"
+
+struct hn_trial {
+    const struct hn_config *c;
+    struct hn_point *pt;
+    unsigned k;
+    char base[1450];            /* DIR/points/<id>-t<k> */
+    char rel[400];              /* points/<id>-t<k> */
+    char started[32];
+    struct hn_model model;
+    struct hn_child srv, lg;
+    pid_t ready_pid;
+    uint64_t t0_ns, load_start_ns, load_end_ns, stop_ns;
+    struct hn_probe *probe;
+    json_t *flags, *notes, *load;
+    bool no_ready, exited_early, stop_killed, load_timeout;
+    char out[4096];             /* the server's stdout after the ready line */
+    size_t out_len;
+    bool *broken;
+    char *reason;
+    size_t reason_cap;
+};
+
+/* Builds the trial JSON (and writes the timeline) once the processes are done. */
+json_t *hn_trial_result(struct hn_trial *t);
+/* The server's stdout after ready, without blocking. */
+void hn_trial_drain(struct hn_trial *t);
+/* Writes <base>.timeline.csv (timeline.c). */
+int hn_timeline_write(const struct hn_trial *t, const struct hn_sample *s, size_t n,
+                      double t_spawn);
+
+#endif

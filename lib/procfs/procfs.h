@@ -1,0 +1,54 @@
+/* procfs: cheap /proc readers for the c10k probe: one open/read into the
+ * caller's buffer per file, hand parsing, no stdio. A process tree (a pid and
+ * all its descendants) is sampled as one sum; the system figures come from
+ * /proc/meminfo and /proc/net/sockstat. Functions return 0 or -errno. */
+#ifndef C10K_PROCFS_H
+#define C10K_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Reads at most cap-1 bytes of path into buf and NUL-terminates it. Returns the
+ * length read or -errno. */
+ssize_t procfs_read(const char *path, char *buf, size_t cap);
+
+/* Finds "key" at the start of a line in buf ("VmRSS:   123 kB") and stores the
+ * number that follows; when the line ends in "kB" the number is multiplied by
+ * 1024. Returns 0 or -ENOENT. */
+int procfs_field(const char *buf, const char *key, uint64_t *out);
+
+/* A process tree's figures, summed over every process and thread. */
+struct procfs_tree {
+    uint64_t rss_bytes, pss_bytes, vsz_bytes, page_tables_bytes;
+    uint64_t threads, processes;
+    double utime_s, stime_s;       /* live processes plus their reaped children */
+    uint64_t ctxsw_voluntary, ctxsw_involuntary;
+    unsigned missed;               /* processes that vanished while being read */
+};
+
+/* What to read (the costly parts can be left out). */
+enum procfs_what {
+    PROCFS_PSS = 1u << 0,          /* smaps_rollup (Rss, Pss); else RSS from status */
+    PROCFS_CTXSW = 1u << 1,        /* task/TID/status of every thread */
+};
+
+/* Lists root and all its descendants (through /proc/PID/task/TID/children)
+ * into pids[cap]; *n gets the count. -ESRCH when root is gone; -ENOSPC when
+ * cap is too small (the first cap are kept). */
+int procfs_tree_pids(pid_t root, pid_t *pids, size_t cap, size_t *n);
+
+/* Sums the figures of pids[n] into t (zeroed first). -ESRCH when none could
+ * be read. */
+int procfs_tree_read(const pid_t *pids, size_t n, unsigned what, struct procfs_tree *t);
+
+/* System-wide memory and TCP figures. */
+struct procfs_sys {
+    uint64_t kernel_stack_bytes, page_tables_bytes, slab_bytes, mem_available_bytes;
+    uint64_t tcp_sockets, tcp_mem_bytes;
+};
+
+int procfs_sys_read(struct procfs_sys *s);
+
+#endif

@@ -1,0 +1,194 @@
+/* procfs tree: a process tree (a pid, its threads and all its descendants)
+ * listed through /proc/PID/task/TID/children and summed from stat, status and
+ * smaps_rollup.  try: tests/harness/test-probe-tree */
+#include "procfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Appends the pids listed in a children file ("12 34 ") to pids. */
+static int add_children(const char *path, pid_t *pids, size_t cap, size_t *n)
+{
+    char buf[4096];
+    const char *p = buf;
+    ssize_t r = procfs_read(path, buf, sizeof buf);
+    if (r < 0)
+        return 0; /* the thread is gone: no children to add */
+    while (*p) {
+        long v = 0;
+        while (*p == ' ' || *p == '\n')
+            p++;
+        if (*p < '0' || *p > '9')
+            break;
+        while (*p >= '0' && *p <= '9')
+            v = v * 10 + (*p++ - '0');
+        if (*n >= cap)
+            return -ENOSPC;
+        pids[(*n)++] = (pid_t)v;
+    }
+    return 0;
+}
+
+static int add_process_children(pid_t pid, pid_t *pids, size_t cap, size_t *n)
+{
+    char path[64];
+    struct dirent *de;
+    int rc = 0;
+    DIR *d;
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    d = opendir(path);
+    if (!d)
+        return -ESRCH;
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        char cpath[300];
+        if (de->d_name[0] < '0' || de->d_name[0] > '9')
+            continue;
+        snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children", (int)pid, de->d_name);
+        rc = add_children(cpath, pids, cap, n);
+    }
+    closedir(d);
+    return rc;
+}
+
+int procfs_tree_pids(pid_t root, pid_t *pids, size_t cap, size_t *n)
+{
+    size_t i;
+    int rc;
+    *n = 0;
+    if (cap == 0)
+        return -ENOSPC;
+    pids[(*n)++] = root;
+    rc = add_process_children(root, pids, cap, n);
+    if (rc == -ESRCH)
+        return -ESRCH;
+    for (i = 1; rc == 0 && i < *n; i++) {
+        rc = add_process_children(pids[i], pids, cap, n);
+        if (rc == -ESRCH)
+            rc = 0; /* exited meanwhile */
+    }
+    return rc;
+}
+
+/* Fields 14-17 of /proc/PID/stat (utime stime cutime cstime), in ticks. */
+static int stat_times(pid_t pid, uint64_t ticks[4])
+{
+    char path[64], buf[1024];
+    const char *p;
+    int field = 2;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (procfs_read(path, buf, sizeof buf) < 0)
+        return -ESRCH;
+    p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+    if (!p)
+        return -EINVAL;
+    p++;
+    while (*p && field < 17) {
+        while (*p == ' ')
+            p++;
+        field++;
+        if (field >= 14) {
+            ticks[field - 14] = strtoull(p, NULL, 10);
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
+    return field == 17 ? 0 : -EINVAL;
+}
+
+static void add_ctxsw(const char *buf, struct procfs_tree *t)
+{
+    uint64_t v = 0, iv = 0;
+    if (procfs_field(buf, "voluntary_ctxt_switches:", &v) == 0)
+        t->ctxsw_voluntary += v;
+    if (procfs_field(buf, "nonvoluntary_ctxt_switches:", &iv) == 0)
+        t->ctxsw_involuntary += iv;
+}
+
+/* Context switches of every thread of pid (the process status shows only the
+ * main thread's). */
+static void thread_ctxsw(pid_t pid, struct procfs_tree *t)
+{
+    char path[64], buf[4096];
+    struct dirent *de;
+    DIR *d;
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    d = opendir(path);
+    if (!d)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        char spath[300];
+        if (de->d_name[0] < '0' || de->d_name[0] > '9')
+            continue;
+        snprintf(spath, sizeof spath, "/proc/%d/task/%s/status", (int)pid, de->d_name);
+        if (procfs_read(spath, buf, sizeof buf) >= 0)
+            add_ctxsw(buf, t);
+    }
+    closedir(d);
+}
+
+static int status_read(pid_t pid, unsigned what, struct procfs_tree *t, uint64_t *rss)
+{
+    char path[64], buf[4096];
+    uint64_t v = 0, threads = 1;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    if (procfs_read(path, buf, sizeof buf) < 0)
+        return -ESRCH;
+    if (procfs_field(buf, "VmSize:", &v) == 0)
+        t->vsz_bytes += v;
+    if (procfs_field(buf, "VmPTE:", &v) == 0)
+        t->page_tables_bytes += v;
+    if (procfs_field(buf, "VmRSS:", &v) == 0)
+        *rss = v;
+    if (procfs_field(buf, "Threads:", &threads) == 0)
+        t->threads += threads;
+    if ((what & PROCFS_CTXSW) && threads > 1)
+        thread_ctxsw(pid, t);
+    else
+        add_ctxsw(buf, t);
+    return 0;
+}
+
+static void rollup_read(pid_t pid, struct procfs_tree *t, uint64_t rss_status)
+{
+    char path[64], buf[4096];
+    uint64_t rss = rss_status, pss = rss_status;
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
+    if (procfs_read(path, buf, sizeof buf) >= 0) {
+        procfs_field(buf, "Rss:", &rss);
+        procfs_field(buf, "Pss:", &pss);
+    }
+    t->rss_bytes += rss;
+    t->pss_bytes += pss;
+}
+
+static int process_read(pid_t pid, unsigned what, struct procfs_tree *t, double tick_s)
+{
+    uint64_t ticks[4] = {0}, rss = 0;
+    if (stat_times(pid, ticks) < 0 || status_read(pid, what, t, &rss) < 0)
+        return -ESRCH;
+    t->utime_s += (double)(ticks[0] + ticks[2]) * tick_s;
+    t->stime_s += (double)(ticks[1] + ticks[3]) * tick_s;
+    if (what & PROCFS_PSS) {
+        rollup_read(pid, t, rss);
+    } else {
+        t->rss_bytes += rss;
+        t->pss_bytes += rss;
+    }
+    t->processes++;
+    return 0;
+}
+
+int procfs_tree_read(const pid_t *pids, size_t n, unsigned what, struct procfs_tree *t)
+{
+    double tick_s = 1.0 / (double)sysconf(_SC_CLK_TCK);
+    size_t i;
+    memset(t, 0, sizeof *t);
+    for (i = 0; i < n; i++)
+        if (process_read(pids[i], what, t, tick_s) < 0)
+            t->missed++;
+    return t->processes > 0 ? 0 : -ESRCH;
+}
