@@ -25,12 +25,23 @@ struct cmp_run {
     struct cmp_point *pts;
     size_t npts;
     const char *commit; /* best effort, may be NULL */
+    bool merged; /* a folder of runs: subs hold them, pts their merged points */
+    struct cmp_run *subs;
+    char **subpaths;
+    size_t nsubs;
 };
 
 /* Loads DIR/manifest.json and every point file it lists (or every .json in DIR/points
- * without a manifest). On a bad file prints one line on stderr and returns
+ * without a manifest, or a folder of such folders). On a bad file prints one line on stderr and returns
  * -EINVAL (or -errno). */
 int cmp_run_load(struct cmp_run *run, const char *dir);
+/* true when dir has a manifest.json or a points/ folder */
+bool cmp_is_run(const char *dir);
+/* run->dir holds results folders (ABAB single-trial sweeps): loads them all
+ * into run->subs and merges their points' trials into run->pts (merge.c). */
+int cmp_run_merge(struct cmp_run *run);
+/* (Re)computes the identity and trial counts of p from p->doc / p->entry. */
+int cmp_point_refill(struct cmp_point *p);
 void cmp_run_free(struct cmp_run *run);
 /* Values of metric over the trials of p (valid ones only when valid_only);
  * null or missing values are skipped. Returns the count, at most cap. */

@@ -51,7 +51,7 @@ static bool trial_valid(const json_t *trial)
 }
 
 /* Fills the identity of p from its point file, else from its manifest entry. */
-static void point_fill(struct cmp_point *p)
+int cmp_point_refill(struct cmp_point *p)
 {
     const json_t *src = p->doc ? p->doc : p->entry;
     p->id = jstr(src, "id");
@@ -66,8 +66,10 @@ static void point_fill(struct cmp_point *p)
         p->status = jstr(p->entry, "status");
     const json_t *trials = json_object_get(p->doc, "trials");
     p->trials = json_array_size(trials);
+    p->valid = 0;
     for (size_t i = 0; i < p->trials; i++)
         p->valid += trial_valid(json_array_get(trials, i));
+    return 0;
 }
 
 static int point_load(struct cmp_point *p, const char *dir, const char *file)
@@ -82,7 +84,7 @@ static int point_load(struct cmp_point *p, const char *dir, const char *file)
                 return -EINVAL;
         }
     }
-    point_fill(p);
+    cmp_point_refill(p);
     if (!p->id || !p->model || !p->scenario || p->connections < 0 || p->rate < 0) {
         fprintf(stderr, "c10k compare: %s: a point lacks id, model, connections, rate or scenario\n",
                 file ? path : dir);
@@ -168,7 +170,7 @@ int cmp_run_load(struct cmp_run *run, const char *dir)
     }
     snprintf(path, sizeof path, "%s/manifest.json", dir);
     if (stat(path, &st) != 0)
-        return load_from_points_dir(run);
+        return cmp_is_run(dir) ? load_from_points_dir(run) : cmp_run_merge(run);
     run->manifest = load_json(path, "c10k-manifest/");
     if (!run->manifest)
         return -EINVAL;
@@ -176,8 +178,25 @@ int cmp_run_load(struct cmp_run *run, const char *dir)
     return load_from_manifest(run);
 }
 
+bool cmp_is_run(const char *dir)
+{
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    if (stat(path, &st) == 0)
+        return true;
+    snprintf(path, sizeof path, "%s/points", dir);
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 void cmp_run_free(struct cmp_run *run)
 {
+    for (size_t i = 0; i < run->nsubs; i++) {
+        cmp_run_free(&run->subs[i]);
+        free(run->subpaths[i]);
+    }
+    free(run->subs);
+    free(run->subpaths);
     for (size_t i = 0; i < run->npts; i++)
         json_decref(run->pts[i].doc);
     free(run->pts);

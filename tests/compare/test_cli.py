@@ -229,6 +229,22 @@ def case_no_manifest():
           "exit %d %s" % (rc, err))
 
 
+def case_merged():
+    """a folder of single-trial runs (ABAB, as ci-compare.sh writes) is one run"""
+    pts = ["--point", "epoll,100,0,max", "--point", "nginx,100,0,delay",
+           "--unmeasured", "nginx-c100-r0-delay=unsupported"]
+    for i in range(8):
+        gen("base/%d" % i, "--trials", "1", "--seed", str(i), *pts)
+        gen("new/%d" % i, "--trials", "1", "--seed", str(50 + i), "--scale", "p50=1.2", *pts)
+    open(os.path.join(TMP, "base", "stray.txt"), "w").close()
+    rc, doc, err = cmp_json(os.path.join(TMP, "base"), os.path.join(TMP, "new"))
+    check(rc == 1, "exit %d %s" % (rc, err))
+    r = rows(doc, metric="latency_p50_us")
+    check(len(r) == 1 and r[0]["base"]["n"] == 8 and r[0]["new"]["n"] == 8, "8 trials merged")
+    check(r[0]["verdict"] == "regressed", r[0]["verdict"])
+    check(not doc["compare"]["only_base"] and not doc["compare"]["only_new"], "unsupported point")
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
