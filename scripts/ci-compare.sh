@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# ci-compare.sh: did this change make a server slower, its tail longer or its
+# memory larger than BASE_REV? Builds BASE_REV in a git worktree beside this
+# tree and this tree, runs both on this machine in alternating single-trial
+# sweeps (A B B A A B ...), then `c10k compare --format md base new`.
+#   scripts/ci-compare.sh origin/main
+#   scripts/ci-compare.sh --rounds 8 HEAD~1 -- --models epoll,threads --connections 100,1000
+set -euo pipefail
+
+usage() {
+  cat <<USAGE
+usage: scripts/ci-compare.sh [options] BASE_REV [--] [c10k sweep options]
+  --rounds N         trials per side, one single-trial sweep each, interleaved
+                     ABBA so a drifting machine hits both sides alike (default: 6)
+  --out DIR          results: DIR/base/<k>, DIR/new/<k>, DIR/compare.md
+                     (default: results/ci-<UTC time>)
+  --build DIR        build folder of this tree (default: build-ci)
+  --format FMT       md | text | json for the final comparison (default: md)
+  --compare ARG      pass ARG on to c10k compare (repeatable), e.g.
+                     --compare --threshold --compare p99=20% --compare --assert --compare 'errors==0'
+  --keep-worktree    do not remove the BASE_REV worktree at the end
+  -h, --help         this help
+sweep options (default: $DEFAULT_SWEEP)
+  are given to every c10k sweep of both sides; --trials and --out are set here.
+exit: that of c10k compare (0 no regression, 1 regression, 2 error); 2 when a
+build or a sweep fails.
+USAGE
+}
+
+DEFAULT_SWEEP="--models epoll --connections 100 --duration 3s --warmup 1s"
+rounds=6 out="" build=build-ci format=md keep=0 base_rev=""
+compare_args=() sweep_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
+    --out) out="${2:?--out needs a folder}"; shift ;;
+    --build) build="${2:?--build needs a folder}"; shift ;;
+    --format) format="${2:?--format needs md, text or json}"; shift ;;
+    --compare) compare_args+=("${2:?--compare needs an argument}"); shift ;;
+    --keep-worktree) keep=1 ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; sweep_args+=("$@"); break ;;
+    -*) if [ -n "$base_rev" ]; then sweep_args+=("$@"); break; fi
+        echo "ci-compare.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+    *) if [ -z "$base_rev" ]; then base_rev="$1"; else sweep_args+=("$1"); fi ;;
+  esac
+  shift
+done
+[ -n "$base_rev" ] || { echo "ci-compare.sh: BASE_REV is missing" >&2; usage >&2; exit 2; }
+[[ "$rounds" =~ ^[0-9]+$ ]] && [ "$rounds" -ge 1 ] && [ "$rounds" -le 100 ] ||
+  { echo "ci-compare.sh: --rounds must be 1..100" >&2; exit 2; }
+case "$format" in md|text|json) ;; *) echo "ci-compare.sh: bad --format '$format'" >&2; exit 2 ;; esac
+[ ${#sweep_args[@]} -gt 0 ] || read -r -a sweep_args <<<"$DEFAULT_SWEEP"
+
+root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+cd "$root"
+base_sha=$(git rev-parse --verify --quiet "$base_rev^{commit}") ||
+  { echo "ci-compare.sh: '$base_rev' is not a commit here" >&2; exit 2; }
+out=${out:-results/ci-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$out/base" "$out/new"
+out=$(cd "$out" && pwd)
+wt=$(mktemp -d "$(dirname "$root")/c10k-base-XXXXXX")
+
+cleanup() {
+  if [ "$keep" = 0 ]; then
+    git -C "$root" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
+    git -C "$root" worktree prune >/dev/null 2>&1 || true
+  else
+    echo "ci-compare.sh: BASE worktree kept at $wt" >&2
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { echo "ci-compare.sh: $*" >&2; }
+
+build_tree() { # TREE BUILD_DIR LOG
+  if [ ! -f "$2/build.ninja" ]; then
+    meson setup "$2" "$1" -Dtests=disabled >"$3" 2>&1 || { tail -n 20 "$3" >&2; return 1; }
+  fi
+  meson compile -C "$2" >>"$3" 2>&1 || { tail -n 20 "$3" >&2; return 1; }
+  [ -x "$2/harness/c10k" ] || { say "$2/harness/c10k was not built"; return 1; }
+}
+
+sweep() { # SIDE TREE C10K ROUND
+  local dir="$out/$1/$(printf %03d "$4")"
+  say "round $4/$rounds: $1"
+  (cd "$2" && "$3" sweep "${sweep_args[@]}" --trials 1 --out "$dir") >"$dir.log" 2>&1 || true
+  [ -f "$dir/manifest.json" ] || { say "the $1 sweep wrote no results (see $dir.log)"; tail -n 5 "$dir.log" >&2; return 1; }
+}
+
+say "BASE $base_rev ($base_sha) in $wt; NEW $(git rev-parse --short HEAD) (+ uncommitted changes) in $root"
+git worktree add --detach "$wt" "$base_sha" >/dev/null 2>&1 || { say "git worktree add failed"; exit 2; }
+build_tree "$wt" "$wt/build-ci" "$out/build-base.log" || { say "BASE build failed"; exit 2; }
+build_tree "$root" "$build" "$out/build-new.log" || { say "NEW build failed"; exit 2; }
+base_c10k="$wt/build-ci/harness/c10k" new_c10k="$(cd "$build" && pwd)/harness/c10k"
+
+for ((k = 1; k <= rounds; k++)); do
+  if ((k % 2)); then order="base new"; else order="new base"; fi
+  for side in $order; do
+    if [ "$side" = base ]; then sweep base "$wt" "$base_c10k" "$k" || exit 2
+    else sweep new "$root" "$new_c10k" "$k" || exit 2; fi
+  done
+done
+
+rc=0
+"$new_c10k" compare --format "$format" "${compare_args[@]}" "$out/base" "$out/new" \
+  >"$out/compare.$format" || rc=$?
+cat "$out/compare.$format"
+say "comparison in $out/compare.$format (exit $rc)"
+exit "$rc"
