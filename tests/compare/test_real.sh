@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# test_real.sh aa|ab C10K: c10k compare on real tiny sweeps of the epoll model,
+# interleaved ABBA (single-trial sweeps), as scripts/ci-compare.sh runs them.
+#   aa: the same server and path on both sides -> exit 0 (no regression)
+#   ab: NEW's "max" scenario path adds delay_us -> exit 1, latency_p50_us regressed
+# Exit 77 (skip) when c10k, the epoll model or c10k-load is not built.
+set -uo pipefail
+mode=${1:?aa|ab} c10k=${2:?path of c10k}
+rounds=${ROUNDS:-5}
+[ -x "$c10k" ] || { echo "skip: $c10k not built"; exit 77; }
+models=$("$c10k" models 2>/dev/null) || { echo "skip: c10k models failed"; exit 77; }
+grep -Eq '^epoll +available' <<<"$models" || { echo "skip: epoll model not available"; exit 77; }
+grep -Eq '^c10k-load +available' <<<"$models" || { echo "skip: c10k-load not built"; exit 77; }
+
+tmp=$(mktemp -d /tmp/c10k-cmp-real-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+common=(--models epoll --connections 20 --duration 400ms --warmup 100ms --timeout 2s)
+base_path=/ new_path=/
+[ "$mode" = ab ] && new_path="/?delay_us=2000"
+
+sweep() { # SIDE PATH ROUND
+  local dir="$tmp/$1/$3"
+  timeout 20 "$c10k" sweep "${common[@]}" --scenario "max=$2" --trials 1 --out "$dir" \
+    >"$dir.log" 2>&1
+  [ -f "$dir/manifest.json" ] || { echo "FAIL: the $1 sweep wrote nothing"; tail -n 5 "$dir.log"; exit 1; }
+}
+
+mkdir -p "$tmp/base" "$tmp/new"
+for ((k = 1; k <= rounds; k++)); do
+  if ((k % 2)); then sweep base "$base_path" "$k"; sweep new "$new_path" "$k"
+  else sweep new "$new_path" "$k"; sweep base "$base_path" "$k"; fi
+done
+
+"$c10k" compare "$tmp/base" "$tmp/new"
+"$c10k" compare --format json "$tmp/base" "$tmp/new" >"$tmp/cmp.json"
+rc=$?
+python3 - "$tmp/cmp.json" "$mode" "$rc" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+mode, rc = sys.argv[2], int(sys.argv[3])
+rows = doc["compare"]["rows"]
+verdict = {r["metric"]: r for r in rows}
+if mode == "aa":
+    bad = [r["metric"] for r in rows if r["verdict"] == "regressed"]
+    ok = rc == 0 and not bad
+    why = "A/A: exit %d, regressed: %s" % (rc, bad)
+else:
+    p50 = verdict.get("latency_p50_us", {})
+    ok = rc == 1 and p50.get("verdict") == "regressed"
+    why = "A/B: exit %d, p50 %s p=%s" % (rc, p50.get("verdict"), p50.get("p"))
+print(("ok " if ok else "FAIL ") + why)
+sys.exit(0 if ok else 1)
+PY
