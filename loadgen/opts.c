@@ -1,0 +1,250 @@
+/* opts: the command line of c10k-load (one struct lg_config), the URL and the
+ * --source range, refusing anything outside 127.0.0.0/8. Try: c10k-load --help. */
+#include "lg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define DEF_CONNECTIONS 10
+#define DEF_DURATION_NS (10 * UTIL_NS_PER_S)
+#define DEF_TIMEOUT_NS (10 * UTIL_NS_PER_S)
+
+void lg_usage(FILE *f, const char *prog)
+{
+    fprintf(f,
+        "usage: %s [options] http://127.x.x.x:PORT/path?query\n"
+        "HTTP/1.1 load generator for the c10k lab (loopback targets only).\n"
+        "  -c, --connections N    connections to keep open [%d]\n"
+        "  -t, --threads N        threads, each with its own epoll loop, pinned in turn to\n"
+        "                         the CPUs of the affinity mask [number of CPUs in the mask]\n"
+        "  -d, --duration D       measured duration (10s, 500ms, 2m) [10s]\n"
+        "  -R, --rate N           open loop: total requests/s on a schedule; latency is\n"
+        "                         measured from the intended send time [0 = closed loop]\n"
+        "      --arrival A        open-loop arrivals: constant | poisson [constant]\n"
+        "      --warmup D         load before the measured window, not recorded [0s]\n"
+        "      --connect-rate N   new connections per second while ramping up [0 = all at once]\n"
+        "      --timeout D        per request (and per connect attempt) [10s]\n"
+        "      --pipeline N       requests in flight per connection (1..1024) [1]\n"
+        "      --source A[-B]     bind connections to source IPv4 addresses A..B in turn\n"
+        "                         (127.0.0.0/8), for more than ~28k connections [none]\n"
+        "      --method M         request method [GET]\n"
+        "      --body S           request body (sent with Content-Length) [none]\n"
+        "      --seed N           seed of the poisson arrivals [1]\n"
+        "      --json FILE        write the c10k-load/1 JSON result (- = stdout) [none]\n"
+        "      --hgrm FILE        write the latency histogram (.hgrm, microseconds) [none]\n"
+        "      --series FILE      write one CSV row per second [none]\n"
+        "  -q, --quiet            no human summary on stderr [off]\n"
+        "  -h, --help             this help\n"
+        "  -V, --version          print the version\n"
+        "Exit: 0 ran, 1 the run failed (nothing connected), 2 usage error.\n",
+        prog, DEF_CONNECTIONS);
+}
+
+static int in_lab(uint32_t host_order)
+{
+    return (host_order >> 24) == 127;
+}
+
+static int parse_ipv4(const char *s, size_t n, uint32_t *out)
+{
+    char tmp[64];
+    struct in_addr a;
+    if (n == 0 || n >= sizeof(tmp))
+        return -EINVAL;
+    memcpy(tmp, s, n);
+    tmp[n] = 0;
+    if (strcmp(tmp, "localhost") == 0)
+        snprintf(tmp, sizeof(tmp), "127.0.0.1");
+    if (inet_pton(AF_INET, tmp, &a) != 1)
+        return -EINVAL;
+    *out = ntohl(a.s_addr);
+    return 0;
+}
+
+static int parse_url(struct lg_config *cfg, const char *url)
+{
+    const char *p = url;
+    if (strncmp(p, "http://", 7) != 0)
+        return -EINVAL;
+    p += 7;
+    size_t hostlen = strcspn(p, ":/?#");
+    uint32_t ip;
+    if (parse_ipv4(p, hostlen, &ip) < 0 || !in_lab(ip))
+        return -EPERM;
+    uint64_t port = 80;
+    const char *q = p + hostlen;
+    if (*q == ':') {
+        char digits[8];
+        size_t dn = strcspn(q + 1, "/?#");
+        if (dn == 0 || dn >= sizeof(digits))
+            return -EINVAL;
+        memcpy(digits, q + 1, dn);
+        digits[dn] = 0;
+        if (util_parse_count(digits, 1, 65535, &port) < 0)
+            return -EINVAL;
+        q += 1 + dn;
+    }
+    if (*q == '#')
+        return -EINVAL;
+    snprintf(cfg->host_header, sizeof(cfg->host_header), "%.*s", (int)(q - p), p);
+    int n = snprintf(cfg->target, sizeof(cfg->target), "%s%s", *q == '/' ? "" : "/", q);
+    if (n < 0 || (size_t)n >= sizeof(cfg->target) || strpbrk(cfg->target, " \r\n#"))
+        return -EINVAL;
+    cfg->addr.sin_family = AF_INET;
+    cfg->addr.sin_port = htons((uint16_t)port);
+    cfg->addr.sin_addr.s_addr = htonl(ip);
+    cfg->url = url;
+    return 0;
+}
+
+static int parse_source(struct lg_config *cfg, const char *s)
+{
+    const char *dash = strchr(s, '-');
+    size_t n1 = dash ? (size_t)(dash - s) : strlen(s);
+    if (parse_ipv4(s, n1, &cfg->src_first) < 0)
+        return -EINVAL;
+    cfg->src_last = cfg->src_first;
+    if (dash && parse_ipv4(dash + 1, strlen(dash + 1), &cfg->src_last) < 0)
+        return -EINVAL;
+    if (!in_lab(cfg->src_first) || !in_lab(cfg->src_last) || cfg->src_last < cfg->src_first)
+        return -EINVAL;
+    cfg->source_text = s;
+    return 0;
+}
+
+static void defaults(struct lg_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->connections = DEF_CONNECTIONS;
+    cfg->duration_ns = DEF_DURATION_NS;
+    cfg->timeout_ns = DEF_TIMEOUT_NS;
+    cfg->pipeline = 1;
+    cfg->method = "GET";
+    cfg->seed = 1;
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0)
+        for (int i = 0; i < CPU_SETSIZE && cfg->ncpus < 256; i++)
+            if (CPU_ISSET(i, &set))
+                cfg->cpus[cfg->ncpus++] = i;
+    if (cfg->ncpus == 0)
+        cfg->cpus[cfg->ncpus++] = 0;
+}
+
+enum { O_WARMUP = 256, O_CRATE, O_TIMEOUT, O_SOURCE, O_PIPELINE, O_ARRIVAL, O_JSON, O_HGRM,
+       O_SERIES, O_METHOD, O_BODY, O_SEED };
+
+static const struct option long_opts[] = {
+    {"connections", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
+    {"duration", required_argument, NULL, 'd'},    {"rate", required_argument, NULL, 'R'},
+    {"warmup", required_argument, NULL, O_WARMUP}, {"connect-rate", required_argument, NULL, O_CRATE},
+    {"timeout", required_argument, NULL, O_TIMEOUT}, {"source", required_argument, NULL, O_SOURCE},
+    {"pipeline", required_argument, NULL, O_PIPELINE}, {"arrival", required_argument, NULL, O_ARRIVAL},
+    {"json", required_argument, NULL, O_JSON},     {"hgrm", required_argument, NULL, O_HGRM},
+    {"series", required_argument, NULL, O_SERIES}, {"method", required_argument, NULL, O_METHOD},
+    {"body", required_argument, NULL, O_BODY},     {"seed", required_argument, NULL, O_SEED},
+    {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
+};
+
+static int u32_opt(const char *s, uint64_t min, uint64_t max, uint32_t *out)
+{
+    uint64_t v;
+    int rc = util_parse_count(s, min, max, &v);
+    if (rc == 0)
+        *out = (uint32_t)v;
+    return rc;
+}
+
+/* One option; returns 0, or -EINVAL with the complaint printed. */
+static int apply(struct lg_config *cfg, int opt, const char *arg)
+{
+    int rc = 0;
+    switch (opt) {
+    case 'c': rc = u32_opt(arg, 1, 10000000, &cfg->connections); break;
+    case 't': rc = u32_opt(arg, 1, 256, &cfg->threads); break;
+    case 'd': rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 86400 * UTIL_NS_PER_S, &cfg->duration_ns); break;
+    case 'R': rc = util_parse_count(arg, 0, 100000000, &cfg->rate_rps); break;
+    case O_WARMUP: rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, 0, 3600 * UTIL_NS_PER_S, &cfg->warmup_ns); break;
+    case O_CRATE: rc = util_parse_count(arg, 0, 100000000, &cfg->connect_rate); break;
+    case O_TIMEOUT: rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 3600 * UTIL_NS_PER_S, &cfg->timeout_ns); break;
+    case O_SOURCE: rc = parse_source(cfg, arg); break;
+    case O_PIPELINE: rc = u32_opt(arg, 1, 1024, &cfg->pipeline); break;
+    case O_SEED: rc = util_parse_count(arg, 0, UINT64_MAX / 2, &cfg->seed); break;
+    case O_ARRIVAL:
+        if (strcmp(arg, "constant") == 0)
+            cfg->arrival = LG_ARRIVAL_CONSTANT;
+        else if (strcmp(arg, "poisson") == 0)
+            cfg->arrival = LG_ARRIVAL_POISSON;
+        else
+            rc = -EINVAL;
+        break;
+    case O_JSON: cfg->json_path = arg; break;
+    case O_HGRM: cfg->hgrm_path = arg; break;
+    case O_SERIES: cfg->series_path = arg; break;
+    case O_METHOD: rc = strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(arg) && *arg ? 0 : -EINVAL; cfg->method = arg; break;
+    case O_BODY: cfg->body = arg; break;
+    case 'q': cfg->quiet = true; break;
+    default: return -EINVAL;
+    }
+    return rc;
+}
+
+static const char *opt_name(int opt)
+{
+    for (const struct option *o = long_opts; o->name; o++)
+        if (o->val == opt)
+            return o->name;
+    return "?";
+}
+
+/* Returns 0 to run, 1 when --help/--version was answered, -EINVAL on a usage
+ * error (message printed). */
+int lg_opts_parse(int argc, char **argv, struct lg_config *cfg)
+{
+    defaults(cfg);
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":c:t:d:R:qhV", long_opts, NULL)) != -1) {
+        if (opt == 'h') {
+            lg_usage(stdout, argv[0]);
+            return 1;
+        }
+        if (opt == 'V') {
+            printf("c10k-load %s\n", LG_VERSION);
+            return 1;
+        }
+        if (opt == '?' || opt == ':') {
+            fprintf(stderr, "c10k-load: %s option '%s'\n", opt == '?' ? "unknown" : "missing value for",
+                    argv[optind - 1]);
+            return -EINVAL;
+        }
+        int rc = apply(cfg, opt, optarg);
+        if (rc < 0) {
+            fprintf(stderr, "c10k-load: bad value '%s' for --%s (%s)\n", optarg, opt_name(opt),
+                    rc == -ERANGE ? "out of range" : "syntax");
+            return -EINVAL;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "c10k-load: %s\n", optind >= argc ? "missing URL" : "more than one URL");
+        return -EINVAL;
+    }
+    int rc = parse_url(cfg, argv[optind]);
+    if (rc < 0) {
+        fprintf(stderr, "c10k-load: %s '%s' (only http://127.x.x.x or localhost)\n",
+                rc == -EPERM ? "refusing target" : "bad URL", argv[optind]);
+        return -EINVAL;
+    }
+    if (cfg->threads == 0)
+        cfg->threads = (uint32_t)cfg->ncpus;
+    if (cfg->threads > cfg->connections)
+        cfg->threads = cfg->connections;
+    return 0;
+}

@@ -1,0 +1,234 @@
+/* resp: the incremental response parser of c10k-load (status line, the three
+ * headers it needs, body counted by Content-Length). Try: meson test -C
+ * build-lg --suite loadgen resp. */
+#include "resp.h"
+
+#include <string.h>
+
+enum {
+    S_PROTO, S_MINOR, S_SP, S_CODE, S_AFTER_CODE, S_REASON, S_LF, S_HSTART, S_HNAME,
+    S_VAL_CL, S_VAL_CONN, S_VAL_OTHER, S_END_LF, S_BODY, S_BODY_EOF,
+};
+
+enum { H_LENGTH, H_CONNECTION, H_TE, H_COUNT };
+static const char *const hnames[H_COUNT] = {"content-length", "connection", "transfer-encoding"};
+static const uint8_t hlens[H_COUNT] = {14, 10, 17};
+
+void lg_resp_reset(struct lg_resp *r)
+{
+    memset(r, 0, sizeof(*r));
+}
+
+static int is_tchar(unsigned char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+static int header_name_char(struct lg_resp *r, unsigned char ch)
+{
+    if (ch == ':') {
+        int which = -1;
+        for (int k = 0; k < H_COUNT; k++)
+            if ((r->cand & (1u << k)) && r->pos == hlens[k])
+                which = k;
+        if (which == H_TE)
+            return -1; /* chunked bodies are not supported: say so, not misparse */
+        r->state = which == H_LENGTH ? S_VAL_CL : which == H_CONNECTION ? S_VAL_CONN : S_VAL_OTHER;
+        if (which == H_LENGTH && (r->flags & LG_RESP_HAS_LENGTH))
+            return -1;
+        r->pos = 0;
+        return 0;
+    }
+    if (!is_tchar(ch))
+        return -1;
+    unsigned char lower = (unsigned char)(ch | 0x20);
+    for (int k = 0; k < H_COUNT; k++)
+        if ((r->cand & (1u << k)) && (r->pos >= hlens[k] || hnames[k][r->pos] != lower))
+            r->cand &= (uint8_t) ~(1u << k);
+    if (r->pos < 255)
+        r->pos++;
+    return 0;
+}
+
+static int length_char(struct lg_resp *r, unsigned char ch)
+{
+    if (ch >= '0' && ch <= '9') {
+        if (r->pos == 2 || r->body_left > (UINT64_MAX - 9) / 10)
+            return -1; /* digits after trailing space, or overflow */
+        r->body_left = r->body_left * 10 + (uint64_t)(ch - '0');
+        r->pos = 1;
+        r->flags |= LG_RESP_HAS_LENGTH;
+        return 0;
+    }
+    if (ch == ' ' || ch == '\t') {
+        if (r->pos == 1)
+            r->pos = 2;
+        return 0;
+    }
+    if (ch == '\r' && r->pos) {
+        r->state = S_LF;
+        return 0;
+    }
+    return -1;
+}
+
+static int connection_char(struct lg_resp *r, unsigned char ch)
+{
+    static const char close_tok[] = "close";
+    if (ch == '\r') {
+        if (r->pos == 5 && !(r->flags & LG_RESP_CONN_MISS))
+            r->flags |= LG_RESP_CLOSE;
+        r->flags &= (uint8_t)~LG_RESP_CONN_MISS;
+        r->state = S_LF;
+        return 0;
+    }
+    if (ch == ' ' || ch == '\t') {
+        if (r->pos > 0 && r->pos < 5)
+            r->flags |= LG_RESP_CONN_MISS;
+        return 0;
+    }
+    if (r->pos >= 5 || close_tok[r->pos] != (char)(ch | 0x20))
+        r->flags |= LG_RESP_CONN_MISS;
+    if (r->pos < 255)
+        r->pos++;
+    return 0;
+}
+
+/* The blank line: decide how the body ends. Returns 1 when the response is
+ * complete without a body. */
+static int headers_done(struct lg_resp *r)
+{
+    if (r->status < 200 && r->status >= 100)
+        return -1; /* interim responses are never asked for */
+    if (r->status == 204 || r->status == 304) {
+        r->body_left = 0;
+        return 1;
+    }
+    if (r->flags & LG_RESP_HAS_LENGTH) {
+        r->state = S_BODY;
+        return r->body_left == 0;
+    }
+    r->flags |= LG_RESP_UNTIL_EOF;
+    r->state = S_BODY_EOF;
+    return 0;
+}
+
+static int status_char(struct lg_resp *r, unsigned char ch)
+{
+    static const char proto[] = "HTTP/1.";
+    switch (r->state) {
+    case S_PROTO:
+        if (ch != (unsigned char)proto[r->pos])
+            return -1;
+        if (++r->pos == 7)
+            r->state = S_MINOR;
+        return 0;
+    case S_MINOR:
+        r->state = S_SP;
+        return ch == '0' || ch == '1' ? 0 : -1;
+    case S_SP:
+        r->state = S_CODE;
+        r->pos = 0;
+        return ch == ' ' ? 0 : -1;
+    case S_CODE:
+        if (ch < '0' || ch > '9')
+            return -1;
+        r->status = (uint16_t)(r->status * 10 + (ch - '0'));
+        if (++r->pos == 3)
+            r->state = S_AFTER_CODE;
+        return 0;
+    default: /* S_AFTER_CODE */
+        if (ch == '\r')
+            r->state = S_LF;
+        else if (ch == ' ')
+            r->state = S_REASON;
+        else
+            return -1;
+        return 0;
+    }
+}
+
+/* One byte of everything before the body. Returns -1, 0, or 1 (complete). */
+static int head_char(struct lg_resp *r, unsigned char ch)
+{
+    switch (r->state) {
+    case S_LF:
+        if (ch != '\n')
+            return -1;
+        r->state = S_HSTART;
+        return 0;
+    case S_HSTART:
+        if (ch == '\r') {
+            r->state = S_END_LF;
+            return 0;
+        }
+        r->state = S_HNAME;
+        r->pos = 0;
+        r->cand = (1u << H_COUNT) - 1;
+        return header_name_char(r, ch);
+    case S_HNAME:
+        return header_name_char(r, ch);
+    case S_VAL_CL:
+        return length_char(r, ch);
+    case S_VAL_CONN:
+        return connection_char(r, ch);
+    case S_END_LF:
+        return ch == '\n' ? headers_done(r) : -1;
+    default:
+        return status_char(r, ch);
+    }
+}
+
+/* Skips to the CR that ends a reason phrase or an uninteresting value. */
+static size_t skip_to_cr(struct lg_resp *r, const char *buf, size_t len, size_t i)
+{
+    const char *cr = memchr(buf + i, '\r', len - i);
+    if (!cr)
+        return len;
+    r->state = S_LF;
+    return (size_t)(cr - buf) + 1;
+}
+
+int lg_resp_feed(struct lg_resp *r, const char *buf, size_t len, size_t *used)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (r->state == S_BODY) {
+            uint64_t take = len - i < r->body_left ? len - i : r->body_left;
+            r->body_left -= take;
+            i += take;
+            if (r->body_left == 0) {
+                *used = i;
+                return 1;
+            }
+            continue;
+        }
+        if (r->state == S_BODY_EOF) {
+            *used = len;
+            return 0;
+        }
+        if (r->state == S_REASON || r->state == S_VAL_OTHER) {
+            i = skip_to_cr(r, buf, len, i);
+            continue;
+        }
+        int rc = head_char(r, (unsigned char)buf[i++]);
+        if (rc < 0)
+            return -1;
+        if (rc == 1) {
+            *used = i;
+            return 1;
+        }
+    }
+    *used = len;
+    return 0;
+}
+
+int lg_resp_eof(const struct lg_resp *r)
+{
+    if (r->state == S_BODY_EOF)
+        return 1;
+    if (r->state == S_PROTO && r->pos == 0)
+        return 0;
+    return -1;
+}
