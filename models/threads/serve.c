@@ -73,6 +73,8 @@ static void serve_spawn(struct serve *s, int fd)
 {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    struct timeval none = {0}; /* accept() passed the listener's timeout on */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
     sigset_t old;
     pthread_t t;
     pthread_sigmask(SIG_BLOCK, &s->stop_set, &old);

@@ -1,0 +1,175 @@
+/* life: the process side of a server: --help, a bad flag, SIGTERM with
+ * connections in every state (exit 0 within 2 s, no process of its tree left),
+ * and the "stats accepted=N" exit line. */
+#include "cases.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LIFE_MAX_PIDS 4096
+#define LIFE_STOP_MS 2000
+
+int case_help(struct case_ctx *x)
+{
+    static char out[16384], err[4096];
+    const char *args[] = {"--help", NULL};
+    int st = itc_run(x->path, args, out, sizeof(out), err, sizeof(err), 5000);
+    CASE_CHECK(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CASE_CHECK(strstr(out, "usage") || strstr(out, "Usage"));
+    CASE_CHECK(strstr(out, "--port"));
+    return 0;
+fail:
+    fprintf(stderr, "status %d, stdout: %s\nstderr: %s\n", st, out, err);
+    return 1;
+}
+
+int case_badflag(struct case_ctx *x)
+{
+    static char out[16384], err[16384];
+    const char *args[] = {"--no-such-flag-c10k", NULL};
+    int st = itc_run(x->path, args, out, sizeof(out), err, sizeof(err), 5000);
+    CASE_CHECK(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 2);
+    CASE_CHECK(err[0] != '\0');
+    return 0;
+fail:
+    fprintf(stderr, "status %d, stdout: %s\nstderr: %s\n", st, out, err);
+    return 1;
+}
+
+static pid_t life_ppid(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    char state;
+    int ppid;
+    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
+        return -1;
+    return (pid_t)ppid;
+}
+
+/* Every process below root (children, grandchildren...), up to max. */
+static size_t life_tree(pid_t root, pid_t *out, size_t max)
+{
+    size_t n = 0;
+    out[n++] = root;
+    for (size_t grew = 1; grew;) {
+        grew = 0;
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        while (d && (e = readdir(d)) && n < max) {
+            if (!isdigit((unsigned char)e->d_name[0]))
+                continue;
+            pid_t pid = (pid_t)atoi(e->d_name), pp = life_ppid(pid);
+            bool parent_in = false, known = false;
+            for (size_t i = 0; i < n; i++) {
+                parent_in |= out[i] == pp;
+                known |= out[i] == pid;
+            }
+            if (parent_in && !known) {
+                out[n++] = pid;
+                grew = 1;
+            }
+        }
+        if (d)
+            closedir(d);
+    }
+    return n;
+}
+
+/* With this process as subreaper, orphans of the server become our children:
+ * reap the ones that exit; any still alive after the grace period is a leak. */
+static int life_no_leftovers(const pid_t *tree, size_t n, int grace_ms)
+{
+    uint64_t deadline = itc_now_ms() + (uint64_t)grace_ms;
+    for (;;) {
+        while (waitpid(-1, NULL, WNOHANG) > 0) {
+        }
+        size_t alive = 0;
+        for (size_t i = 0; i < n; i++)
+            alive += kill(tree[i], 0) == 0;
+        if (alive == 0)
+            return 0;
+        if (itc_now_ms() >= deadline) {
+            for (size_t i = 0; i < n; i++)
+                if (kill(tree[i], SIGKILL) == 0)
+                    fprintf(stderr, "itc: process %d of the server's tree still alive\n", (int)tree[i]);
+            return -1;
+        }
+        usleep(10000);
+    }
+}
+
+int case_sigterm(struct case_ctx *x)
+{
+    static pid_t tree[LIFE_MAX_PIDS];
+    struct itc_conn idle = {.fd = -1}, partial = {.fd = -1}, waiting = {.fd = -1};
+    int st = -1;
+    CASE_CHECK(itc_conn_open(&idle, &x->srv) == 0);
+    CASE_CHECK(itc_send_str(&idle, "GET / HTTP/1.1\r\n\r\n") == 0);
+    CASE_CHECK(itc_expect_hello(&idle, NULL) == 0);
+    CASE_CHECK(itc_conn_open(&partial, &x->srv) == 0);
+    CASE_CHECK(itc_send_str(&partial, "GET / HTTP/1.1\r\nHost: x") == 0);
+    CASE_CHECK(itc_conn_open(&waiting, &x->srv) == 0);
+    CASE_CHECK(itc_send_str(&waiting, "GET /?delay_us=5000000 HTTP/1.1\r\n\r\n") == 0);
+    usleep(100000); /* let the server take them all */
+    size_t n = life_tree(x->srv.pid, tree, LIFE_MAX_PIDS);
+    uint64_t t0 = itc_now_ms();
+    int rc = itc_server_stop(&x->srv, SIGTERM, LIFE_STOP_MS, &st);
+    fprintf(stderr, "exit after %llu ms, status 0x%x, %zu processes in the tree\n",
+            (unsigned long long)(itc_now_ms() - t0), (unsigned)st, n);
+    CASE_CHECK(rc == 0);
+    CASE_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CASE_CHECK(life_no_leftovers(tree + 1, n - 1, 500) == 0);
+    itc_server_drain_out(&x->srv, 1000);
+    CASE_CHECK(strstr(x->srv.out, "\nstats accepted="));
+    itc_conn_close(&idle);
+    itc_conn_close(&partial);
+    itc_conn_close(&waiting);
+    return 0;
+fail:
+    itc_conn_close(&idle);
+    itc_conn_close(&partial);
+    itc_conn_close(&waiting);
+    return 1;
+}
+
+int case_stats(struct case_ctx *x)
+{
+    int st = -1;
+    for (int i = 0; i < 3; i++) {
+        struct itc_conn c = {.fd = -1};
+        int rc = itc_conn_open(&c, &x->srv);
+        rc = rc ? rc : itc_send_str(&c, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        rc = rc ? rc : itc_expect_hello(&c, "close");
+        itc_conn_close(&c);
+        CASE_CHECK(rc == 0);
+    }
+    CASE_CHECK(itc_server_stop(&x->srv, SIGINT, LIFE_STOP_MS, &st) == 0);
+    CASE_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    itc_server_drain_out(&x->srv, 1000);
+    unsigned long long acc = 0, rej = 0;
+    char reason[32] = "";
+    const char *line = strstr(x->srv.out, "\nstats ");
+    CASE_CHECK(line);
+    CASE_CHECK(sscanf(line, "\nstats accepted=%llu rejected=%llu reason=%31s", &acc, &rej, reason) == 3);
+    fprintf(stderr, "stats: accepted=%llu rejected=%llu reason=%s\n", acc, rej, reason);
+    CASE_CHECK(acc >= 3);
+    CASE_CHECK(rej == 0 && strcmp(reason, "none") == 0);
+    return 0;
+fail:
+    fprintf(stderr, "server stdout:\n%s\n", x->srv.out);
+    return 1;
+}

@@ -1,0 +1,108 @@
+/* c10k-it: runs one integration case (--case NAME) against a server binary.
+ * Try: c10k-it --list ; c10k-it --case get build/models/epoll/c10k-server-epoll */
+#include "cases.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+struct case_def {
+    const char *name;
+    int (*run)(struct case_ctx *x);
+    bool needs_server;
+};
+
+static const struct case_def case_defs[] = {
+    {"get", case_get, true},
+    {"size", case_size, true},
+    {"echo-small", case_echo_small, true},
+    {"echo-large", case_echo_large, true},
+    {"404", case_404, true},
+    {"501", case_501, true},
+    {"400-kept", case_400_kept, true},
+    {"400-close", case_400_close, true},
+    {"431", case_431, true},
+    {"pipeline", case_pipeline, true},
+    {"keepalive", case_keepalive, true},
+    {"close", case_close, true},
+    {"http10", case_http10, true},
+    {"http10-keepalive", case_http10_keepalive, true},
+    {"delay", case_delay, true},
+    {"bad-isolated", case_bad_isolated, true},
+    {"help", case_help, false},
+    {"badflag", case_badflag, false},
+    {"sigterm", case_sigterm, true},
+    {"stats", case_stats, true},
+};
+
+#define CASE_COUNT (sizeof(case_defs) / sizeof(case_defs[0]))
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: c10k-it --case NAME [--solo-delay] SERVER\n"
+               "  --case NAME     the behaviour to check (required; --list shows them)\n"
+               "  --solo-delay    do not require other connections served during delay_us\n"
+               "                  (default: required)\n"
+               "  --list          print the case names\n"
+               "  -h, --help      this text\n"
+               "Exit 0 pass, 1 fail, 2 usage, 77 skip (the server exited 77 before ready).\n");
+}
+
+static const struct case_def *case_find(const char *name)
+{
+    for (size_t i = 0; i < CASE_COUNT; i++)
+        if (strcmp(case_defs[i].name, name) == 0)
+            return &case_defs[i];
+    return NULL;
+}
+
+static int run_case(const struct case_def *d, struct case_ctx *x)
+{
+    if (d->needs_server) {
+        int rc = itc_server_start(&x->srv, x->path, NULL);
+        if (rc != 0)
+            return rc == ITC_SKIP ? ITC_SKIP : 1;
+    }
+    int rc = d->run(x);
+    itc_server_kill(&x->srv);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"case", required_argument, NULL, 'c'}, {"solo-delay", no_argument, NULL, 's'},
+        {"list", no_argument, NULL, 'l'},       {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct case_ctx x = {.srv = {.out_fd = -1}};
+    const struct case_def *d = NULL;
+    int key;
+    while ((key = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (key) {
+        case 'c':
+            if (!(d = case_find(optarg))) {
+                fprintf(stderr, "c10k-it: unknown case '%s'\n", optarg);
+                usage(stderr);
+                return 2;
+            }
+            break;
+        case 's': x.solo_delay = true; break;
+        case 'l':
+            for (size_t i = 0; i < CASE_COUNT; i++)
+                printf("%s\n", case_defs[i].name);
+            return 0;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!d || optind + 1 != argc) {
+        fprintf(stderr, "c10k-it: need --case NAME and one SERVER\n");
+        usage(stderr);
+        return 2;
+    }
+    x.path = argv[optind];
+    prctl(PR_SET_CHILD_SUBREAPER, 1); /* the server's orphans come back to us */
+    return run_case(d, &x);
+}
