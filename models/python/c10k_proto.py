@@ -28,17 +28,26 @@ REASONS = {
     200: "OK",
     400: "Bad Request",
     404: "Not Found",
+    408: "Request Timeout",
     413: "Content Too Large",
     431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
     501: "Not Implemented",
+    503: "Service Unavailable",
+    505: "HTTP Version Not Supported",
 }
 
 _TCHAR = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
-_REQ_LINE = re.compile(rb"([" + _TCHAR + rb"]+) (/[\x21-\x7e]*) HTTP/1\.([01])")
-# name ":" OWS value OWS; value bytes are visible ASCII, SP, HTAB or obs-text.
-_HEADER = re.compile(rb"([" + _TCHAR + rb"]+):[ \t]*((?:[\x21-\x7e\x80-\xff]+[ \t]+)*"
-                     rb"[\x21-\x7e\x80-\xff]*)[ \t]*")
-_DIGITS = re.compile(rb"[0-9]{1,10}")
+# method SP target SP HTTP/d.d (major 1 is read; another major is 505)
+_REQ_LINE = re.compile(rb"([" + _TCHAR + rb"]+) ([\x21-\x7e]+) HTTP/([0-9])\.([0-9])")
+# absolute-form target: the authority is skipped, an empty path is "/"
+_ABSOLUTE = re.compile(rb"[Hh][Tt][Tt][Pp][Ss]?://[^/?]+(.*)", re.S)
+# name ":" OWS value OWS (the head has no control bytes left but HTAB)
+_HEADER = re.compile(rb"([" + _TCHAR + rb"]+):[ \t]*(.*?)[ \t]*", re.S)
+# a byte no head may hold: controls but HTAB, DEL, CR without LF, LF without CR
+_BAD_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n")
+_DIGITS = re.compile(rb"[0-9]+")
+_CONN_SEP = re.compile(rb"[ \t,]+")
 _QUERY_KEYS = {b"size": SIZE_MAX, b"delay_us": DELAY_MAX_US, b"work_us": WORK_MAX_US}
 
 
@@ -93,86 +102,92 @@ def _route(req, method, target):
         return
     path, q, query = target.partition(b"?")
     if method == b"GET" and path == b"/":
-        if q and query and not _parse_query(req, query):
+        if query and not _parse_query(req, query):
             req.status = 400
     elif method == b"POST" and path == b"/echo":
-        if q and query:
-            req.status = 400
+        if query:
+            req.status = 400       # /echo takes no parameters
         else:
             req.echo = True
     else:
         req.status = 404
 
 
+def _target(raw):
+    """origin-form as is, "*" as is, absolute-form reduced to its path; None = 400."""
+    if raw[0] == 47 or raw == b"*":          # "/"
+        return raw
+    m = _ABSOLUTE.fullmatch(raw)
+    if m is None:
+        return None
+    rest = m.group(1)
+    return rest if rest[:1] == b"/" else b"/" + rest
+
+
 def _headers(lines, req, http10):
-    """Checks header lines; returns (Content-Length, Request) or (None, fatal Request)."""
+    """Checks the header lines; returns (Content-Length, None) or (None, status)."""
     clen = -1
     keep = close = False
-    for line in lines:
+    for count, line in enumerate(lines):
+        if count >= HEADERS_MAX:
+            return None, 431
         m = _HEADER.fullmatch(line)
         if m is None:
-            return None, _fatal(400)
+            return None, 400
         name = m.group(1).lower()
         if name == b"content-length":
             if clen >= 0 or not _DIGITS.fullmatch(m.group(2)):
-                return None, _fatal(400)
+                return None, 400
             clen = int(m.group(2))
         elif name == b"transfer-encoding":
-            return None, _fatal(400)
+            return None, 400      # no chunked bodies: refusing TE avoids smuggling
         elif name == b"connection":
-            for tok in m.group(2).lower().split(b","):
-                tok = tok.strip(b" \t")
+            for tok in _CONN_SEP.split(m.group(2).lower()):
                 if tok == b"close":
                     close = True
                 elif tok == b"keep-alive":
                     keep = True
     if clen > ECHO_MAX:
-        return None, _fatal(413)
+        return None, 413
     if close or (http10 and not keep):
-        conn = CLOSE
+        req.conn = CLOSE
     else:
-        conn = KEEP10 if http10 else KEEP
-    return max(clen, 0), Request(200, conn)
+        req.conn = KEEP10 if http10 else KEEP
+    return max(clen, 0), None
 
 
 def parse_head(head):
     """head: the header section without its final CRLF CRLF. Returns
     (content_length, Request, fatal): when fatal, the connection is closed
     after the answer and nothing more is read from it."""
-    if b"\n" in head.replace(b"\r\n", b""):
+    if _BAD_BYTE.search(head):
         return 0, _fatal(400), True
     lines = head.split(b"\r\n")
-    if len(lines) > HEADERS_MAX + 1:
-        return 0, _fatal(431), True
     m = _REQ_LINE.fullmatch(lines[0])
     if m is None:
         return 0, _fatal(400), True
-    clen, req = _headers(lines[1:], Request(), m.group(3) == b"0")
-    if clen is None:
-        return 0, req, True
-    _route(req, m.group(1), m.group(2))
+    if m.group(3) != b"1":
+        return 0, _fatal(505), True
+    target = _target(m.group(2))
+    if target is None:
+        return 0, _fatal(400), True
+    req = Request()
+    clen, err = _headers(lines[1:], req, m.group(4) == b"0")
+    if err:
+        return 0, _fatal(err), True
+    _route(req, m.group(1), target)
     return clen, req, False
-
-
-def _line_error(line, first):
-    """A complete line of an unfinished head that can already be refused."""
-    if b"\r" in line or b"\0" in line:
-        return True
-    if first:
-        return _REQ_LINE.fullmatch(line) is None
-    return _HEADER.fullmatch(line) is None
 
 
 class Parser:
     """Incremental parser state for one connection (see the module docstring)."""
-    __slots__ = ("scanned", "lines", "pending", "head_len", "need")
+    __slots__ = ("scanned", "pending", "head_len", "need")
 
     def __init__(self):
         self.reset()
 
     def reset(self):
-        self.scanned = 0     # bytes of the head already checked line by line
-        self.lines = 0       # complete lines among them
+        self.scanned = 0     # bytes of the head already checked
         self.pending = None  # a parsed head waiting for its body
         self.head_len = 0    # its length
         self.need = 0        # head + body bytes of the pending request
@@ -209,23 +224,15 @@ class Parser:
         return len(buf) - start, _fatal(status)
 
     def _partial(self, buf, start):
-        """No end of head yet: refuse early what can be refused, else wait."""
-        while True:
-            nl = buf.find(b"\n", start + self.scanned, start + HEAD_MAX)
-            if nl < 0:
-                break
-            if nl == start or buf[nl - 1] != 13 or _line_error(
-                    bytes(buf[start + self.scanned:nl - 1]), self.lines == 0):
-                return self._fail(buf, start, 400)
-            self.lines += 1
-            self.scanned = nl + 1 - start
-            if self.lines > HEADERS_MAX + 1:
-                return self._fail(buf, start, 431)
-        if len(buf) - start >= HEAD_MAX:
-            return self._fail(buf, start, 431)
-        tail = bytes(buf[start + self.scanned:])
-        if b"\0" in tail or b"\r" in tail[:-1]:
+        """No end of head yet: refuse at once a byte no head may hold (as the C
+        parser does), 431 past HEAD_MAX, else wait for more."""
+        lim = min(len(buf), start + HEAD_MAX)
+        end = lim - 1 if buf[lim - 1] == 13 else lim     # a CR whose LF may follow
+        if _BAD_BYTE.search(buf, start + self.scanned, end):
             return self._fail(buf, start, 400)
+        if lim == start + HEAD_MAX:
+            return self._fail(buf, start, 431)
+        self.scanned = max(end - start, 0)
         return None
 
 
