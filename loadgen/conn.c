@@ -370,10 +370,10 @@ void lg_conn_scan(struct lg_worker *w, uint64_t now)
     uint64_t limit = w->cfg->timeout_ns;
     for (uint32_t i = 0; i < w->nconns; i++) {
         struct lg_conn *c = &w->conns[i];
-        if (c->state == LG_CONNECTING && now - c->since_ns > limit)
+        if (c->state == LG_CONNECTING && now > c->since_ns + limit)
             connect_failed(w, c, ETIMEDOUT, now);
         else if (c->state == LG_OPEN && c->inflight &&
-                 now - ring_of(w, c)[c->ring_head].sent_ns > limit)
+                 now > ring_of(w, c)[c->ring_head].sent_ns + limit)
             timed_out(w, c, now);
         else if (c->state == LG_CLOSED && may_send(w) && c->since_ns <= now)
             lg_conn_start(w, c, now);

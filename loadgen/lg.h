@@ -126,6 +126,7 @@ struct lg_worker {
     uint64_t next_iv_ns;
     _Atomic uint64_t iv_done;      /* written by the worker */
     _Atomic uint64_t iv_consumed;  /* written by main */
+    _Atomic uint64_t iv_second;    /* the last second published (1 = the first) */
     /* phases */
     _Atomic int ramp_done;
     _Atomic int finished;

@@ -180,14 +180,20 @@ static int head_char(struct lg_resp *r, unsigned char ch)
     }
 }
 
-/* Skips to the CR that ends a reason phrase or an uninteresting value. */
+/* Skips to the CR that ends a reason phrase or an uninteresting value;
+ * (size_t)-1 on a bare LF or a control character. */
 static size_t skip_to_cr(struct lg_resp *r, const char *buf, size_t len, size_t i)
 {
-    const char *cr = memchr(buf + i, '\r', len - i);
-    if (!cr)
-        return len;
-    r->state = S_LF;
-    return (size_t)(cr - buf) + 1;
+    for (; i < len; i++) {
+        unsigned char ch = (unsigned char)buf[i];
+        if (ch == '\r') {
+            r->state = S_LF;
+            return i + 1;
+        }
+        if (ch < 0x20 && ch != '\t')
+            return (size_t)-1;
+    }
+    return len;
 }
 
 int lg_resp_feed(struct lg_resp *r, const char *buf, size_t len, size_t *used)
@@ -210,6 +216,8 @@ int lg_resp_feed(struct lg_resp *r, const char *buf, size_t len, size_t *used)
         }
         if (r->state == S_REASON || r->state == S_VAL_OTHER) {
             i = skip_to_cr(r, buf, len, i);
+            if (i == (size_t)-1)
+                return -1;
             continue;
         }
         int rc = head_char(r, (unsigned char)buf[i++]);

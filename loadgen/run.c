@@ -136,6 +136,18 @@ static bool all_ramped(struct lg_run *run, uint64_t *last_ns)
     return true;
 }
 
+/* Every worker has published its k-th second (or finished). */
+static bool all_published(struct lg_run *run, uint64_t k)
+{
+    for (uint32_t i = 0; i < run->nworkers; i++) {
+        struct lg_worker *w = &run->workers[i];
+        if (atomic_load_explicit(&w->iv_second, memory_order_relaxed) < k &&
+            !atomic_load_explicit(&w->finished, memory_order_acquire))
+            return false;
+    }
+    return true;
+}
+
 static bool all_finished(struct lg_run *run)
 {
     for (uint32_t i = 0; i < run->nworkers; i++)
@@ -187,13 +199,16 @@ static void steer(struct lg_run *run, const sigset_t *sigs, FILE *series)
         if (!atomic_load(&run->go_ns) && (all_ramped(run, &ramp_end) || now >= deadline))
             go(run, now, now >= deadline ? now : ramp_end);
         uint64_t row_ns = run->start_ns + row_k * UTIL_NS_PER_S;
-        if (now >= row_ns + 30 * UTIL_NS_PER_MS) {
+        if (now >= row_ns + 5 * UTIL_NS_PER_MS &&
+            (all_published(run, row_k) || now >= row_ns + 500 * UTIL_NS_PER_MS)) {
             lg_series_row(run, series, row_ns, &scratch, false, &prev_completed, &prev_ns);
             row_k++;
         }
         uint64_t tick = atomic_load(&run->go_ns) ? 100 : 5;
         uint64_t wake = now + tick * UTIL_NS_PER_MS;
-        nap(run, sigs, wake < row_ns + 30 * UTIL_NS_PER_MS ? wake : row_ns + 30 * UTIL_NS_PER_MS);
+        if (now >= row_ns)
+            wake = now + 5 * UTIL_NS_PER_MS; /* a worker is late publishing the second */
+        nap(run, sigs, wake < row_ns + 5 * UTIL_NS_PER_MS ? wake : row_ns + 5 * UTIL_NS_PER_MS);
     }
     for (uint32_t i = 0; i < run->nworkers; i++)
         pthread_join(run->workers[i].thread, NULL);

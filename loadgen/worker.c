@@ -95,6 +95,7 @@ static void series_tick(struct lg_worker *w, uint64_t now)
         return;
     while (w->next_iv_ns <= now)
         w->next_iv_ns += UTIL_NS_PER_S;
+    uint64_t second = (w->next_iv_ns - w->run->start_ns) / UTIL_NS_PER_S - 1;
     if (atomic_load_explicit(&w->iv_consumed, memory_order_acquire) != w->iv_seq)
         return; /* main is late: this second's samples roll into the next */
     struct lg_interval *iv = &w->iv[w->iv_seq & 1];
@@ -102,6 +103,7 @@ static void series_tick(struct lg_worker *w, uint64_t now)
     iv->errors_total = w->all_errors;
     iv->open = w->open;
     w->iv_seq++;
+    atomic_store_explicit(&w->iv_second, second, memory_order_relaxed);
     atomic_store_explicit(&w->iv_done, w->iv_seq, memory_order_release);
     hist_reset(&w->iv[w->iv_seq & 1].lat);
 }
@@ -239,6 +241,7 @@ static void loop(struct lg_worker *w)
                 lg_sched_due(w, now, atomic_load_explicit(&run->end_ns, memory_order_relaxed));
         }
         if (now >= w->next_scan_ns) {
+            now = util_mono_ns();
             lg_conn_scan(w, now);
             w->next_scan_ns = now + LG_SCAN_NS;
         }

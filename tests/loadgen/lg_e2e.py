@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""lg_e2e: end-to-end checks of c10k-load against a real server (the project's
+epoll model, or nginx with a throw-away config). One behaviour per invocation:
+  lg_e2e.py LOADGEN usage | refused
+  lg_e2e.py LOADGEN closed|stop|misc SERVER
+  lg_e2e.py LOADGEN nginx
+Exit 0 pass, 1 fail, 77 skip. Every process started here is killed on exit."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+procs = []
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    print("ok:", msg)
+
+
+def start_server(path):
+    p = subprocess.Popen([path, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    procs.append(p)
+    line = p.stdout.readline()
+    if not line.startswith("ready "):
+        fail("server did not print its ready line: %r" % line)
+    hostport = line.split()[1]
+    return p, "http://%s/" % hostport
+
+
+def run_load(lg, args, timeout=25):
+    r = subprocess.run([lg] + args, capture_output=True, text=True, timeout=timeout)
+    print("$ c10k-load", " ".join(args), "->", r.returncode)
+    print(r.stderr.strip())
+    return r
+
+
+def load_json(lg, args, tmp, timeout=25):
+    out = os.path.join(tmp, "out.json")
+    r = run_load(lg, args + ["--json", out], timeout)
+    check(r.returncode == 0, "c10k-load exit 0")
+    with open(out) as f:
+        return json.load(f)
+
+
+def t_usage(lg):
+    bad = [[], ["-c", "0", "http://127.0.0.1:1/"], ["-c", "ten", "http://127.0.0.1:1/"],
+           ["--bogus", "http://127.0.0.1:1/"], ["-d", "5parsecs", "http://127.0.0.1:1/"],
+           ["--arrival", "burst", "http://127.0.0.1:1/"], ["http://10.0.0.1:80/"],
+           ["http://example.com/"], ["https://127.0.0.1/"], ["--pipeline", "0", "http://127.0.0.1:1/"],
+           ["--source", "10.0.0.1-10.0.0.9", "http://127.0.0.1:1/"], ["http://127.0.0.1:1/", "extra"],
+           ["-c", "30000", "http://127.0.0.1:1/"]]
+    for args in bad:
+        r = subprocess.run([lg] + args, capture_output=True, text=True, timeout=10)
+        check(r.returncode == 2 and "usage" in r.stderr or (args[:2] == ["-c", "30000"] and
+              r.returncode == 2 and "at most -c" in r.stderr), "exit 2 for %s" % args)
+    h = subprocess.run([lg, "--help"], capture_output=True, text=True, timeout=10)
+    check(h.returncode == 0 and "[10s]" in h.stdout and "[constant]" in h.stdout, "--help shows defaults")
+    v = subprocess.run([lg, "--version"], capture_output=True, text=True, timeout=10)
+    check(v.returncode == 0 and v.stdout.startswith("c10k-load "), "--version")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def t_refused(lg, tmp):
+    url = "http://127.0.0.1:%d/" % free_port()
+    out = os.path.join(tmp, "r.json")
+    r = run_load(lg, ["-c", "4", "-d", "300ms", "--timeout", "1s", "--json", out, url])
+    check(r.returncode == 1, "exit 1 when nothing connects")
+    j = json.load(open(out))
+    check(j["connections"]["established"] == 0 and j["connections"]["failed"] == 4, "0 of 4 established")
+    check(j["errors"]["connect_by_errno"].get("ECONNREFUSED", 0) >= 4, "connect errors by errno")
+
+
+def t_closed(lg, server, tmp):
+    _, url = start_server(server)
+    hgrm, series = os.path.join(tmp, "l.hgrm"), os.path.join(tmp, "s.csv")
+    j = load_json(lg, ["-c", "50", "-t", "2", "-d", "2s", "--hgrm", hgrm, "--series", series, url], tmp)
+    check(j["schema"] == "c10k-load/1", "schema")
+    check(j["connections"]["established"] == 50, "50 connections established")
+    errs = sum(v for k, v in j["errors"].items() if isinstance(v, int))
+    check(errs == 0 and j["requests"]["timeouts"] == 0, "no errors")
+    req = j["requests"]
+    check(req["completed"] > 1000 and req["ok"] == req["completed"], "completed all ok")
+    check(abs(j["throughput_rps"] - req["completed"] / j["duration_s"]) < 1, "throughput = completed/duration")
+    lat = j["latency_us"]
+    check(lat["count"] == req["completed"], "one latency sample per response")
+    check(lat["min"] <= lat["p50"] <= lat["p99"] <= lat["max"], "percentiles ordered")
+    check("latency_uncorrected_us" not in j, "closed loop has no corrected/uncorrected split")
+    check(0 < j["cpu"]["busiest_thread_fraction"] <= 1.05, "busiest thread fraction")
+    lines = open(hgrm).read().splitlines()
+    check(lines[0].split() == ["Value", "Percentile", "TotalCount", "1/(1-Percentile)"], "hgrm header")
+    total = [l for l in lines if l.startswith("#[Max")][0].split("=")[-1].strip(" ]")
+    check(int(total) == lat["count"], "hgrm total count")
+    rows = open(series).read().splitlines()
+    check(rows[0] == "t_s,established,completed,errors,rps,p50_us,p99_us", "series header")
+    check(len(rows) >= 3 and int(rows[-1].split(",")[2]) >= req["completed"], "series rows")
+
+
+def t_stop(lg, server, tmp):
+    """SIGSTOP of the server for 0.5 s: in corrected p99, not in uncorrected."""
+    srv, url = start_server(server)
+    out = os.path.join(tmp, "stop.json")
+    p = subprocess.Popen([lg, "-c", "20", "-t", "1", "-R", "2000", "-d", "3s", "--json", out, url],
+                         stderr=subprocess.PIPE, text=True)
+    procs.append(p)
+    time.sleep(1.2)
+    os.kill(srv.pid, signal.SIGSTOP)
+    time.sleep(0.5)
+    os.kill(srv.pid, signal.SIGCONT)
+    _, err = p.communicate(timeout=20)
+    print(err)
+    check(p.returncode == 0, "exit 0")
+    j = json.load(open(out))
+    cor, unc, late = j["latency_us"]["p99"], j["latency_uncorrected_us"]["p99"], j["lateness_us"]
+    check(cor >= 250000, "corrected p99 %d us shows the 0.5 s stall" % cor)
+    check(unc * 3 < cor, "uncorrected p99 %d us does not show it" % unc)
+    check(late["p99"] >= 200000, "lateness p99 shows the requests that waited")
+    check(j["requests"]["completed"] >= 0.95 * 6000, "the scheduled requests completed")
+    errs = sum(v for k, v in j["errors"].items() if isinstance(v, int))
+    check(errs == 0, "no errors")
+
+
+def t_misc(lg, server, tmp):
+    _, url = start_server(server)
+    j = load_json(lg, ["-c", "4", "-d", "500ms", url + "nothing-here"], tmp)
+    check(j["requests"]["non2xx"] == j["requests"]["completed"] > 0, "404s counted as non-2xx")
+    j = load_json(lg, ["-c", "4", "-d", "500ms", "--method", "POST", "--body", "ping" * 100,
+                       url + "echo"], tmp)
+    check(j["requests"]["ok"] == j["requests"]["completed"] > 0, "POST /echo parsed")
+    check(j["bytes_read"] > 400 * j["requests"]["completed"], "echoed bodies counted")
+    j = load_json(lg, ["-c", "4", "--pipeline", "8", "-d", "500ms", url + "?size=3000"], tmp)
+    errs = sum(v for k, v in j["errors"].items() if isinstance(v, int))
+    check(errs == 0 and j["requests"]["ok"] == j["requests"]["completed"] > 0, "pipeline 8, 3000-byte bodies")
+
+
+NGINX_CONF = """worker_processes 1;
+daemon off;
+pid {d}/nginx.pid;
+error_log {d}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/body;
+  proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi;
+  scgi_temp_path {d}/scgi;
+  server {{ listen 127.0.0.1:{p1}; location / {{ return 200 "Hello, World!"; }} }}
+  server {{ listen 127.0.0.1:{p2}; keepalive_requests 1;
+           location / {{ return 200 "Hello, World!"; }} }}
+}}
+"""
+
+
+def t_nginx(lg, tmp):
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if not nginx:
+        print("nginx not installed: skip")
+        sys.exit(SKIP)
+    p1, p2 = free_port(), free_port()
+    conf = os.path.join(tmp, "nginx.conf")
+    open(conf, "w").write(NGINX_CONF.format(d=tmp, p1=p1, p2=p2))
+    p = subprocess.Popen([nginx, "-c", conf, "-p", tmp, "-e", os.path.join(tmp, "error.log")],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    procs.append(p)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", p2), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    j = load_json(lg, ["-c", "20", "-d", "1s", "http://127.0.0.1:%d/" % p1], tmp)
+    errs = sum(v for k, v in j["errors"].items() if isinstance(v, int))
+    check(errs == 0 and j["requests"]["ok"] == j["requests"]["completed"] > 1000, "nginx keep-alive")
+    j = load_json(lg, ["-c", "10", "-d", "1s", "http://127.0.0.1:%d/" % p2], tmp)
+    errs = sum(v for k, v in j["errors"].items() if isinstance(v, int))
+    check(errs == 0 and j["requests"]["ok"] == j["requests"]["completed"] > 100, "Connection: close answered")
+    check(j["connections"]["reconnects"] >= j["requests"]["completed"] - 20, "reconnected after each close")
+
+
+def main():
+    lg, what = sys.argv[1], sys.argv[2]
+    tmp = tempfile.mkdtemp(prefix="lg-e2e-")
+    try:
+        if what == "usage":
+            t_usage(lg)
+        elif what == "refused":
+            t_refused(lg, tmp)
+        elif what == "nginx":
+            t_nginx(lg, tmp)
+        else:
+            {"closed": t_closed, "stop": t_stop, "misc": t_misc}[what](lg, sys.argv[3], tmp)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                try:
+                    os.kill(p.pid, signal.SIGCONT)
+                except OSError:
+                    pass
+                p.terminate()
+                try:
+                    p.wait(timeout=3)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
