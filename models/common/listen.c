@@ -114,7 +114,7 @@ int srv_spare_open(void)
     return fd >= 0 ? fd : -errno;
 }
 
-void srv_shed_one(int listen_fd, int *spare_fd)
+int srv_shed(int listen_fd, int *spare_fd)
 {
     if (*spare_fd >= 0)
         close(*spare_fd);
@@ -123,4 +123,10 @@ void srv_shed_one(int listen_fd, int *spare_fd)
         close(fd);
     int spare = srv_spare_open();
     *spare_fd = spare >= 0 ? spare : -1;
+    return fd >= 0;
+}
+
+void srv_shed_one(int listen_fd, int *spare_fd)
+{
+    srv_shed(listen_fd, spare_fd);
 }

@@ -101,5 +101,9 @@ void srv_stats_print(struct srv_stats *s);
  * connection (so the listener does not spin), and takes the reserve back. */
 int srv_spare_open(void);
 void srv_shed_one(int listen_fd, int *spare_fd);
+/* The same, telling whether a connection was really shed: 1 (count it as
+ * rejected), 0 (none was pending: accept() fails with EMFILE even on an empty
+ * queue, so do not count it and stop accepting until the listener is readable). */
+int srv_shed(int listen_fd, int *spare_fd);
 
 #endif

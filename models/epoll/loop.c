@@ -87,10 +87,11 @@ static void loop_accept(struct ep_loop *l)
                 continue;
             if (err == EAGAIN || err == EWOULDBLOCK)
                 return;
+            if ((err == EMFILE || err == ENFILE) && !srv_shed(l->listen_fd, &l->spare_fd))
+                return; /* no fd, but nobody waiting either */
             srv_stats_reject(l->stats, l->opts->model->name, err);
             if (err != EMFILE && err != ENFILE)
                 return; /* ENOBUFS, ENOMEM: try again on the next wakeup */
-            srv_shed_one(l->listen_fd, &l->spare_fd);
             continue;
         }
         int rc = ep_conn_open(l, fd);

@@ -92,11 +92,14 @@ static void serve_accept_failed(struct serve *s, int err)
 {
     if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED)
         return;
+    if (err == EMFILE || err == ENFILE) {
+        /* waits up to the accept timeout for a connection to shed */
+        if (srv_shed(s->listen_fd, &s->spare_fd))
+            srv_stats_reject(s->stats, s->opts->model->name, err);
+        return;
+    }
     srv_stats_reject(s->stats, s->opts->model->name, err);
-    if (err == EMFILE || err == ENFILE)
-        srv_shed_one(s->listen_fd, &s->spare_fd);
-    else
-        usleep(1000); /* ENOBUFS, ENOMEM: do not spin */
+    usleep(1000); /* ENOBUFS, ENOMEM: do not spin */
 }
 
 int th_serve(const struct srv_opts *o, struct srv_stats *stats)
