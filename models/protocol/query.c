@@ -7,22 +7,24 @@
 
 enum { Q_SIZE, Q_DELAY, Q_WORK, Q_KEYS };
 
-static const struct {
-    const char *name;
-    size_t len;
-    uint32_t max;
-} keys[Q_KEYS] = {
-    [Q_SIZE] = {"size", 4, PROTO_SIZE_MAX},
-    [Q_DELAY] = {"delay_us", 8, PROTO_DELAY_MAX_US},
-    [Q_WORK] = {"work_us", 7, PROTO_WORK_MAX_US},
+static const uint32_t key_max[Q_KEYS] = {
+    [Q_SIZE] = PROTO_SIZE_MAX,
+    [Q_DELAY] = PROTO_DELAY_MAX_US,
+    [Q_WORK] = PROTO_WORK_MAX_US,
 };
 
 static int key_of(const char *k, size_t len)
 {
-    for (int i = 0; i < Q_KEYS; i++)
-        if (len == keys[i].len && memcmp(k, keys[i].name, len) == 0)
-            return i;
-    return -1;
+    switch (len) { /* constant-length compares are inlined */
+    case 4:
+        return memcmp(k, "size", 4) == 0 ? Q_SIZE : -1;
+    case 7:
+        return memcmp(k, "work_us", 7) == 0 ? Q_WORK : -1;
+    case 8:
+        return memcmp(k, "delay_us", 8) == 0 ? Q_DELAY : -1;
+    default:
+        return -1;
+    }
 }
 
 /* 1*DIGIT (leading zeros allowed) no larger than max; stops before overflowing. */
@@ -55,7 +57,7 @@ static int pair(const char *q, size_t len, size_t *i, uint32_t val[Q_KEYS], unsi
     size_t v = ++p;
     while (p < len && q[p] != '&')
         p++;
-    if (number(q + v, p - v, keys[key].max, &val[key]) < 0)
+    if (number(q + v, p - v, key_max[key], &val[key]) < 0)
         return -1;
     if (p < len && ++p == len)
         return -1; /* a trailing '&' is an empty parameter */

@@ -5,13 +5,18 @@
 
 #include <string.h>
 
-#define REASON(code, text) {code, text, text "\n", sizeof(text) - 1}
+#define HEAD_TAIL "\r\nContent-Type: text/plain\r\nContent-Length: "
+#define REASON(code, text)                                                               \
+    {code, text, text "\n", sizeof(text) - 1, "HTTP/1.1 " #code " " text HEAD_TAIL,       \
+     sizeof("HTTP/1.1 " #code " " text HEAD_TAIL) - 1}
 
 static const struct reason {
     unsigned status;
     const char *text;
     const char *body; /* error bodies: the reason phrase and "\n" */
     size_t len;
+    const char *head; /* the response head up to the Content-Length value */
+    size_t head_len;
 } reasons[] = {
     REASON(200, "OK"),
     REASON(400, "Bad Request"),
@@ -24,7 +29,7 @@ static const struct reason {
     REASON(503, "Service Unavailable"),
     REASON(505, "HTTP Version Not Supported"),
 };
-static const struct reason unknown = REASON(0, "Unknown");
+static const struct reason unknown = {0, "Unknown", "Unknown\n", 7, NULL, 0};
 
 /* 'a'..'z' repeated: any offset has at least 64 KiB of pattern after it. */
 #define P26 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', \
@@ -73,11 +78,16 @@ static char *put_uint(char *o, size_t v, size_t min_digits)
 size_t proto_resp_head(const struct proto_req *req, char *out)
 {
     const struct reason *r = reason_of(req->status);
-    char *o = PUT_LIT(out, "HTTP/1.1 ");
-    o = put_uint(o, req->status % 1000, 3);
-    *o++ = ' ';
-    o = put(o, r->text, r->len);
-    o = PUT_LIT(o, "\r\nContent-Type: text/plain\r\nContent-Length: ");
+    char *o = out;
+    if (r->head) {
+        o = put(o, r->head, r->head_len);
+    } else { /* a status without a table entry */
+        o = PUT_LIT(o, "HTTP/1.1 ");
+        o = put_uint(o, req->status % 1000, 3);
+        *o++ = ' ';
+        o = put(o, r->text, r->len);
+        o = PUT_LIT(o, HEAD_TAIL);
+    }
     o = put_uint(o, proto_resp_body_len(req), 1);
     if (req->conn == PROTO_CONN_CLOSE)
         o = PUT_LIT(o, "\r\nConnection: close");
