@@ -251,6 +251,29 @@ fail:
     return 1;
 }
 
+/* A delayed request holds the ones pipelined after it: answers stay in order. */
+int case_delay_pipeline(struct case_ctx *x)
+{
+    struct itc_conn c = {.fd = -1};
+    uint64_t t0 = itc_now_ms();
+    int rc = case_ask(x, &c, "GET /?size=2 HTTP/1.1\r\n\r\nGET /?delay_us=150000&size=4 HTTP/1.1\r\n\r\n"
+                             "GET /?size=6 HTTP/1.1\r\n\r\n");
+    rc = rc ? rc : itc_expect(&c, 200, NULL, NULL, 2);
+    uint64_t t1 = itc_now_ms() - t0;
+    rc = rc ? rc : itc_expect(&c, 200, NULL, NULL, 4);
+    rc = rc ? rc : itc_expect(&c, 200, NULL, NULL, 6);
+    uint64_t t2 = itc_now_ms() - t0;
+    fprintf(stderr, "first answer after %llu ms, last after %llu ms\n", (unsigned long long)t1,
+            (unsigned long long)t2);
+    itc_conn_close(&c);
+    CASE_CHECK(rc == 0);
+    CASE_CHECK(t1 < 150);
+    CASE_CHECK(t2 >= 150 && t2 <= 1500);
+    return 0;
+fail:
+    return 1;
+}
+
 /* A bad request closes its own connection only. */
 int case_bad_isolated(struct case_ctx *x)
 {

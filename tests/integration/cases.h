@@ -37,6 +37,7 @@ int case_close(struct case_ctx *x);
 int case_http10(struct case_ctx *x);
 int case_http10_keepalive(struct case_ctx *x);
 int case_delay(struct case_ctx *x);
+int case_delay_pipeline(struct case_ctx *x);
 int case_bad_isolated(struct case_ctx *x);
 int case_help(struct case_ctx *x);
 int case_badflag(struct case_ctx *x);

@@ -29,6 +29,7 @@ static const struct case_def case_defs[] = {
     {"http10", case_http10, true},
     {"http10-keepalive", case_http10_keepalive, true},
     {"delay", case_delay, true},
+    {"delay-pipeline", case_delay_pipeline, true},
     {"bad-isolated", case_bad_isolated, true},
     {"help", case_help, false},
     {"badflag", case_badflag, false},
