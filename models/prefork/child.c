@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -258,6 +259,10 @@ int pf_child_main(struct pf_board *b, unsigned slot, int listen_fd, pid_t master
             continue;
         }
         pf_took_one(b, s);
+        /* an accepted socket inherits the listener's idle timeout: blocking
+         * keep-alive reads must wait as long as the client stays */
+        struct timeval forever = {0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
         pf_serve(fd);
         close(fd);
         atomic_store(&s->idle, 1);
