@@ -16,12 +16,21 @@ struct unit {
 static int parse_with(const char *s, const struct unit *units, double bare_mult, double min,
                       double max, uint64_t *out)
 {
-    if (!s || !*s || *s == '-' || *s == '+')
+    /* only digits[.digits] then a unit: strtod alone would also take blanks,
+     * signs, hex, exponents, "inf" and "nan" */
+    size_t n = s ? strspn(s, "0123456789") : 0;
+    if (!n)
         return -EINVAL;
+    if (s[n] == '.') {
+        size_t frac = strspn(s + n + 1, "0123456789");
+        if (!frac)
+            return -EINVAL;
+        n += 1 + frac;
+    }
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || errno == ERANGE || !isfinite(v))
+    if (end != s + n || errno == ERANGE || !isfinite(v))
         return -EINVAL;
     double mult = bare_mult;
     if (*end) {
