@@ -52,7 +52,7 @@ struct hn_config {
     size_t n_rates;
     struct hn_scenario sc[HN_MAX_LIST];
     size_t n_sc;
-    uint64_t duration_ns, warmup_ns, timeout_ns;
+    uint64_t duration_ns, warmup_ns, timeout_ns, ready_timeout_ns;
     unsigned trials;
     char server_cpus[64], load_cpus[64];
     unsigned load_threads;
@@ -79,12 +79,13 @@ enum hn_opt {
     HN_OPT_DURATION = 256, HN_OPT_WARMUP, HN_OPT_TIMEOUT, HN_OPT_TRIALS, HN_OPT_SERVER_CPUS,
     HN_OPT_LOAD_CPUS, HN_OPT_LOAD_THREADS, HN_OPT_CONNECT_RATE, HN_OPT_OUT, HN_OPT_MODELS,
     HN_OPT_CONNECTIONS, HN_OPT_RATES, HN_OPT_SCENARIO, HN_OPT_RESUME, HN_OPT_MODEL,
-    HN_OPT_RATE, HN_OPT_PATH, HN_OPT_HELP
+    HN_OPT_RATE, HN_OPT_PATH, HN_OPT_HELP, HN_OPT_READY_TIMEOUT
 };
 #define HN_COMMON_LONGOPTS                                                                  \
     {"duration", required_argument, NULL, HN_OPT_DURATION},                                 \
         {"warmup", required_argument, NULL, HN_OPT_WARMUP},                                 \
         {"timeout", required_argument, NULL, HN_OPT_TIMEOUT},                               \
+        {"ready-timeout", required_argument, NULL, HN_OPT_READY_TIMEOUT},                   \
         {"trials", required_argument, NULL, HN_OPT_TRIALS},                                 \
         {"server-cpus", required_argument, NULL, HN_OPT_SERVER_CPUS},                       \
         {"load-cpus", required_argument, NULL, HN_OPT_LOAD_CPUS},                           \

@@ -21,6 +21,7 @@ static void usage(FILE *f)
         "  --duration D           measured time per trial (default 10s)\n"
         "  --warmup D             warm-up before it (default 2s)\n"
         "  --timeout D            c10k-load per-request timeout (default 10s)\n"
+        "  --ready-timeout D      wait for the server's ready line (default 10s)\n"
         "  --trials K             trials per point, interleaved across models (default 3)\n"
         "  --server-cpus L        server CPUs (default 0)\n"
         "  --load-cpus L          c10k-load CPUs (default 1 with >= 2 CPUs, else 0)\n"

@@ -20,6 +20,7 @@ void hn_config_defaults(struct hn_config *c)
     c->duration_ns = 10 * UTIL_NS_PER_S;
     c->warmup_ns = 2 * UTIL_NS_PER_S;
     c->timeout_ns = 10 * UTIL_NS_PER_S;
+    c->ready_timeout_ns = 10 * UTIL_NS_PER_S;
     c->trials = 3;
     c->load_threads = 1;
     c->min_mem_available_bytes = 2ull << 30;
@@ -110,7 +111,7 @@ json_t *hn_config_json(const struct hn_config *c)
         if (c->sc[i].has_rate)
             json_object_set_new(scr, c->sc[i].name, json_integer((json_int_t)c->sc[i].rate));
     }
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f, s:i, s:s, s:s, s:i, s:I, s:I}",
+    json_t *j = json_pack("{s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f, s:i, s:s, s:s, s:i, s:I, s:I}",
                      "models", models, "connections", u64_array(c->conns, c->n_conns), "rates",
                      u64_array(c->rates, c->n_rates), "scenarios", sc, "scenario_rates", scr,
                      "duration_s", (double)c->duration_ns / 1e9, "warmup_s",
@@ -119,6 +120,8 @@ json_t *hn_config_json(const struct hn_config *c)
                      c->load_cpus, "load_threads", (int)c->load_threads, "connect_rate",
                      (json_int_t)c->connect_rate, "min_mem_available_bytes",
                      (json_int_t)c->min_mem_available_bytes);
+    json_object_set_new(j, "ready_timeout_s", json_real((double)c->ready_timeout_ns / 1e9));
+    return j;
 }
 
 static int u64_list(const json_t *a, uint64_t *out, size_t cap, size_t *n)
@@ -175,6 +178,8 @@ int hn_config_from_json(struct hn_config *c, const json_t *j)
     c->warmup_ns = (uint64_t)(hn_jnum(j, "warmup_s") * 1e9);
     c->timeout_ns = (uint64_t)(hn_jnum(j, "timeout_s") * 1e9);
     c->trials = (unsigned)hn_jnum(j, "trials");
+    if (hn_jnum(j, "ready_timeout_s") > 0)
+        c->ready_timeout_ns = (uint64_t)(hn_jnum(j, "ready_timeout_s") * 1e9);
     c->load_threads = (unsigned)hn_jnum(j, "load_threads");
     c->connect_rate = (uint64_t)hn_jnum(j, "connect_rate");
     c->min_mem_available_bytes = (uint64_t)hn_jnum(j, "min_mem_available_bytes");
@@ -199,6 +204,9 @@ int hn_opt_common(int opt, const char *arg, struct hn_config *c)
     case HN_OPT_TIMEOUT:
         return util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 600 * UTIL_NS_PER_S,
                                       &c->timeout_ns) < 0 ? -EINVAL : 1;
+    case HN_OPT_READY_TIMEOUT:
+        return util_parse_duration_ns(arg, UTIL_NS_PER_S, 100 * UTIL_NS_PER_MS,
+                                      600 * UTIL_NS_PER_S, &c->ready_timeout_ns) < 0 ? -EINVAL : 1;
     case HN_OPT_TRIALS:
         if (util_parse_count(arg, 1, 100, &v) < 0)
             return -EINVAL;

@@ -14,7 +14,6 @@
 #include <unistd.h>
 #include <util.h>
 
-#define HN_READY_TIMEOUT_NS (10 * UTIL_NS_PER_S)
 #define HN_STOP_GRACE_NS (2 * UTIL_NS_PER_S)
 #define HN_PROBE_INTERVAL_NS (100 * UTIL_NS_PER_MS)
 
@@ -46,7 +45,7 @@ static int start_server(struct hn_trial *t, char *url, size_t cap)
     if (rc < 0)
         return rc;
     t->t0_ns = util_mono_ns();
-    rc = hn_child_readline(&t->srv, line, sizeof line, HN_READY_TIMEOUT_NS);
+    rc = hn_child_readline(&t->srv, line, sizeof line, t->c->ready_timeout_ns);
     if (rc == -EINTR)
         return rc;
     if (rc == 0 && parse_ready(line, url, cap, &t->ready_pid) == 0)
@@ -58,7 +57,10 @@ static int start_server(struct hn_trial *t, char *url, size_t cap)
         set_reason(t, "the server exited before its ready line");
     } else if (rc == -ETIMEDOUT) {
         json_array_append_new(t->flags, json_string("ready_timeout"));
-        set_reason(t, "no ready line within 10 s");
+        char why[64], d[32];
+        snprintf(why, sizeof why, "no ready line within %s",
+                 util_fmt_duration(t->c->ready_timeout_ns, d, sizeof d));
+        set_reason(t, why);
     } else {
         char why[300];
         snprintf(why, sizeof why, "unreadable ready line: '%.200s'", line);

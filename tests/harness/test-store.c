@@ -1,0 +1,149 @@
+/* test-store: the results store: a file is replaced atomically (a reader never
+ * sees a partial one, no temporary is left), summary.csv has the layout of
+ * docs/results.md (median/min/max, empty cells), a point JSON reads back.
+ *   try: meson test -C build-hn store */
+#include "hn.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                   \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                           \
+            fprintf(stderr, __VA_ARGS__);                                                  \
+            fputc('\n', stderr);                                                           \
+            failures++;                                                                    \
+        }                                                                                  \
+    } while (0)
+
+#define BIG (256 * 1024)
+
+/* A writer replaces the file with all-'a' or all-'b' content while the parent
+ * reads it: every read must be one whole version. */
+static void check_atomic(const char *dir)
+{
+    char path[512], *buf = malloc(BIG + 1), *rd = malloc(BIG + 16);
+    pid_t w;
+    int i, torn = 0, reads = 0;
+    snprintf(path, sizeof path, "%s/f.json", dir);
+    memset(buf, 'a', BIG);
+    CHECK(hn_store_write(path, buf, BIG) == 0, "first write");
+    w = fork();
+    if (w == 0) {
+        for (i = 0; i < 200; i++) {
+            memset(buf, i % 2 ? 'a' : 'b', BIG);
+            hn_store_write(path, buf, BIG);
+        }
+        _exit(0);
+    }
+    while (waitpid(w, NULL, WNOHANG) == 0) {
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(rd, 1, BIG + 16, f) : 0;
+        if (f)
+            fclose(f);
+        reads++;
+        if (n != BIG || memchr(rd, rd[0] == 'a' ? 'b' : 'a', n))
+            torn++;
+    }
+    printf("atomic: %d reads during 200 replacements, %d torn\n", reads, torn);
+    CHECK(torn == 0, "%d reads saw a partial file", torn);
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL)
+        CHECK(!strstr(de->d_name, ".tmp"), "temporary left: %s", de->d_name);
+    if (d)
+        closedir(d);
+    free(buf);
+    free(rd);
+}
+
+static json_t *trial(double rps, bool valid)
+{
+    double m[HN_M_COUNT];
+    size_t i;
+    for (i = 0; i < HN_M_COUNT; i++)
+        m[i] = NAN;
+    m[HN_M_RPS] = rps;
+    m[HN_M_PC_USER] = rps * 10;
+    return json_pack("{s:b, s:o}", "valid", valid, "metrics", hn_metrics_json(m));
+}
+
+static void check_summary(const char *dir)
+{
+    struct hn_scenario sc = {"max", "/", 0, false};
+    struct hn_point pt[2];
+    char path[512], line[8192];
+    FILE *f;
+    hn_point_init(&pt[0], "epoll", 100, 0, &sc);
+    pt[0].trials = json_pack("[o, o, o, o]", trial(3, true), trial(1, true), trial(2, true),
+                             trial(1000, false));
+    hn_point_finish(&pt[0]);
+    CHECK(strcmp(pt[0].status, "flagged") == 0, "status %s, want flagged", pt[0].status);
+    hn_point_init(&pt[1], "threads", 100, 0, &sc);
+    pt[1].trials = json_array();
+    snprintf(pt[1].status, sizeof pt[1].status, "broken");
+    CHECK(hn_summary_write(dir, pt, 2) == 0, "summary write");
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    f = fopen(path, "r");
+    CHECK(f && fgets(line, sizeof line, f), "summary.csv unreadable");
+    if (!f)
+        return;
+    size_t commas = 0;
+    for (char *p = line; *p; p++)
+        commas += *p == ',';
+    CHECK(commas + 1 == 9 + 3 * HN_M_COUNT, "%zu columns, want %d", commas + 1,
+          9 + 3 * HN_M_COUNT);
+    CHECK(strncmp(line, "id,model,connections,rate,scenario,path,status,trials,valid_trials,"
+                        "throughput_rps_median,throughput_rps_min,throughput_rps_max,",
+                  strlen("id,model,connections,rate,scenario,path,status,trials,valid_trials,"
+                         "throughput_rps_median,throughput_rps_min,throughput_rps_max,")) == 0,
+          "header: %.140s", line);
+    CHECK(fgets(line, sizeof line, f) != NULL, "no row");
+    CHECK(strncmp(line, "epoll-c100-r0-max,epoll,100,0,max,/,flagged,4,3,2,1,3,",
+                  strlen("epoll-c100-r0-max,epoll,100,0,max,/,flagged,4,3,2,1,3,")) == 0,
+          "row (medians over valid trials): %.80s", line);
+    CHECK(strstr(line, ",20,10,30,") != NULL, "user bytes median/min/max: %.300s", line);
+    CHECK(strstr(line, ",,,") != NULL, "no empty cells for missing values");
+    CHECK(fgets(line, sizeof line, f) && strncmp(line, "threads-c100-r0-max,threads,100,0,max,/,broken,0,0,",
+                                               strlen("threads-c100-r0-max,threads,100,0,max,/,broken,0,0,")) == 0,
+          "broken row: %.80s", line);
+    fclose(f);
+    /* the point JSON reads back for --resume */
+    json_t *j = hn_point_json(&pt[0]);
+    snprintf(path, sizeof path, "%s/points", dir);
+    hn_store_mkdirs(path);
+    snprintf(path, sizeof path, "%s/points/%s.json", dir, pt[0].id);
+    CHECK(hn_store_write_json(path, j) == 0, "point write");
+    json_decref(j);
+    struct hn_point back;
+    hn_point_init(&back, "epoll", 100, 0, &sc);
+    CHECK(hn_point_load(dir, &back) == 0 && strcmp(back.status, "flagged") == 0 &&
+              json_array_size(back.trials) == 4, "point read back");
+    json_decref(back.trials);
+    json_decref(pt[0].trials);
+    json_decref(pt[1].trials);
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/c10k-store-test.XXXXXX";
+    char cmd[128];
+    if (!mkdtemp(dir))
+        return 99;
+    check_atomic(dir);
+    check_summary(dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    printf("%s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}
