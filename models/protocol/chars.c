@@ -3,6 +3,7 @@
 #include "proto_int.h"
 
 /* 1 = tchar, 2 = vchar (0x21..0x7e), 3 = both; rows of 16 bytes from 0x00. */
+// clang-format off
 const uint8_t proto__chars[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
@@ -21,3 +22,4 @@ const uint8_t proto__chars[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
+// clang-format on

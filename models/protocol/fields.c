@@ -18,14 +18,11 @@ static bool is_ows(char c)
 /* 1*DIGIT, no sign, no list; values above PROTO_ECHO_MAX saturate (-> 413). */
 static int content_length(const char *v, size_t len, struct proto__head *h)
 {
-    if (h->has_cl || len == 0)
-        return 400;
+    if (h->has_cl || len == 0) return 400;
     uint32_t cl = 0;
     for (size_t i = 0; i < len; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return 400;
-        if (cl <= PROTO_ECHO_MAX)
-            cl = cl * 10 + (uint32_t)(v[i] - '0');
+        if (v[i] < '0' || v[i] > '9') return 400;
+        if (cl <= PROTO_ECHO_MAX) cl = cl * 10 + (uint32_t)(v[i] - '0');
     }
     h->has_cl = true;
     h->cl = cl <= PROTO_ECHO_MAX ? cl : PROTO_ECHO_MAX + 1;
@@ -52,12 +49,10 @@ static void connection(const char *v, size_t len, struct proto__head *h)
 static int field(struct proto__head *h, const char *name, size_t name_len, const char *v,
                  size_t len)
 {
-    if (name_is(name, name_len, "content-length", 14))
-        return content_length(v, len, h);
+    if (name_is(name, name_len, "content-length", 14)) return content_length(v, len, h);
     if (name_is(name, name_len, "transfer-encoding", 17))
         return 400; /* no chunked bodies here: refusing TE avoids smuggling */
-    if (name_is(name, name_len, "connection", 10))
-        connection(v, len, h);
+    if (name_is(name, name_len, "connection", 10)) connection(v, len, h);
     return 0;
 }
 
@@ -69,8 +64,7 @@ static int field_line(const char *buf, size_t *i, struct proto__head *h)
     size_t p = *i;
     while (proto__is_tchar(buf[p]))
         p++;
-    if (p == *i || buf[p] != ':')
-        return 400;
+    if (p == *i || buf[p] != ':') return 400;
     size_t name = *i, name_len = p - *i;
     p++;
     while (is_ows(buf[p]))
@@ -89,11 +83,9 @@ int proto__parse_fields(const char *buf, size_t i, size_t head_len, struct proto
 {
     unsigned count = 0;
     while (i < head_len - 2) { /* the last CRLF ends the head */
-        if (++count > PROTO_HEADERS_MAX)
-            return 431;
+        if (++count > PROTO_HEADERS_MAX) return 431;
         int rc = field_line(buf, &i, h);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     return 0;
 }

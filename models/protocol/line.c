@@ -8,10 +8,8 @@
 
 static uint8_t method_of(const char *m, size_t len)
 {
-    if (len == 3 && memcmp(m, "GET", 3) == 0)
-        return PROTO__GET;
-    if (len == 4 && memcmp(m, "POST", 4) == 0)
-        return PROTO__POST;
+    if (len == 3 && memcmp(m, "GET", 3) == 0) return PROTO__GET;
+    if (len == 4 && memcmp(m, "POST", 4) == 0) return PROTO__POST;
     return PROTO__OTHER;
 }
 
@@ -40,8 +38,7 @@ static int absolute_form(const char *t, size_t len, struct proto__head *h)
     size_t a = s;
     while (s < len && t[s] != '/' && t[s] != '?')
         s++;
-    if (s == a)
-        return 400;
+    if (s == a) return 400;
     if (s < len && t[s] == '/') {
         split_query(t + s, len - s, h);
         return 0;
@@ -70,12 +67,9 @@ static int parse_target(const char *t, size_t len, struct proto__head *h)
  * version is 505; anything else is a syntax error. */
 static int parse_version(const char *v, size_t len, struct proto__head *h)
 {
-    if (len != 8 || memcmp(v, "HTTP/", 5) != 0 || v[6] != '.')
-        return 400;
-    if (v[5] < '0' || v[5] > '9' || v[7] < '0' || v[7] > '9')
-        return 400;
-    if (v[5] != '1')
-        return 505;
+    if (len != 8 || memcmp(v, "HTTP/", 5) != 0 || v[6] != '.') return 400;
+    if (v[5] < '0' || v[5] > '9' || v[7] < '0' || v[7] > '9') return 400;
+    if (v[5] != '1') return 505;
     h->minor = v[7] == '0' ? 0 : 1;
     return 0;
 }
@@ -85,23 +79,19 @@ int proto__parse_line(const char *buf, struct proto__head *h, size_t *next)
     size_t i = 0;
     while (proto__is_tchar(buf[i]))
         i++;
-    if (i == 0 || buf[i] != ' ')
-        return 400;
+    if (i == 0 || buf[i] != ' ') return 400;
     h->method = method_of(buf, i);
     size_t t = ++i;
     while (proto__is_vchar(buf[i]))
         i++;
-    if (i == t || buf[i] != ' ')
-        return 400;
+    if (i == t || buf[i] != ' ') return 400;
     int rc = parse_target(buf + t, i - t, h);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     size_t v = ++i;
     while (buf[i] != '\r')
         i++;
     rc = parse_version(buf + v, i - v, h);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     *next = i + 2;
     return 0;
 }

@@ -31,36 +31,36 @@
 
 #define PROTO_PARTIAL (-2)
 
-#define PROTO_HEAD_MAX 8192u          /* request header section limit -> 431 */
-#define PROTO_HEADERS_MAX 64u         /* header count limit -> 431 */
-#define PROTO_ECHO_MAX (1u << 20)     /* Content-Length limit (any request) -> 413 + close */
-#define PROTO_SIZE_MAX (16u << 20)    /* GET /?size=N limit -> 400 */
-#define PROTO_DELAY_MAX_US 60000000u  /* GET /?delay_us=N limit -> 400 */
-#define PROTO_WORK_MAX_US 1000000u    /* GET /?work_us=N limit -> 400 */
-#define PROTO_RESP_HEAD_MAX 192u      /* every response head fits in this */
+#define PROTO_HEAD_MAX 8192u         /* request header section limit -> 431 */
+#define PROTO_HEADERS_MAX 64u        /* header count limit -> 431 */
+#define PROTO_ECHO_MAX (1u << 20)    /* Content-Length limit (any request) -> 413 + close */
+#define PROTO_SIZE_MAX (16u << 20)   /* GET /?size=N limit -> 400 */
+#define PROTO_DELAY_MAX_US 60000000u /* GET /?delay_us=N limit -> 400 */
+#define PROTO_WORK_MAX_US 1000000u   /* GET /?work_us=N limit -> 400 */
+#define PROTO_RESP_HEAD_MAX 192u     /* every response head fits in this */
 #define PROTO_HELLO "Hello, World!"
 #define PROTO_HELLO_LEN 13u
 
 enum proto_conn {
-    PROTO_CONN_KEEP = 0,    /* HTTP/1.1 keep-alive: no Connection header in the response */
-    PROTO_CONN_KEEP10 = 1,  /* HTTP/1.0 + keep-alive: response carries Connection: keep-alive */
-    PROTO_CONN_CLOSE = 2,   /* response carries Connection: close; close after writing it */
+    PROTO_CONN_KEEP = 0,   /* HTTP/1.1 keep-alive: no Connection header in the response */
+    PROTO_CONN_KEEP10 = 1, /* HTTP/1.0 + keep-alive: response carries Connection: keep-alive */
+    PROTO_CONN_CLOSE = 2,  /* response carries Connection: close; close after writing it */
 };
 
 struct proto_req {
-    uint16_t status;       /* 200, or the error status to answer (400 404 413 431 501 505) */
-    uint8_t conn;          /* enum proto_conn */
-    bool echo;             /* POST /echo: the body is echoed */
-    bool has_size;         /* GET /?size=N given (else the body is PROTO_HELLO) */
-    uint32_t size;         /* response body bytes when has_size */
-    uint32_t delay_us;     /* wait before answering (0 = none) */
-    uint32_t work_us;      /* CPU to burn before answering (0 = none) */
-    const char *body;      /* POST /echo body: points into the parsed buffer */
+    uint16_t status;   /* 200, or the error status to answer (400 404 413 431 501 505) */
+    uint8_t conn;      /* enum proto_conn */
+    bool echo;         /* POST /echo: the body is echoed */
+    bool has_size;     /* GET /?size=N given (else the body is PROTO_HELLO) */
+    uint32_t size;     /* response body bytes when has_size */
+    uint32_t delay_us; /* wait before answering (0 = none) */
+    uint32_t work_us;  /* CPU to burn before answering (0 = none) */
+    const char *body;  /* POST /echo body: points into the parsed buffer */
     uint32_t body_len;
 };
 
 struct proto_parser {
-    size_t scanned;        /* bytes already known not to hold the end of the head */
+    size_t scanned; /* bytes already known not to hold the end of the head */
 };
 
 static inline void proto_parser_init(struct proto_parser *p)

@@ -28,14 +28,14 @@ enum proto__method { PROTO__GET, PROTO__POST, PROTO__OTHER };
 struct proto__head {
     const char *path;
     size_t path_len;
-    const char *query;  /* after '?', NULL when the target has no '?' */
+    const char *query; /* after '?', NULL when the target has no '?' */
     size_t query_len;
-    uint8_t method;     /* enum proto__method */
-    uint8_t minor;      /* HTTP/1.<minor>: 0 or 1 */
-    bool conn_close;    /* a Connection header lists "close" */
-    bool conn_keep;     /* a Connection header lists "keep-alive" */
+    uint8_t method;  /* enum proto__method */
+    uint8_t minor;   /* HTTP/1.<minor>: 0 or 1 */
+    bool conn_close; /* a Connection header lists "close" */
+    bool conn_keep;  /* a Connection header lists "keep-alive" */
     bool has_cl;
-    uint32_t cl;        /* Content-Length, saturated at PROTO_ECHO_MAX + 1 */
+    uint32_t cl; /* Content-Length, saturated at PROTO_ECHO_MAX + 1 */
 };
 
 /* scan.c: looks for the end of the head (CRLF CRLF) from p->scanned on, and

@@ -30,15 +30,12 @@ static int key_of(const char *k, size_t len)
 /* 1*DIGIT (leading zeros allowed) no larger than max; stops before overflowing. */
 static int number(const char *v, size_t len, uint32_t max, uint32_t *out)
 {
-    if (len == 0)
-        return -1;
+    if (len == 0) return -1;
     uint64_t n = 0;
     for (size_t i = 0; i < len; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return -1;
+        if (v[i] < '0' || v[i] > '9') return -1;
         n = n * 10 + (uint64_t)(v[i] - '0');
-        if (n > max)
-            return -1;
+        if (n > max) return -1;
     }
     *out = (uint32_t)n;
     return 0;
@@ -51,16 +48,13 @@ static int pair(const char *q, size_t len, size_t *i, uint32_t val[Q_KEYS], unsi
     while (p < len && q[p] != '=' && q[p] != '&')
         p++;
     int key = key_of(q + k, p - k);
-    if (key < 0 || (*seen & (1u << key)) || p == len || q[p] != '=')
-        return -1;
+    if (key < 0 || (*seen & (1u << key)) || p == len || q[p] != '=') return -1;
     *seen |= 1u << key;
     size_t v = ++p;
     while (p < len && q[p] != '&')
         p++;
-    if (number(q + v, p - v, key_max[key], &val[key]) < 0)
-        return -1;
-    if (p < len && ++p == len)
-        return -1; /* a trailing '&' is an empty parameter */
+    if (number(q + v, p - v, key_max[key], &val[key]) < 0) return -1;
+    if (p < len && ++p == len) return -1; /* a trailing '&' is an empty parameter */
     *i = p;
     return 0;
 }
@@ -71,8 +65,7 @@ int proto__parse_query(const char *q, size_t len, struct proto_req *req)
     unsigned seen = 0;
     size_t i = 0;
     while (i < len)
-        if (pair(q, len, &i, val, &seen) < 0)
-            return 400;
+        if (pair(q, len, &i, val, &seen) < 0) return 400;
     req->has_size = seen & (1u << Q_SIZE);
     req->size = val[Q_SIZE];
     req->delay_us = val[Q_DELAY];

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #define HEAD_TAIL "\r\nContent-Type: text/plain\r\nContent-Length: "
-#define REASON(code, text)                                                               \
-    {code, text, text "\n", sizeof(text) - 1, "HTTP/1.1 " #code " " text HEAD_TAIL,       \
-     sizeof("HTTP/1.1 " #code " " text HEAD_TAIL) - 1}
+#define REASON(code, text)                                                                         \
+    {                                                                                              \
+        code, text, text "\n", sizeof(text) - 1, "HTTP/1.1 " #code " " text HEAD_TAIL,             \
+            sizeof("HTTP/1.1 " #code " " text HEAD_TAIL) - 1                                       \
+    }
 
 static const struct reason {
     unsigned status;
@@ -32,20 +34,19 @@ static const struct reason {
 static const struct reason unknown = {0, "Unknown", "Unknown\n", 7, NULL, 0};
 
 /* 'a'..'z' repeated: any offset has at least 64 KiB of pattern after it. */
-#define P26 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', \
-            'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z'
+#define P26                                                                                        \
+    'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', \
+        't', 'u', 'v', 'w', 'x', 'y', 'z'
 #define R2(...) __VA_ARGS__, __VA_ARGS__
 #define R8(...) R2(R2(R2(__VA_ARGS__)))
 #define R64(...) R8(R8(__VA_ARGS__))
 #define R512(...) R8(R64(__VA_ARGS__))
-static const char pattern[26 * 2560] = {R512(P26), R512(P26), R512(P26), R512(P26),
-                                        R512(P26)};
+static const char pattern[26 * 2560] = {R512(P26), R512(P26), R512(P26), R512(P26), R512(P26)};
 
 static const struct reason *reason_of(unsigned status)
 {
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
-        if (reasons[i].status == status)
-            return &reasons[i];
+        if (reasons[i].status == status) return &reasons[i];
     return &unknown;
 }
 
@@ -99,12 +100,9 @@ size_t proto_resp_head(const struct proto_req *req, char *out)
 
 size_t proto_resp_body_len(const struct proto_req *req)
 {
-    if (req->status != 200)
-        return reason_of(req->status)->len + 1;
-    if (req->echo)
-        return req->body_len;
-    if (req->has_size)
-        return req->size;
+    if (req->status != 200) return reason_of(req->status)->len + 1;
+    if (req->echo) return req->body_len;
+    if (req->has_size) return req->size;
     return PROTO_HELLO_LEN;
 }
 
@@ -112,11 +110,9 @@ const char *proto_resp_body(const struct proto_req *req, size_t off, size_t *len
 {
     size_t total = proto_resp_body_len(req);
     size_t n = total > off ? total - off : 0;
-    if (*len && *len < n)
-        n = *len;
+    if (*len && *len < n) n = *len;
     *len = n;
-    if (n == 0)
-        return "";
+    if (n == 0) return "";
     const char *src;
     if (req->status != 200) {
         src = reason_of(req->status)->body + off;
@@ -124,8 +120,7 @@ const char *proto_resp_body(const struct proto_req *req, size_t off, size_t *len
         src = req->body + off;
     } else if (req->has_size) {
         src = pattern + off % 26;
-        if (*len > sizeof pattern - off % 26)
-            *len = sizeof pattern - off % 26;
+        if (*len > sizeof pattern - off % 26) *len = sizeof pattern - off % 26;
     } else {
         src = &PROTO_HELLO[off];
     }
@@ -137,10 +132,8 @@ size_t proto_resp_write(const struct proto_req *req, char *out, size_t cap)
     char head[PROTO_RESP_HEAD_MAX];
     size_t body_len = proto_resp_body_len(req);
     size_t head_len = proto_resp_head(req, cap >= PROTO_RESP_HEAD_MAX ? out : head);
-    if (head_len > cap || body_len > cap - head_len)
-        return 0;
-    if (cap < PROTO_RESP_HEAD_MAX)
-        memcpy(out, head, head_len);
+    if (head_len > cap || body_len > cap - head_len) return 0;
+    if (cap < PROTO_RESP_HEAD_MAX) memcpy(out, head, head_len);
     size_t off = 0;
     while (off < body_len) {
         size_t n = body_len - off;

@@ -42,8 +42,7 @@ static int scan_one(const unsigned char *b, size_t *i, size_t lim, size_t *n)
         *n = k + 1;
         return 400;
     }
-    if (k + 1 >= lim)
-        return SCAN_WAIT; /* the LF is not here yet, or would pass the limit */
+    if (k + 1 >= lim) return SCAN_WAIT; /* the LF is not here yet, or would pass the limit */
     if (b[k + 1] != '\n') {
         *n = k + 2;
         return 400;
@@ -82,8 +81,7 @@ int proto__scan_head(struct proto_parser *p, const char *buf, size_t len, size_t
         p->scanned = i; /* the final CR: a call for more body bytes finds it at once */
         return 0;
     }
-    if (rc == 400)
-        return 400;
+    if (rc == 400) return 400;
     if (lim == PROTO_HEAD_MAX) {
         *n = PROTO_HEAD_MAX;
         return 431;

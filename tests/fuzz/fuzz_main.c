@@ -45,8 +45,7 @@ static uint64_t rnd(struct smoke *s)
 static int read_file(const char *path, struct blob *b)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return -errno;
+    if (!f) return -errno;
     b->data = malloc(SMOKE_MAX_LEN);
     b->len = b->data ? fread(b->data, 1, SMOKE_MAX_LEN, f) : 0;
     fclose(f);
@@ -56,16 +55,13 @@ static int read_file(const char *path, struct blob *b)
 static int load_corpus(struct smoke *s)
 {
     DIR *d = opendir(s->corpus_dir);
-    if (!d)
-        return -errno;
+    if (!d) return -errno;
     struct dirent *e;
     char path[4096];
     while ((e = readdir(d)) && s->n_inputs < SMOKE_MAX_INPUTS) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         snprintf(path, sizeof path, "%s/%s", s->corpus_dir, e->d_name);
-        if (read_file(path, &s->inputs[s->n_inputs]) == 0)
-            s->n_inputs++;
+        if (read_file(path, &s->inputs[s->n_inputs]) == 0) s->n_inputs++;
     }
     closedir(d);
     return s->n_inputs ? 0 : -ENOENT;
@@ -81,8 +77,7 @@ static size_t unescape(const char *q, uint8_t *out)
             out[n++] = (uint8_t)strtoul(hex, NULL, 16);
             q += 3;
         } else {
-            if (*q == '\\' && q[1])
-                q++;
+            if (*q == '\\' && q[1]) q++;
             out[n++] = (uint8_t)*q;
         }
     }
@@ -92,17 +87,14 @@ static size_t unescape(const char *q, uint8_t *out)
 static int load_dict(struct smoke *s)
 {
     FILE *f = fopen(s->dict_path, "r");
-    if (!f)
-        return -errno;
+    if (!f) return -errno;
     char line[512];
     while (fgets(line, sizeof line, f) && s->n_tokens < SMOKE_MAX_TOKENS) {
         const char *q = strchr(line, '"');
-        if (line[0] == '#' || !q)
-            continue;
+        if (line[0] == '#' || !q) continue;
         struct blob *t = &s->tokens[s->n_tokens];
         t->data = malloc(sizeof line);
-        if (!t->data)
-            break;
+        if (!t->data) break;
         t->len = unescape(q, t->data);
         s->n_tokens++;
     }
@@ -121,11 +113,9 @@ static size_t mutate(struct smoke *s, uint8_t *buf, size_t len)
                 buf[at] = rnd(s) % 2 ? (uint8_t)(buf[at] ^ (1u << rnd(s) % 8)) : (uint8_t)rnd(s);
             break;
         case 1: { /* insert a dictionary token */
-            if (!s->n_tokens)
-                break;
+            if (!s->n_tokens) break;
             const struct blob *t = &s->tokens[rnd(s) % s->n_tokens];
-            if (len + t->len > SMOKE_MAX_LEN)
-                break;
+            if (len + t->len > SMOKE_MAX_LEN) break;
             memmove(buf + at + t->len, buf + at, len - at);
             memcpy(buf + at, t->data, t->len);
             len += t->len;

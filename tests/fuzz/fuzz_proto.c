@@ -25,10 +25,9 @@ struct fuzz_log {
     struct fuzz_res res[FUZZ_MAX_REQS];
 };
 
-#define FUZZ_CHECK(cond)                                                                   \
-    do {                                                                                   \
-        if (!(cond))                                                                       \
-            __builtin_trap();                                                              \
+#define FUZZ_CHECK(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) __builtin_trap();                                                             \
     } while (0)
 
 /* Parses the unconsumed bytes [consumed, avail) from an exact-size copy until
@@ -55,8 +54,7 @@ static bool drain(const uint8_t *data, size_t avail, struct proto_parser *p, str
         free(copy);
         log->consumed += (size_t)n;
         proto_parser_init(p);
-        if (req.conn == PROTO_CONN_CLOSE || log->count == FUZZ_MAX_REQS)
-            return false;
+        if (req.conn == PROTO_CONN_CLOSE || log->count == FUZZ_MAX_REQS) return false;
     }
 }
 
@@ -72,8 +70,7 @@ static void feed(const uint8_t *data, size_t size, size_t split, uint32_t seed,
         seed = seed * 1103515245u + 12345u;
         size_t k = split ? 1 + (seed >> 8) % split : size;
         avail = k < size - avail ? avail + k : size;
-        if (!drain(data, avail, &p, log))
-            return;
+        if (!drain(data, avail, &p, log)) return;
     }
 }
 
@@ -104,11 +101,11 @@ static void respond(const struct fuzz_res *r, const uint8_t *body)
         const char *p = proto_resp_body(&req, off, &len);
         FUZZ_CHECK(len >= 1 && len <= body_len - off);
         if (req.has_size && req.status == 200)
-            FUZZ_CHECK(p[0] == 'a' + (char)(off % 26) && p[len - 1] == 'a' + (char)((off + len - 1) % 26));
+            FUZZ_CHECK(p[0] == 'a' + (char)(off % 26) &&
+                       p[len - 1] == 'a' + (char)((off + len - 1) % 26));
         off += len;
     }
-    if (body_len > 65536)
-        return;
+    if (body_len > 65536) return;
     size_t total = head_len + body_len;
     char *out = malloc(total);
     FUZZ_CHECK(out);
@@ -121,8 +118,7 @@ static void respond(const struct fuzz_res *r, const uint8_t *body)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct fuzz_log whole, split;
-    if (size > 64 * 1024)
-        return 0;
+    if (size > 64 * 1024) return 0;
     feed(data, size, 0, 0, &whole);
     uint32_t seed = (uint32_t)size * 2654435761u;
     for (size_t i = 0; i < size && i < 16; i++)

@@ -24,8 +24,7 @@ static uint64_t run(const char *req_bytes, size_t len, uint64_t count)
         struct proto_req req;
         proto_parser_init(&p);
         ssize_t n = proto_parse(&p, req_bytes, len, &req);
-        if (n != (ssize_t)len)
-            return 0;
+        if (n != (ssize_t)len) return 0;
         sum += proto_resp_write(&req, out, sizeof out);
         __asm__ volatile("" : : "r"(out) : "memory");
     }
@@ -45,8 +44,7 @@ int main(int argc, char **argv)
     if (argc > 3 || (argc > 1 && util_parse_count(argv[1], 1, 1000000000, &count) < 0))
         return usage(argv[0]);
     bool curl = argc > 2 && strcmp(argv[2], "curl") == 0;
-    if (argc > 2 && !curl && strcmp(argv[2], "wrk") != 0)
-        return usage(argv[0]);
+    if (argc > 2 && !curl && strcmp(argv[2], "wrk") != 0) return usage(argv[0]);
     const char *r = curl ? curl_req : wrk_req;
     size_t len = curl ? sizeof curl_req - 1 : sizeof wrk_req - 1;
     uint64_t t0 = util_mono_ns();

@@ -16,17 +16,19 @@
 #define E400C HEAD("400 Bad Request", "12") "\r\nConnection: close\r\n\r\nBad Request\n"
 #define E404K HEAD("404 Not Found", "10") "\r\n\r\nNot Found\n"
 #define E413C HEAD("413 Content Too Large", "18") "\r\nConnection: close\r\n\r\nContent Too Large\n"
-#define E431C                                                                            \
-    HEAD("431 Request Header Fields Too Large", "32")                                    \
+#define E431C                                                                                      \
+    HEAD("431 Request Header Fields Too Large", "32")                                              \
     "\r\nConnection: close\r\n\r\nRequest Header Fields Too Large\n"
 #define E501K HEAD("501 Not Implemented", "16") "\r\n\r\nNot Implemented\n"
-#define E505C                                                                            \
-    HEAD("505 HTTP Version Not Supported", "27")                                         \
+#define E505C                                                                                      \
+    HEAD("505 HTTP Version Not Supported", "27")                                                   \
     "\r\nConnection: close\r\n\r\nHTTP Version Not Supported\n"
 
 #define GET(t) "GET " t " HTTP/1.1\r\nHost: x\r\n\r\n"
+// clang-format off
 #define BAD400K(nm, req) {nm, S(req), .status = 400, K, R(E400K)}
 #define SYN(nm, req) {nm, S(req), .status = 400, C, R(E400C)}
+// clang-format on
 
 const struct pcase pcases[] = {
     /* the rows of DESIGN.md */
@@ -35,16 +37,15 @@ const struct pcase pcases[] = {
     {"size=0", S(GET("/?size=0")), .status = 200, K, .has_size = true, R(OK("0"))},
     {"size=30", S(GET("/?size=30")), .status = 200, K, .has_size = true, .size = 30,
      R(OK("30") "abcdefghijklmnopqrstuvwxyzabcd")},
-    {"size=16MiB", S(GET("/?size=16777216")), .status = 200, K, .has_size = true,
-     .size = 16777216},
+    {"size=16MiB", S(GET("/?size=16777216")), .status = 200, K, .has_size = true, .size = 16777216},
     {"size=007", S(GET("/?size=007")), .status = 200, K, .has_size = true, .size = 7,
      R(OK("7") "abcdefg")},
     {"delay_us", S(GET("/?delay_us=1000")), .status = 200, K, .delay_us = 1000, R(HELLO)},
     {"delay_us max", S(GET("/?delay_us=60000000")), .status = 200, K, .delay_us = 60000000},
     {"work_us", S(GET("/?work_us=50")), .status = 200, K, .work_us = 50, R(HELLO)},
     {"work_us max", S(GET("/?work_us=1000000")), .status = 200, K, .work_us = 1000000},
-    {"combined", S(GET("/?size=64&delay_us=1000&work_us=50")), .status = 200, K,
-     .has_size = true, .size = 64, .delay_us = 1000, .work_us = 50},
+    {"combined", S(GET("/?size=64&delay_us=1000&work_us=50")), .status = 200, K, .has_size = true,
+     .size = 64, .delay_us = 1000, .work_us = 50},
     {"combined any order", S(GET("/?work_us=2&size=1&delay_us=3")), .status = 200, K,
      .has_size = true, .size = 1, .delay_us = 3, .work_us = 2, R(OK("1") "a")},
     {"empty query", S(GET("/?")), .status = 200, K, R(HELLO)},
@@ -56,8 +57,8 @@ const struct pcase pcases[] = {
      R(OK("0"))},
     {"echo length 0", S("POST /echo HTTP/1.1\r\ncontent-length: 0\r\n\r\n"), .status = 200, K,
      .echo = true, R(OK("0"))},
-    {"echo empty query", S("POST /echo? HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"), .status = 200,
-     K, .echo = true, .body_len = 1, R(OK("1") "x")},
+    {"echo empty query", S("POST /echo? HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"), .status = 200, K,
+     .echo = true, .body_len = 1, R(OK("1") "x")},
     {"echo 413", S("POST /echo HTTP/1.1\r\nContent-Length: 1048577\r\n\r\n"), .status = 413, C,
      R(E413C)},
     {"get 413", S("GET / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n"),
@@ -69,8 +70,8 @@ const struct pcase pcases[] = {
     {"404 //", S(GET("//")), .status = 404, K, R(E404K)},
     {"404 get /echo", S(GET("/echo")), .status = 404, K, R(E404K)},
     {"404 post /", S("POST / HTTP/1.1\r\n\r\n"), .status = 404, K, R(E404K)},
-    {"404 post body kept", S("POST /x HTTP/1.1\r\nContent-Length: 2\r\n\r\nab"), .status = 404,
-     K, R(E404K)},
+    {"404 post body kept", S("POST /x HTTP/1.1\r\nContent-Length: 2\r\n\r\nab"), .status = 404, K,
+     R(E404K)},
     {"404 before query", S(GET("/x?bad=1")), .status = 404, K, R(E404K)},
     {"404 asterisk", S(GET("*")), .status = 404, K, R(E404K)},
     {"501 delete", S("DELETE / HTTP/1.1\r\n\r\n"), .status = 501, K, R(E501K)},
@@ -130,8 +131,7 @@ const struct pcase pcases[] = {
     {"absolute 404", S(GET("http://h/x")), .status = 404, K, R(E404K)},
     /* header syntax: 400 + close */
     {"bare LF", S("GET / HTTP/1.1\nHost: x\n\n"), .n = 15, .status = 400, C, R(E400C)},
-    {"bare LF in field", S("GET / HTTP/1.1\r\nHost: x\nA: b\r\n\r\n"), .n = 24, .status = 400,
-     C},
+    {"bare LF in field", S("GET / HTTP/1.1\r\nHost: x\nA: b\r\n\r\n"), .n = 24, .status = 400, C},
     {"CR without LF", S("GET / HTTP/1.1\rHost: x\r\n\r\n"), .n = 16, .status = 400, C},
     {"NUL in target", S("GET /\0 HTTP/1.1\r\n\r\n"), .n = 6, .status = 400, C},
     {"NUL in field", S("GET / HTTP/1.1\r\nA: \0\r\n\r\n"), .n = 20, .status = 400, C},
@@ -150,8 +150,10 @@ const struct pcase pcases[] = {
     /* framing: 400 + close */
     SYN("te chunked", "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"),
     SYN("te identity", "GET / HTTP/1.1\r\ntransfer-encoding: identity\r\n\r\n"),
-    SYN("cl + te", "POST /echo HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"),
-    SYN("te + cl", "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"),
+    SYN("cl + te",
+        "POST /echo HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"),
+    SYN("te + cl",
+        "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"),
     SYN("cl duplicate", "POST /echo HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n"),
     SYN("cl negative", "POST /echo HTTP/1.1\r\nContent-Length: -1\r\n\r\n"),
     SYN("cl plus", "POST /echo HTTP/1.1\r\nContent-Length: +1\r\n\r\n"),
@@ -163,24 +165,21 @@ const struct pcase pcases[] = {
     {"1.1 close", S("GET / HTTP/1.1\r\nConnection: close\r\n\r\n"), .status = 200, C,
      R(HEAD("200 OK", "13") "\r\nConnection: close\r\n\r\nHello, World!")},
     {"1.1 close case", S("GET / HTTP/1.1\r\nconnection: CLOSE\r\n\r\n"), .status = 200, C},
-    {"1.1 close in list", S("GET / HTTP/1.1\r\nConnection: Upgrade, close\r\n\r\n"),
+    {"1.1 close in list", S("GET / HTTP/1.1\r\nConnection: Upgrade, close\r\n\r\n"), .status = 200,
+     C},
+    {"1.1 close second header", S("GET / HTTP/1.1\r\nConnection: x\r\nConnection: ,close,\r\n\r\n"),
      .status = 200, C},
-    {"1.1 close second header",
-     S("GET / HTTP/1.1\r\nConnection: x\r\nConnection: ,close,\r\n\r\n"), .status = 200, C},
     {"1.1 keep-alive", S("GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n"), .status = 200, K,
      R(HELLO)},
-    {"1.1 closed not close", S("GET / HTTP/1.1\r\nConnection: closed\r\n\r\n"), .status = 200,
-     K},
+    {"1.1 closed not close", S("GET / HTTP/1.1\r\nConnection: closed\r\n\r\n"), .status = 200, K},
     {"1.0", S("GET / HTTP/1.0\r\n\r\n"), .status = 200, C,
      R(HEAD("200 OK", "13") "\r\nConnection: close\r\n\r\nHello, World!")},
-    {"1.0 keep-alive (ab -k)", S("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"),
-     .status = 200, K10,
-     R(HEAD("200 OK", "13") "\r\nConnection: keep-alive\r\n\r\nHello, World!")},
+    {"1.0 keep-alive (ab -k)", S("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"), .status = 200,
+     K10, R(HEAD("200 OK", "13") "\r\nConnection: keep-alive\r\n\r\nHello, World!")},
     {"1.0 keep-alive + close", S("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n"),
      .status = 200, C},
-    {"1.0 404 keep-alive", S("GET /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"),
-     .status = 404, K10,
-     R(HEAD("404 Not Found", "10") "\r\nConnection: keep-alive\r\n\r\nNot Found\n")},
+    {"1.0 404 keep-alive", S("GET /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"), .status = 404,
+     K10, R(HEAD("404 Not Found", "10") "\r\nConnection: keep-alive\r\n\r\nNot Found\n")},
     {"1.0 400 query", S("GET /?x=1 HTTP/1.0\r\n\r\n"), .status = 400, C, R(E400C)},
     {"1.1 close 404", S("GET /x HTTP/1.1\r\nConnection: close\r\n\r\n"), .status = 404, C},
     {"1.0 echo keep-alive",
@@ -188,14 +187,17 @@ const struct pcase pcases[] = {
      .status = 200, K10, .echo = true, .body_len = 2,
      R(HEAD("200 OK", "2") "\r\nConnection: keep-alive\r\n\r\nhi")},
     /* what real clients send */
-    {"curl", S("GET /?size=5 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: curl/7.88.1\r\n"
-               "Accept: */*\r\n\r\n"),
+    {"curl",
+     S("GET /?size=5 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: curl/7.88.1\r\n"
+       "Accept: */*\r\n\r\n"),
      .status = 200, K, .has_size = true, .size = 5, R(OK("5") "abcde")},
-    {"ab -k", S("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\nHost: 127.0.0.1:8080\r\n"
-                "User-Agent: ApacheBench/2.3\r\nAccept: */*\r\n\r\n"),
+    {"ab -k",
+     S("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\nHost: 127.0.0.1:8080\r\n"
+       "User-Agent: ApacheBench/2.3\r\nAccept: */*\r\n\r\n"),
      .status = 200, K10},
-    {"curl post", S("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Type: application/"
-                    "x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=b"),
+    {"curl post",
+     S("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Type: application/"
+       "x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=b"),
      .status = 200, K, .echo = true, .body_len = 3, R(OK("3") "a=b")},
 };
 

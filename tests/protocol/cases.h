@@ -10,14 +10,14 @@ struct pcase {
     const char *name;
     const char *in;
     size_t in_len;
-    ssize_t n;           /* expected return; 0 = all of in_len */
+    ssize_t n; /* expected return; 0 = all of in_len */
     uint16_t status;
     uint8_t conn;
     bool has_size;
     uint32_t size, delay_us, work_us;
     bool echo;
-    uint32_t body_len;   /* echo: body bytes (they end the input) */
-    const char *resp;    /* expected response bytes, NULL = not checked here */
+    uint32_t body_len; /* echo: body bytes (they end the input) */
+    const char *resp;  /* expected response bytes, NULL = not checked here */
     size_t resp_len;
 };
 

@@ -19,8 +19,7 @@ static void drain(const char *buf, size_t avail, struct proto_parser *p, struct 
         struct proto_req req;
         size_t start = log->consumed;
         ssize_t n = proto_parse(p, buf + start, avail - start, &req);
-        if (n == PROTO_PARTIAL)
-            return;
+        if (n == PROTO_PARTIAL) return;
         struct feed_res *r = &log->res[log->count++];
         r->n = n;
         r->start = start;
@@ -62,9 +61,7 @@ size_t feed_diff(const struct feed_log *a, const struct feed_log *b)
 {
     size_t i = 0;
     for (; i < a->count && i < b->count; i++)
-        if (!res_equal(&a->res[i], &b->res[i]))
-            return i + 1;
-    if (a->count != b->count || a->consumed != b->consumed || a->closed != b->closed)
-        return i + 1;
+        if (!res_equal(&a->res[i], &b->res[i])) return i + 1;
+    if (a->count != b->count || a->consumed != b->consumed || a->closed != b->closed) return i + 1;
     return 0;
 }

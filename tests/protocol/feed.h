@@ -8,9 +8,9 @@
 
 struct feed_res {
     ssize_t n;
-    size_t start;            /* stream offset of the request */
+    size_t start; /* stream offset of the request */
     struct proto_req req;
-    size_t body_off;         /* req.body - stream start, when req.body */
+    size_t body_off; /* req.body - stream start, when req.body */
 };
 
 #define FEED_MAX 256
@@ -18,8 +18,8 @@ struct feed_res {
 struct feed_log {
     size_t count;
     struct feed_res res[FEED_MAX];
-    size_t consumed;         /* bytes consumed at the end */
-    bool closed;             /* stopped on PROTO_CONN_CLOSE */
+    size_t consumed; /* bytes consumed at the end */
+    bool closed;     /* stopped on PROTO_CONN_CLOSE */
 };
 
 /* step == 0: the whole stream in one delivery; step == 1: byte by byte;

@@ -24,12 +24,10 @@ static int guard_setup(void **state)
     static struct guard g;
     g.page = (size_t)sysconf(_SC_PAGESIZE);
     g.size = ((PROTO_ECHO_MAX + 4096) / g.page + 1) * g.page + (16u << 20);
-    g.base = mmap(NULL, g.size + g.page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                  -1, 0);
-    if (g.base == MAP_FAILED)
-        return -1;
-    if (mprotect(g.base + g.size, g.page, PROT_NONE) != 0)
-        return -1;
+    g.base =
+        mmap(NULL, g.size + g.page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (g.base == MAP_FAILED) return -1;
+    if (mprotect(g.base + g.size, g.page, PROT_NONE) != 0) return -1;
     *state = &g;
     return 0;
 }

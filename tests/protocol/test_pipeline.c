@@ -22,8 +22,7 @@ static void feed_all_ways(const char *buf, size_t len, struct feed_log *whole)
     for (size_t s = 0; s <= 32; s++) {
         feed_stream(buf, len, s == 0 ? 1 : 3 + s, 0x51ed27ull * (s + 7), &other);
         size_t d = feed_diff(whole, &other);
-        if (d)
-            fprintf(stderr, "split %zu differs at result %zu\n", s, d);
+        if (d) fprintf(stderr, "split %zu differs at result %zu\n", s, d);
         assert_int_equal(d, 0);
     }
 }
@@ -101,15 +100,13 @@ static void test_all_kept_rows(void **state)
     (void)state;
     size_t len = 0, rows = 0;
     for (size_t i = 0; i < pcases_count; i++)
-        if (pcases[i].conn != PROTO_CONN_CLOSE)
-            len += pcases[i].in_len;
+        if (pcases[i].conn != PROTO_CONN_CLOSE) len += pcases[i].in_len;
     char *in = malloc(len);
     assert_non_null(in);
     const struct pcase *order[FEED_MAX];
     len = 0;
     for (size_t i = 0; i < pcases_count && rows < FEED_MAX; i++) {
-        if (pcases[i].conn == PROTO_CONN_CLOSE)
-            continue;
+        if (pcases[i].conn == PROTO_CONN_CLOSE) continue;
         memcpy(in + len, pcases[i].in, pcases[i].in_len);
         len += pcases[i].in_len;
         order[rows++] = &pcases[i];

@@ -48,8 +48,8 @@ static void test_heads_and_error_bodies(void **state)
             int n = snprintf(want, sizeof want,
                              "HTTP/1.1 %u %s\r\nContent-Type: text/plain\r\n"
                              "Content-Length: %zu\r\n%s\r\n%s",
-                             statuses[i].status, statuses[i].reason, strlen(body),
-                             conn_line[conn], body);
+                             statuses[i].status, statuses[i].reason, strlen(body), conn_line[conn],
+                             body);
             size_t w = proto_resp_write(&req, got, sizeof got);
             assert_int_equal(w, (size_t)n);
             assert_memory_equal(got, want, w);
@@ -85,8 +85,7 @@ static size_t walk_pattern(const struct proto_req *req, size_t total, size_t lim
         else if (off + len < total)
             assert_true(len >= 65536); /* unlimited chunks are big */
         for (size_t i = 0; i < len; i++)
-            if (p[i] != (char)('a' + (off + i) % 26))
-                fail_msg("byte %zu is '%c'", off + i, p[i]);
+            if (p[i] != (char)('a' + (off + i) % 26)) fail_msg("byte %zu is '%c'", off + i, p[i]);
         off += len;
         chunks++;
     }
@@ -126,7 +125,9 @@ static void test_echo_body(void **state)
     char out[1200];
     size_t n = proto_resp_write(&req, out, sizeof out);
     assert_memory_equal(out + n - sizeof body, body, sizeof body);
-    assert_memory_equal(out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n", n - sizeof body);
+    assert_memory_equal(
+        out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n",
+        n - sizeof body);
 }
 
 static void test_does_not_fit(void **state)
@@ -165,12 +166,9 @@ static void test_unknown_status(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_heads_and_error_bodies),
-        cmocka_unit_test(test_exact_hello),
-        cmocka_unit_test(test_16mib_chunks),
-        cmocka_unit_test(test_echo_body),
-        cmocka_unit_test(test_does_not_fit),
-        cmocka_unit_test(test_unknown_status),
+        cmocka_unit_test(test_heads_and_error_bodies), cmocka_unit_test(test_exact_hello),
+        cmocka_unit_test(test_16mib_chunks),           cmocka_unit_test(test_echo_body),
+        cmocka_unit_test(test_does_not_fit),           cmocka_unit_test(test_unknown_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

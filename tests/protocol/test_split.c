@@ -23,15 +23,14 @@ static int one_row(const struct pcase *c)
     }
     struct proto_req req = whole.res[0].req;
     req.body = c->in + whole.res[0].body_off;
-    if (check_row(c, whole.res[0].n, &req, "whole stream"))
-        return 1;
+    if (check_row(c, whole.res[0].n, &req, "whole stream")) return 1;
     for (size_t s = 0; s <= SPLIT_SEEDS; s++) {
         size_t step = s == 0 ? 1 : 2 + s % 16;
         feed_stream(c->in, c->in_len, step, 0x9e3779b97f4a7c15ull * (s + 1), &other);
         size_t d = feed_diff(&whole, &other);
         if (d) {
-            fprintf(stderr, "row \"%s\": step %zu seed %zu differs at result %zu\n", c->name,
-                    step, s, d);
+            fprintf(stderr, "row \"%s\": step %zu seed %zu differs at result %zu\n", c->name, step,
+                    s, d);
             return 1;
         }
     }

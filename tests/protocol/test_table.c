@@ -26,11 +26,9 @@ static void test_rows_whole(void **state)
         proto_parser_init(&p);
         ssize_t n = proto_parse(&p, buf, c->in_len, &req);
         int bad = check_row(c, n, &req, "whole");
-        if (!bad)
-            bad = check_resp(c, &req);
+        if (!bad) bad = check_resp(c, &req);
         if (!bad && c->echo && req.body != buf + c->in_len - c->body_len) {
-            fprintf(stderr, "row \"%s\": echo body does not point at the request body\n",
-                    c->name);
+            fprintf(stderr, "row \"%s\": echo body does not point at the request body\n", c->name);
             bad = 1;
         }
         failed += bad;

@@ -30,7 +30,7 @@ static const struct {
     {COUNT, "+1", -EINVAL, 0},
     {COUNT, "1x", -EINVAL, 0},
     {COUNT, "k", -EINVAL, 0},
-    {COUNT, "1.5", -EINVAL, 0},   /* fractional count */
+    {COUNT, "1.5", -EINVAL, 0}, /* fractional count */
     {COUNT, "1.0001k", -EINVAL, 0},
     {COUNT, "nan", -EINVAL, 0},
     {COUNT, "inf", -EINVAL, 0},
@@ -125,10 +125,8 @@ static void test_mono_clock(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rows),
-        cmocka_unit_test(test_min_bound),
-        cmocka_unit_test(test_no_whitespace),
-        cmocka_unit_test(test_fmt_duration),
+        cmocka_unit_test(test_rows),          cmocka_unit_test(test_min_bound),
+        cmocka_unit_test(test_no_whitespace), cmocka_unit_test(test_fmt_duration),
         cmocka_unit_test(test_mono_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
