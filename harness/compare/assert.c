@@ -36,8 +36,7 @@ static int bad(const char *text, const char *why)
 static int split_op(const char *text, size_t *lhs_len, enum cmp_op *op, const char **rhs)
 {
     size_t i = strcspn(text, "<>=!");
-    if (!text[i])
-        return -EINVAL;
+    if (!text[i]) return -EINVAL;
     const char *s = text + i;
     *lhs_len = i;
     if (strncmp(s, "<=", 2) == 0 || strncmp(s, ">=", 2) == 0 || strncmp(s, "==", 2) == 0 ||
@@ -59,8 +58,7 @@ static int parse_lhs(struct cmp_assert *a, char *lhs, const char **name, bool *h
     char *colon = strchr(lhs, ':');
     if (colon) {
         *colon = '\0';
-        if (strlen(lhs) >= sizeof a->scope || !*lhs)
-            return -EINVAL;
+        if (strlen(lhs) >= sizeof a->scope || !*lhs) return -EINVAL;
         strcpy(a->scope, lhs);
         lhs = colon + 1;
     }
@@ -68,15 +66,13 @@ static int parse_lhs(struct cmp_assert *a, char *lhs, const char **name, bool *h
     char *paren = strchr(lhs, '(');
     if (paren) {
         size_t n = strlen(lhs);
-        if (n < 2 || lhs[n - 1] != ')')
-            return -EINVAL;
+        if (n < 2 || lhs[n - 1] != ')') return -EINVAL;
         lhs[n - 1] = '\0';
         *paren = '\0';
         size_t k = 0;
         while (k < 3 && strcmp(agg_names[k], lhs) != 0)
             k++;
-        if (k == 3)
-            return -EINVAL;
+        if (k == 3) return -EINVAL;
         a->agg = (enum cmp_agg)k;
         *has_agg = true;
         lhs = paren + 1;
@@ -94,8 +90,7 @@ int cmp_assert_parse(struct cmp_assert *a, const char *text)
     *a = (struct cmp_assert){.text = text};
     if (split_op(text, &lhs_len, &a->op, &rhs) < 0)
         return bad(text, "expected METRIC OP VALUE with OP one of < <= > >= == !=");
-    if (lhs_len == 0 || lhs_len >= sizeof lhs)
-        return bad(text, "missing metric");
+    if (lhs_len == 0 || lhs_len >= sizeof lhs) return bad(text, "missing metric");
     memcpy(lhs, text, lhs_len);
     lhs[lhs_len] = '\0';
     if (parse_lhs(a, lhs, &name, &has_agg) < 0)
@@ -119,8 +114,7 @@ static bool scope_matches(const char *scope, const struct cmp_point *p)
 
 static double aggregate(enum cmp_agg agg, double *v, size_t n)
 {
-    if (n == 0)
-        return NAN;
+    if (n == 0) return NAN;
     stats_sort(v, n);
     return agg == CMP_AGG_MIN ? v[0] : agg == CMP_AGG_MAX ? v[n - 1] : stats_median(v, n);
 }
@@ -128,12 +122,18 @@ static double aggregate(enum cmp_agg agg, double *v, size_t n)
 static bool holds(enum cmp_op op, double x, double y)
 {
     switch (op) {
-    case CMP_LT: return x < y;
-    case CMP_LE: return x <= y;
-    case CMP_GT: return x > y;
-    case CMP_GE: return x >= y;
-    case CMP_EQ: return x == y;
-    default: return x != y;
+    case CMP_LT:
+        return x < y;
+    case CMP_LE:
+        return x <= y;
+    case CMP_GT:
+        return x > y;
+    case CMP_GE:
+        return x >= y;
+    case CMP_EQ:
+        return x == y;
+    default:
+        return x != y;
     }
 }
 
@@ -141,8 +141,7 @@ static int check_add(struct cmp_checks *cs, const struct cmp_assert *a, const st
 {
     static double v[CMP_MAX_TRIALS];
     struct cmp_check *c = realloc(cs->c, (cs->nc + 1) * sizeof *c);
-    if (!c)
-        return -ENOMEM;
+    if (!c) return -ENOMEM;
     cs->c = c;
     c = &cs->c[cs->nc++];
     /* every trial counts here, flagged ones too: an assertion is about what happened */
@@ -158,11 +157,9 @@ int cmp_checks_run(struct cmp_checks *cs, const struct cmp_run *nw)
     for (size_t i = 0; i < cs->nas; i++) {
         for (size_t k = 0; k < nw->npts; k++) {
             const struct cmp_point *p = &nw->pts[k];
-            if (cmp_status_unmeasured(p->status) || !scope_matches(cs->as[i].scope, p))
-                continue;
+            if (cmp_status_unmeasured(p->status) || !scope_matches(cs->as[i].scope, p)) continue;
             int rc = check_add(cs, &cs->as[i], p);
-            if (rc < 0)
-                return rc;
+            if (rc < 0) return rc;
             cs->matched[i] = true;
         }
         if (!cs->matched[i]) /* a typo in a scope must not pass quietly */

@@ -14,8 +14,8 @@
 struct cmp_point {
     const char *id, *model, *scenario, *path, *status, *reason; /* borrowed from JSON */
     long long connections, rate;
-    json_t *doc; /* points/<id>.json, or NULL when nothing was measured */
-    json_t *entry; /* its manifest entry (borrowed), or NULL */
+    json_t *doc;          /* points/<id>.json, or NULL when nothing was measured */
+    json_t *entry;        /* its manifest entry (borrowed), or NULL */
     size_t trials, valid; /* trial counts in doc */
 };
 
@@ -25,15 +25,15 @@ struct cmp_run {
     struct cmp_point *pts;
     size_t npts;
     const char *commit; /* best effort, may be NULL */
-    bool merged; /* a folder of runs: subs hold them, pts their merged points */
+    bool merged;        /* a folder of runs: subs hold them, pts their merged points */
     struct cmp_run *subs;
     char **subpaths;
     size_t nsubs;
 };
 
 /* Loads DIR/manifest.json and every point file it lists (or every .json in DIR/points
- * without a manifest, or a folder of such folders). On a bad file prints one line on stderr and returns
- * -EINVAL (or -errno). */
+ * without a manifest, or a folder of such folders). On a bad file prints one line on stderr and
+ * returns -EINVAL (or -errno). */
 int cmp_run_load(struct cmp_run *run, const char *dir);
 /* true when dir has a manifest.json or a points/ folder */
 bool cmp_is_run(const char *dir);
@@ -45,8 +45,8 @@ int cmp_point_refill(struct cmp_point *p);
 void cmp_run_free(struct cmp_run *run);
 /* Values of metric over the trials of p (valid ones only when valid_only);
  * null or missing values are skipped. Returns the count, at most cap. */
-size_t cmp_point_values(const struct cmp_point *p, const char *metric, bool valid_only,
-                        double *out, size_t cap);
+size_t cmp_point_values(const struct cmp_point *p, const char *metric, bool valid_only, double *out,
+                        size_t cap);
 /* Same model, connections, rate and scenario: the point id without the path. */
 bool cmp_point_same(const struct cmp_point *a, const struct cmp_point *b);
 /* true for statuses that mean "not measured here by design" */
@@ -104,7 +104,7 @@ struct cmp_row {
     const struct cmp_point *base, *new;
     int metric; /* index in cmp_metrics */
     struct cmp_side b, n;
-    double change_pct; /* NAN when the base median is 0 */
+    double change_pct;      /* NAN when the base median is 0 */
     double p, p_adj, min_p; /* NAN when not tested */
     bool significant, beyond;
     enum cmp_verdict verdict;
@@ -113,7 +113,7 @@ struct cmp_row {
 
 struct cmp_table {
     struct cmp_row *rows;
-    size_t nrows, family; /* family: tests in the Holm correction */
+    size_t nrows, family;                           /* family: tests in the Holm correction */
     const struct cmp_point **only_base, **only_new; /* no counterpart, or unmeasured */
     size_t nonly_base, nonly_new;
     size_t npoints; /* points compared */
@@ -131,7 +131,7 @@ enum cmp_agg { CMP_AGG_MEDIAN, CMP_AGG_MIN, CMP_AGG_MAX };
 
 struct cmp_assert {
     const char *text;
-    char scope[128]; /* "" = every point; else a model or an id glob */
+    char scope[128];    /* "" = every point; else a model or an id glob */
     const char *metric; /* full name */
     enum cmp_agg agg;
     enum cmp_op op;
@@ -166,8 +166,8 @@ const char *cmp_agg_name(enum cmp_agg agg);
 struct cmp_report {
     const struct cmp_config *cfg;
     const struct cmp_run *base, *new; /* base NULL: assertions only */
-    const struct cmp_table *t; /* NULL without base */
-    const struct cmp_checks *cs; /* NULL without assertions */
+    const struct cmp_table *t;        /* NULL without base */
+    const struct cmp_checks *cs;      /* NULL without assertions */
     int exit_code;
 };
 

@@ -45,8 +45,7 @@ static int parse_threshold(struct cmp_config *cfg, const char *arg)
 {
     char name[64];
     const char *eq = strchr(arg, '=');
-    if (!eq || (size_t)(eq - arg) >= sizeof name)
-        return bad_arg("--threshold (METRIC=PCT)", arg);
+    if (!eq || (size_t)(eq - arg) >= sizeof name) return bad_arg("--threshold (METRIC=PCT)", arg);
     memcpy(name, arg, (size_t)(eq - arg));
     name[eq - arg] = '\0';
     int m = cmp_metric_index(name);
@@ -73,24 +72,31 @@ static int parse_opt(struct cmp_config *cfg, int c, const char *arg)
 {
     char *end;
     switch (c) {
-    case 'f': return parse_format(cfg, arg);
-    case 't': return parse_threshold(cfg, arg);
+    case 'f':
+        return parse_format(cfg, arg);
+    case 't':
+        return parse_threshold(cfg, arg);
     case 'a':
         cfg->alpha = strtod(arg, &end);
         return *end || !(cfg->alpha > 0 && cfg->alpha <= 0.5) ? bad_arg("--alpha (0..0.5]", arg)
-                                                                : 0;
+                                                              : 0;
     case 'm':
         return util_parse_size(arg, 0, UINT64_MAX / 2, &cfg->mem_floor_bytes) < 0
                    ? bad_arg("--mem-floor", arg)
                    : 0;
-    case 'F': cfg->include_flagged = true; return 0;
+    case 'F':
+        cfg->include_flagged = true;
+        return 0;
     case 'A':
-        if (cfg->nasserts == CMP_MAX_ASSERTS)
-            return bad_arg("--assert (too many)", arg);
+        if (cfg->nasserts == CMP_MAX_ASSERTS) return bad_arg("--assert (too many)", arg);
         cfg->asserts[cfg->nasserts++] = arg;
         return 0;
-    case 'h': usage(stdout); return 1;
-    default: usage(stderr); return -EINVAL;
+    case 'h':
+        usage(stdout);
+        return 1;
+    default:
+        usage(stderr);
+        return -EINVAL;
     }
 }
 
@@ -98,10 +104,14 @@ static int parse_opt(struct cmp_config *cfg, int c, const char *arg)
 static int parse_args(struct cmp_config *cfg, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},  {"alpha", required_argument, NULL, 'a'},
-        {"threshold", required_argument, NULL, 't'}, {"mem-floor", required_argument, NULL, 'm'},
-        {"include-flagged", no_argument, NULL, 'F'}, {"assert", required_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"format", required_argument, NULL, 'f'},
+        {"alpha", required_argument, NULL, 'a'},
+        {"threshold", required_argument, NULL, 't'},
+        {"mem-floor", required_argument, NULL, 'm'},
+        {"include-flagged", no_argument, NULL, 'F'},
+        {"assert", required_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     *cfg = (struct cmp_config){.alpha = 0.05, .conf = 0.95, .mem_floor_bytes = 1 << 20};
     for (int i = 0; i < CMP_NMETRICS; i++)
@@ -109,8 +119,7 @@ static int parse_args(struct cmp_config *cfg, int argc, char **argv)
     optind = 0; /* glibc: a full rescan, whatever parsed argv before */
     int c, rc;
     while ((c = getopt_long(argc, argv, "f:a:t:A:h", opts, NULL)) != -1)
-        if ((rc = parse_opt(cfg, c, optarg)) != 0)
-            return rc;
+        if ((rc = parse_opt(cfg, c, optarg)) != 0) return rc;
     int npos = argc - optind;
     if (npos == 2) {
         cfg->base_dir = argv[optind];
@@ -131,15 +140,15 @@ static int exit_code(const struct cmp_table *t, const struct cmp_checks *cs, boo
         fprintf(stderr, "c10k compare: no point measured in both BASE and NEW\n");
         return 2;
     }
-    if (with_base && t->regressed)
-        return 1;
+    if (with_base && t->regressed) return 1;
     return cs->failed || cs->unmatched ? 1 : 0;
 }
 
 static int render(const struct cmp_report *r)
 {
-    int rc = r->cfg->format == CMP_FMT_JSON ? cmp_render_json(stdout, r)
-                                             : cmp_render_text(stdout, r, r->cfg->format == CMP_FMT_MD);
+    int rc = r->cfg->format == CMP_FMT_JSON
+                 ? cmp_render_json(stdout, r)
+                 : cmp_render_text(stdout, r, r->cfg->format == CMP_FMT_MD);
     return fflush(stdout) == 0 ? rc : -EIO;
 }
 
@@ -147,16 +156,15 @@ static int run(const struct cmp_config *cfg, struct cmp_run *base, struct cmp_ru
                struct cmp_table *t, struct cmp_checks *cs)
 {
     for (size_t i = 0; i < cfg->nasserts; i++)
-        if (cmp_assert_parse(&cs->as[cs->nas++], cfg->asserts[i]) < 0)
-            return 2;
-    if (cmp_run_load(nw, cfg->new_dir) < 0)
+        if (cmp_assert_parse(&cs->as[cs->nas++], cfg->asserts[i]) < 0) return 2;
+    if (cmp_run_load(nw, cfg->new_dir) < 0) return 2;
+    if (cfg->base_dir &&
+        (cmp_run_load(base, cfg->base_dir) < 0 || cmp_table_build(t, base, nw, cfg) < 0))
         return 2;
-    if (cfg->base_dir && (cmp_run_load(base, cfg->base_dir) < 0 || cmp_table_build(t, base, nw, cfg) < 0))
-        return 2;
-    if (cmp_checks_run(cs, nw) < 0)
-        return 2;
-    struct cmp_report r = {cfg, cfg->base_dir ? base : NULL, nw, cfg->base_dir ? t : NULL,
-                           cfg->nasserts ? cs : NULL, 0};
+    if (cmp_checks_run(cs, nw) < 0) return 2;
+    struct cmp_report r = {
+        cfg, cfg->base_dir ? base : NULL, nw, cfg->base_dir ? t : NULL, cfg->nasserts ? cs : NULL,
+        0};
     r.exit_code = exit_code(t, cs, cfg->base_dir != NULL);
     if (render(&r) < 0) {
         fprintf(stderr, "c10k compare: writing the output: %s\n", strerror(EIO));
@@ -167,14 +175,12 @@ static int run(const struct cmp_config *cfg, struct cmp_run *base, struct cmp_ru
 
 int cmd_compare(int argc, char **argv)
 {
-    static struct cmp_config cfg;
+    struct cmp_config cfg;
     struct cmp_run base = {0}, nw = {0};
     struct cmp_table t = {0};
-    static struct cmp_checks cs;
+    struct cmp_checks cs = {0};
     int rc = parse_args(&cfg, argc, argv);
-    if (rc != 0)
-        return rc > 0 ? 0 : 2;
-    cs = (struct cmp_checks){0};
+    if (rc != 0) return rc > 0 ? 0 : 2;
     rc = run(&cfg, &base, &nw, &t, &cs);
     cmp_checks_free(&cs);
     cmp_table_free(&t);

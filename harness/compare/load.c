@@ -45,8 +45,7 @@ static json_t *load_json(const char *path, const char *schema_prefix)
 static bool trial_valid(const json_t *trial)
 {
     const json_t *v = json_object_get(trial, "valid");
-    if (json_is_boolean(v))
-        return json_is_true(v);
+    if (json_is_boolean(v)) return json_is_true(v);
     return json_array_size(json_object_get(trial, "flags")) == 0;
 }
 
@@ -62,8 +61,7 @@ int cmp_point_refill(struct cmp_point *p)
     p->reason = jstr(src, "reason");
     p->connections = jint(src, "connections");
     p->rate = jint(src, "rate");
-    if (!p->status && p->entry)
-        p->status = jstr(p->entry, "status");
+    if (!p->status && p->entry) p->status = jstr(p->entry, "status");
     const json_t *trials = json_object_get(p->doc, "trials");
     p->trials = json_array_size(trials);
     p->valid = 0;
@@ -80,13 +78,13 @@ static int point_load(struct cmp_point *p, const char *dir, const char *file)
         snprintf(path, sizeof path, "%s/%s", dir, file);
         if (stat(path, &st) == 0) {
             p->doc = load_json(path, "c10k-point/");
-            if (!p->doc)
-                return -EINVAL;
+            if (!p->doc) return -EINVAL;
         }
     }
     cmp_point_refill(p);
     if (!p->id || !p->model || !p->scenario || p->connections < 0 || p->rate < 0) {
-        fprintf(stderr, "c10k compare: %s: a point lacks id, model, connections, rate or scenario\n",
+        fprintf(stderr,
+                "c10k compare: %s: a point lacks id, model, connections, rate or scenario\n",
                 file ? path : dir);
         return -EINVAL;
     }
@@ -101,14 +99,12 @@ static int load_from_manifest(struct cmp_run *run)
         return -EINVAL;
     }
     run->pts = calloc(json_array_size(pts) + 1, sizeof *run->pts);
-    if (!run->pts)
-        return -ENOMEM;
+    if (!run->pts) return -ENOMEM;
     for (size_t i = 0; i < json_array_size(pts); i++) {
         struct cmp_point *p = &run->pts[run->npts++];
         p->entry = json_array_get(pts, i);
         int rc = point_load(p, run->dir, jstr(p->entry, "file"));
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
     }
     return 0;
 }
@@ -145,15 +141,14 @@ static int load_from_points_dir(struct cmp_run *run)
 static const char *find_commit(const json_t *m)
 {
     static const char *const paths[][3] = {
-        {"git", "commit", NULL}, {"git_commit", NULL, NULL}, {"commit", NULL, NULL},
+        {"git", "commit", NULL},  {"git_commit", NULL, NULL},  {"commit", NULL, NULL},
         {"env", "git", "commit"}, {"env", "git_commit", NULL}, {"env", "commit", NULL},
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         const json_t *v = m;
         for (size_t k = 0; k < 3 && paths[i][k] && v; k++)
             v = json_object_get(v, paths[i][k]);
-        if (json_is_string(v))
-            return json_string_value(v);
+        if (json_is_string(v)) return json_string_value(v);
     }
     return NULL;
 }
@@ -172,8 +167,7 @@ int cmp_run_load(struct cmp_run *run, const char *dir)
     if (stat(path, &st) != 0)
         return cmp_is_run(dir) ? load_from_points_dir(run) : cmp_run_merge(run);
     run->manifest = load_json(path, "c10k-manifest/");
-    if (!run->manifest)
-        return -EINVAL;
+    if (!run->manifest) return -EINVAL;
     run->commit = find_commit(run->manifest);
     return load_from_manifest(run);
 }
@@ -183,8 +177,7 @@ bool cmp_is_run(const char *dir)
     char path[4096];
     struct stat st;
     snprintf(path, sizeof path, "%s/manifest.json", dir);
-    if (stat(path, &st) == 0)
-        return true;
+    if (stat(path, &st) == 0) return true;
     snprintf(path, sizeof path, "%s/points", dir);
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
@@ -204,18 +197,16 @@ void cmp_run_free(struct cmp_run *run)
     *run = (struct cmp_run){0};
 }
 
-size_t cmp_point_values(const struct cmp_point *p, const char *metric, bool valid_only,
-                        double *out, size_t cap)
+size_t cmp_point_values(const struct cmp_point *p, const char *metric, bool valid_only, double *out,
+                        size_t cap)
 {
     const json_t *trials = json_object_get(p->doc, "trials");
     size_t n = 0;
     for (size_t i = 0; i < json_array_size(trials) && n < cap; i++) {
         const json_t *tr = json_array_get(trials, i);
-        if (valid_only && !trial_valid(tr))
-            continue;
+        if (valid_only && !trial_valid(tr)) continue;
         const json_t *v = json_object_get(json_object_get(tr, "metrics"), metric);
-        if (json_is_number(v) && isfinite(json_number_value(v)))
-            out[n++] = json_number_value(v);
+        if (json_is_number(v) && isfinite(json_number_value(v))) out[n++] = json_number_value(v);
     }
     return n;
 }

@@ -23,25 +23,47 @@ const struct cmp_metric cmp_metrics[CMP_NMETRICS] = {
 
 /* every metric of docs/results.md, for --assert */
 static const char *const known[] = {
-    "throughput_rps", "latency_p50_us", "latency_p90_us", "latency_p99_us", "latency_p999_us",
-    "latency_max_us", "errors", "connections_established", "cpu_us_per_req", "ctxsw_per_req",
-    "pss_idle_bytes", "pss_loaded_bytes", "rss_loaded_bytes", "vsz_loaded_bytes",
-    "threads_loaded", "processes_loaded", "mem_per_conn_user_bytes",
-    "mem_per_conn_kstack_bytes", "mem_per_conn_pagetables_bytes", "mem_per_conn_socket_bytes",
-    "mem_per_conn_bytes", "mem_per_conn_available_bytes", "loadgen_cpu_fraction", NULL,
+    "throughput_rps",
+    "latency_p50_us",
+    "latency_p90_us",
+    "latency_p99_us",
+    "latency_p999_us",
+    "latency_max_us",
+    "errors",
+    "connections_established",
+    "cpu_us_per_req",
+    "ctxsw_per_req",
+    "pss_idle_bytes",
+    "pss_loaded_bytes",
+    "rss_loaded_bytes",
+    "vsz_loaded_bytes",
+    "threads_loaded",
+    "processes_loaded",
+    "mem_per_conn_user_bytes",
+    "mem_per_conn_kstack_bytes",
+    "mem_per_conn_pagetables_bytes",
+    "mem_per_conn_socket_bytes",
+    "mem_per_conn_bytes",
+    "mem_per_conn_available_bytes",
+    "loadgen_cpu_fraction",
+    NULL,
 };
 
 static const char *const aliases[][2] = {
-    {"throughput", "throughput_rps"}, {"rps", "throughput_rps"}, {"cpu", "cpu_us_per_req"},
-    {"mem", "mem_per_conn_bytes"}, {"ctxsw", "ctxsw_per_req"}, {"max", "latency_max_us"},
-    {"connections", "connections_established"}, {NULL, NULL},
+    {"throughput", "throughput_rps"},
+    {"rps", "throughput_rps"},
+    {"cpu", "cpu_us_per_req"},
+    {"mem", "mem_per_conn_bytes"},
+    {"ctxsw", "ctxsw_per_req"},
+    {"max", "latency_max_us"},
+    {"connections", "connections_established"},
+    {NULL, NULL},
 };
 
 static const char *known_name(const char *name)
 {
     for (size_t i = 0; known[i]; i++)
-        if (strcmp(known[i], name) == 0)
-            return known[i];
+        if (strcmp(known[i], name) == 0) return known[i];
     return NULL;
 }
 
@@ -49,8 +71,7 @@ const char *cmp_metric_resolve(const char *name)
 {
     char buf[128];
     for (size_t i = 0; aliases[i][0]; i++)
-        if (strcmp(aliases[i][0], name) == 0)
-            return aliases[i][1];
+        if (strcmp(aliases[i][0], name) == 0) return aliases[i][1];
     const char *r = known_name(name);
     if (!r) {
         snprintf(buf, sizeof buf, "latency_%s_us", name); /* p99 */
@@ -67,8 +88,7 @@ int cmp_metric_index(const char *name)
 {
     const char *full = cmp_metric_resolve(name);
     for (int i = 0; full && i < CMP_NMETRICS; i++)
-        if (strcmp(cmp_metrics[i].name, full) == 0)
-            return i;
+        if (strcmp(cmp_metrics[i].name, full) == 0) return i;
     return -1;
 }
 
@@ -80,12 +100,9 @@ static bool ends_with(const char *s, const char *suffix)
 
 enum cmp_unit cmp_metric_unit(const char *name)
 {
-    if (ends_with(name, "_us") || ends_with(name, "_us_per_req"))
-        return CMP_UNIT_US;
-    if (ends_with(name, "_bytes"))
-        return CMP_UNIT_BYTES;
-    if (ends_with(name, "_rps"))
-        return CMP_UNIT_RPS;
+    if (ends_with(name, "_us") || ends_with(name, "_us_per_req")) return CMP_UNIT_US;
+    if (ends_with(name, "_bytes")) return CMP_UNIT_BYTES;
+    if (ends_with(name, "_rps")) return CMP_UNIT_RPS;
     return CMP_UNIT_COUNT;
 }
 
@@ -107,8 +124,7 @@ int cmp_parse_value(const char *name, const char *s, double *out)
         *out = (double)v;
         break;
     }
-    if (rc == 0)
-        return 0;
+    if (rc == 0) return 0;
     /* a plain decimal the unit parsers refuse as a count: 99.5, 0.95 */
     char *end;
     errno = 0;
@@ -126,14 +142,30 @@ const char *cmp_fmt_value(enum cmp_unit unit, double v, char *buf, size_t cap)
     if (isnan(v))
         snprintf(buf, cap, "-");
     else if (unit == CMP_UNIT_US)
-        snprintf(buf, cap, a < 100 ? "%.1fus" : a < 1e3 ? "%.0fus" : a < 1e6 ? "%.3gms" : "%.3gs",
-                 a < 1e3 ? v : a < 1e6 ? v / 1e3 : v / 1e6);
+        snprintf(buf, cap,
+                 a < 100   ? "%.1fus"
+                 : a < 1e3 ? "%.0fus"
+                 : a < 1e6 ? "%.3gms"
+                           : "%.3gs",
+                 a < 1e3   ? v
+                 : a < 1e6 ? v / 1e3
+                           : v / 1e6);
     else if (unit == CMP_UNIT_BYTES)
-        snprintf(buf, cap, a < 1024 ? "%.0fB" : a < 1048576 ? "%.3gKiB" : "%.3gMiB",
-                 a < 1024 ? v : a < 1048576 ? v / 1024 : v / 1048576);
+        snprintf(buf, cap,
+                 a < 1024      ? "%.0fB"
+                 : a < 1048576 ? "%.3gKiB"
+                               : "%.3gMiB",
+                 a < 1024      ? v
+                 : a < 1048576 ? v / 1024
+                               : v / 1048576);
     else if (unit == CMP_UNIT_RPS)
-        snprintf(buf, cap, a < 1e3 ? "%.1f" : a < 1e6 ? "%.4gk" : "%.4gM",
-                 a < 1e3 ? v : a < 1e6 ? v / 1e3 : v / 1e6);
+        snprintf(buf, cap,
+                 a < 1e3   ? "%.1f"
+                 : a < 1e6 ? "%.4gk"
+                           : "%.4gM",
+                 a < 1e3   ? v
+                 : a < 1e6 ? v / 1e3
+                           : v / 1e6);
     else
         snprintf(buf, cap, "%.4g", v);
     return buf;

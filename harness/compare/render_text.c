@@ -64,8 +64,8 @@ static void row_out(const struct tx *x, const struct cmp_row *row)
                 row->verdict == CMP_REGRESSED ? "**" : "", v,
                 row->verdict == CMP_REGRESSED ? "**" : "");
     else
-        fprintf(x->f, "  %-18s %-30s %-30s %8s  %-16s %s\n", cmp_metrics[row->metric].name, b, n,
-                c, p, v);
+        fprintf(x->f, "  %-18s %-30s %-30s %8s  %-16s %s\n", cmp_metrics[row->metric].name, b, n, c,
+                p, v);
 }
 
 /* The one-line notes of a point: trial counts, too few trials, a changed path. */
@@ -75,13 +75,11 @@ static void point_notes(const struct tx *x, const struct cmp_row *first, size_t 
     const char *lead = x->md ? "" : "  ";
     for (size_t i = 0; i < nrows; i++) {
         const struct cmp_row *row = &first[i];
-        if (row->verdict != CMP_TOO_FEW)
-            continue;
+        if (row->verdict != CMP_TOO_FEW) continue;
         fprintf(x->f, "%s%s%s: too few trials: n=%zu vs %zu, need >= %zu per side for alpha %g",
-                lead, x->md ? "- " : "note ", row->new->id, row->b.n, row->n.n,
-                row->need_per_side, cfg->alpha);
-        if (x->r->t->family > 1)
-            fprintf(x->f, " over %zu tests (Holm)", x->r->t->family);
+                lead, x->md ? "- " : "note ", row->new->id, row->b.n, row->n.n, row->need_per_side,
+                cfg->alpha);
+        if (x->r->t->family > 1) fprintf(x->f, " over %zu tests (Holm)", x->r->t->family);
         fprintf(x->f, "\n");
         break;
     }
@@ -147,11 +145,11 @@ static void header(const struct tx *x)
     fprintf(x->f, "%sBASE %s%s%s%s%s%s vs NEW %s%s%s%s%s%s%s\n", x->md ? "" : "c10k compare: ", q,
             r->base->dir, q, cb ? " (" : "", cb ? cb : "", cb ? ")" : "", q, r->new->dir, q,
             cn ? " (" : "", cn ? cn : "", cn ? ")" : "", x->md ? "  " : "");
-    fprintf(x->f, "alpha %g, two-sided Mann-Whitney U, Holm-Bonferroni over %zu tests; "
-                  "medians over %s trials; * = fewer than 6 samples: [min, max] shown, no CI\n",
+    fprintf(x->f,
+            "alpha %g, two-sided Mann-Whitney U, Holm-Bonferroni over %zu tests; "
+            "medians over %s trials; * = fewer than 6 samples: [min, max] shown, no CI\n",
             r->cfg->alpha, t->family, r->cfg->include_flagged ? "all" : "valid");
-    if (x->md)
-        fprintf(x->f, "\n");
+    if (x->md) fprintf(x->f, "\n");
 }
 
 static void assertions(const struct tx *x)
@@ -162,8 +160,7 @@ static void assertions(const struct tx *x)
         const struct cmp_assert *a = &cs->as[i];
         size_t pass = 0, fail = 0;
         for (size_t k = 0; k < cs->nc; k++)
-            if (cs->c[k].a == a)
-                cs->c[k].pass ? pass++ : fail++;
+            if (cs->c[k].a == a) cs->c[k].pass ? pass++ : fail++;
         bool ok = fail == 0 && cs->matched[i];
         fprintf(x->f, "%s%s %s%s%s: %zu point%s passed%s\n", x->md ? "- " : "  ",
                 ok ? "PASS" : "FAIL", x->md ? "`" : "", a->text, x->md ? "`" : "", pass,
@@ -171,13 +168,12 @@ static void assertions(const struct tx *x)
         for (size_t k = 0; k < cs->nc; k++) {
             const struct cmp_check *c = &cs->c[k];
             char v[32];
-            if (c->a != a || c->pass)
-                continue;
+            if (c->a != a || c->pass) continue;
             fprintf(x->f, "%s  %s: %s(%s) = %s over %zu trial%s\n", x->md ? "  - " : "    ",
                     c->pt->id, cmp_agg_name(a->agg), a->metric,
-                    isnan(c->value) ? "no data"
-                                    : cmp_fmt_value(cmp_metric_unit(a->metric), c->value, v,
-                                                    sizeof v),
+                    isnan(c->value)
+                        ? "no data"
+                        : cmp_fmt_value(cmp_metric_unit(a->metric), c->value, v, sizeof v),
                     c->n, c->n == 1 ? "" : "s");
         }
     }
@@ -189,15 +185,13 @@ int cmp_render_text(FILE *f, const struct cmp_report *r, bool markdown)
     if (r->t) {
         header(&x);
         markdown ? rows_md(&x) : rows_text(&x);
-        if (!markdown && (r->t->nonly_base || r->t->nonly_new))
-            fprintf(f, "\n");
+        if (!markdown && (r->t->nonly_base || r->t->nonly_new)) fprintf(f, "\n");
         one_sided(&x, "BASE", r->t->only_base, r->t->nonly_base);
         one_sided(&x, "NEW", r->t->only_new, r->t->nonly_new);
         if (!markdown)
             fprintf(f, "\n%zu regressed, %zu improved, %zu ~, %zu too few over %zu points\n",
                     r->t->regressed, r->t->improved, r->t->same, r->t->too_few, r->t->npoints);
     }
-    if (r->cs)
-        assertions(&x);
+    if (r->cs) assertions(&x);
     return ferror(f) ? -EIO : 0;
 }

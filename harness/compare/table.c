@@ -28,14 +28,12 @@ static void side_fill(struct cmp_side *s, double *v, size_t n, double conf)
     s->n = n;
     s->median = stats_median(v, n);
     s->ci_exact = n > 0 && stats_median_ci(v, n, conf, &s->ci_lo, &s->ci_hi) == 0;
-    if (n == 0)
-        s->ci_lo = s->ci_hi = NAN;
+    if (n == 0) s->ci_lo = s->ci_hi = NAN;
 }
 
 static double change_pct(double base, double nw)
 {
-    if (base == 0)
-        return nw == 0 ? 0 : NAN;
+    if (base == 0) return nw == 0 ? 0 : NAN;
     return (nw - base) / fabs(base) * 100;
 }
 
@@ -64,15 +62,13 @@ static int add_pair(struct cmp_table *t, const struct cmp_point *bp, const struc
                     const struct cmp_config *cfg)
 {
     struct cmp_row *rows = realloc(t->rows, (t->nrows + CMP_NMETRICS) * sizeof *rows);
-    if (!rows)
-        return -ENOMEM;
+    if (!rows) return -ENOMEM;
     t->rows = rows;
     t->npoints++;
     for (int m = 0; m < CMP_NMETRICS; m++) {
         struct cmp_row *r = &t->rows[t->nrows];
         *r = (struct cmp_row){.base = bp, .new = np, .metric = m};
-        if (row_fill(r, cfg) == 0)
-            t->nrows++;
+        if (row_fill(r, cfg) == 0) t->nrows++;
     }
     return 0;
 }
@@ -80,8 +76,7 @@ static int add_pair(struct cmp_table *t, const struct cmp_point *bp, const struc
 static int list_add(const struct cmp_point ***list, size_t *n, const struct cmp_point *p)
 {
     const struct cmp_point **l = realloc(*list, (*n + 1) * sizeof *l);
-    if (!l)
-        return -ENOMEM;
+    if (!l) return -ENOMEM;
     l[(*n)++] = p;
     *list = l;
     return 0;
@@ -90,8 +85,7 @@ static int list_add(const struct cmp_point ***list, size_t *n, const struct cmp_
 static const struct cmp_point *find_same(const struct cmp_run *run, const struct cmp_point *p)
 {
     for (size_t i = 0; i < run->npts; i++)
-        if (cmp_point_same(&run->pts[i], p))
-            return &run->pts[i];
+        if (cmp_point_same(&run->pts[i], p)) return &run->pts[i];
     return NULL;
 }
 
@@ -118,18 +112,15 @@ static int pair_points(struct cmp_table *t, const struct cmp_run *base, const st
 static int correct(struct cmp_table *t, double alpha)
 {
     double *p = malloc((t->nrows + 1) * sizeof *p);
-    if (!p)
-        return -ENOMEM;
+    if (!p) return -ENOMEM;
     size_t m = 0;
     for (size_t i = 0; i < t->nrows; i++)
-        if (!isnan(t->rows[i].p) && t->rows[i].min_p <= alpha)
-            p[m++] = t->rows[i].p;
+        if (!isnan(t->rows[i].p) && t->rows[i].min_p <= alpha) p[m++] = t->rows[i].p;
     stats_holm(p, m);
     t->family = m;
     m = 0;
     for (size_t i = 0; i < t->nrows; i++)
-        if (!isnan(t->rows[i].p) && t->rows[i].min_p <= alpha)
-            t->rows[i].p_adj = p[m++];
+        if (!isnan(t->rows[i].p) && t->rows[i].min_p <= alpha) t->rows[i].p_adj = p[m++];
     free(p);
     return 0;
 }
@@ -147,8 +138,7 @@ static bool beyond_threshold(const struct cmp_row *r, const struct cmp_config *c
 {
     double thr = cfg->threshold_pct[r->metric];
     bool pct = isnan(r->change_pct) || fabs(r->change_pct) >= thr;
-    if (strcmp(cmp_metrics[r->metric].name, "mem_per_conn_bytes") != 0)
-        return pct;
+    if (strcmp(cmp_metrics[r->metric].name, "mem_per_conn_bytes") != 0) return pct;
     /* memory: also enough bytes on the whole server to matter */
     double total = fabs(r->n.median - r->b.median) * (double)r->new->connections;
     return pct && total >= (double)cfg->mem_floor_bytes;
@@ -180,10 +170,8 @@ int cmp_table_build(struct cmp_table *t, const struct cmp_run *base, const struc
 {
     *t = (struct cmp_table){0};
     int rc = pair_points(t, base, nw, cfg);
-    if (rc == 0)
-        rc = correct(t, cfg->alpha);
-    if (rc < 0)
-        goto fail;
+    if (rc == 0) rc = correct(t, cfg->alpha);
+    if (rc < 0) goto fail;
     for (size_t i = 0; i < t->nrows; i++)
         decide(t, &t->rows[i], cfg);
     return 0;

@@ -13,15 +13,13 @@ struct holm_item {
 static int cmp_item(const void *pa, const void *pb)
 {
     const struct holm_item *a = pa, *b = pb;
-    if (a->p != b->p)
-        return (a->p > b->p) - (a->p < b->p);
+    if (a->p != b->p) return (a->p > b->p) - (a->p < b->p);
     return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
 void stats_holm(double *p, size_t n)
 {
-    if (n == 0)
-        return;
+    if (n == 0) return;
     struct holm_item *it = malloc(n * sizeof *it);
     if (!it) {
         /* no memory: plain Bonferroni is never less conservative than Holm */

@@ -45,8 +45,7 @@ static double exact_p(const long *r2, size_t n, size_t na, long obs2)
     long maxsum = (long)(n * (n + 1));
     size_t width = (size_t)maxsum + 1;
     double *w = calloc((na + 1) * width, sizeof *w);
-    if (!w)
-        return NAN;
+    if (!w) return NAN;
     w[0] = 1;
     for (size_t i = 0; i < n; i++) {
         size_t top = i + 1 < na ? i + 1 : na;
@@ -59,8 +58,7 @@ static double exact_p(const long *r2, size_t n, size_t na, long obs2)
     for (long s = 0; s <= maxsum; s++) {
         double c = w[na * width + (size_t)s];
         all += c;
-        if (fabs((double)s - mean2) >= dev - 1e-9)
-            hit += c;
+        if (fabs((double)s - mean2) >= dev - 1e-9) hit += c;
     }
     free(w);
     return fmin(1, hit / all);
@@ -72,24 +70,20 @@ static double normal_p(double ranksum_a, size_t na, size_t nb, double ties)
     double u = ranksum_a - (double)na * ((double)na + 1) / 2;
     double mu = (double)na * (double)nb / 2;
     double var = (double)na * (double)nb / 12 * ((n + 1) - ties / (n * (n - 1)));
-    if (!(var > 0))
-        return 1;
+    if (!(var > 0)) return 1;
     double z = (fabs(u - mu) - 0.5) / sqrt(var);
-    if (z < 0)
-        z = 0;
+    if (z < 0) z = 0;
     return fmin(1, erfc(z / M_SQRT2));
 }
 
 double stats_mwu_p(const double *a, size_t na, const double *b, size_t nb)
 {
-    if (na == 0 || nb == 0)
-        return NAN;
+    if (na == 0 || nb == 0) return NAN;
     size_t n = na + nb;
     struct mwu_obs *o = malloc(n * sizeof *o);
     long *r2 = malloc(n * sizeof *r2);
     double p = NAN;
-    if (!o || !r2)
-        goto out;
+    if (!o || !r2) goto out;
     for (size_t i = 0; i < na; i++)
         o[i] = (struct mwu_obs){a[i], 1};
     for (size_t i = 0; i < nb; i++)
@@ -98,8 +92,7 @@ double stats_mwu_p(const double *a, size_t na, const double *b, size_t nb)
     double ties = midranks2(o, n, r2);
     long obs2 = 0;
     for (size_t i = 0; i < n; i++)
-        if (o[i].in_a)
-            obs2 += r2[i];
+        if (o[i].in_a) obs2 += r2[i];
     if (n <= STATS_MWU_EXACT_MAX)
         p = exact_p(r2, n, na, obs2);
     else
@@ -112,8 +105,7 @@ out:
 
 double stats_mwu_min_p(size_t na, size_t nb)
 {
-    if (na == 0 || nb == 0)
-        return 1;
+    if (na == 0 || nb == 0) return 1;
     /* the most extreme arrangement: all of a below all of b (or above) */
     double lc = lgamma((double)(na + nb) + 1) - lgamma((double)na + 1) - lgamma((double)nb + 1);
     return fmin(1, 2 * exp(-lc));

@@ -15,23 +15,18 @@ static int cmp_double(const void *pa, const void *pb)
 
 void stats_sort(double *v, size_t n)
 {
-    if (n > 1)
-        qsort(v, n, sizeof *v, cmp_double);
+    if (n > 1) qsort(v, n, sizeof *v, cmp_double);
 }
 
 double stats_quantile_sorted(const double *sorted, size_t n, double q)
 {
-    if (n == 0)
-        return NAN;
-    if (q <= 0)
-        return sorted[0];
-    if (q >= 1)
-        return sorted[n - 1];
+    if (n == 0) return NAN;
+    if (q <= 0) return sorted[0];
+    if (q >= 1) return sorted[n - 1];
     /* Hyndman-Fan type 7 (R's default, numpy's "linear") */
     double h = (double)(n - 1) * q;
     size_t lo = (size_t)floor(h);
-    if (lo + 1 >= n)
-        return sorted[n - 1];
+    if (lo + 1 >= n) return sorted[n - 1];
     return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
 }
 

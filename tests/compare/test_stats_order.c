@@ -58,7 +58,7 @@ static void test_ci_values(void **state)
         v[i] = (double)((i * 7) % 20) * 10; /* 0..190 shuffled */
     double lo, hi;
     assert_int_equal(stats_median_ci(v, 20, 0.95, &lo, &hi), 0);
-    assert_float_equal(lo, 50, 0); /* x_(6) */
+    assert_float_equal(lo, 50, 0);  /* x_(6) */
     assert_float_equal(hi, 140, 0); /* x_(15) */
     double small[] = {3, 1, 2, 5, 4};
     assert_int_equal(stats_median_ci(small, 5, 0.95, &lo, &hi), -EDOM);
