@@ -36,10 +36,11 @@ static void lv_on_listen(uv_poll_t *p, int status, int events)
                 return;
             if (err == EINTR || err == ECONNABORTED)
                 continue;
+            /* accept4 checks for a free fd before it looks at the queue: after
+             * EMFILE, shed the one pending connection and wait for the next
+             * wake-up (level-triggered) rather than loop on EMFILE */
             lv_accept_error(l, err);
-            if (err != EMFILE && err != ENFILE)
-                return;
-            continue;
+            return;
         }
         int rc = lv_conn_open(l, fd);
         if (rc < 0)

@@ -44,6 +44,29 @@ static void ur_arm_stop(struct ur_loop *l)
     io_uring_sqe_set_data64(sqe, ur_data(l, UR_T_STOP));
 }
 
+/* The spare-fd trick: frees the reserve fd, accepts and closes one queued
+ * connection, takes the reserve back. Returns true when one was shed. */
+static bool ur_shed(struct ur_loop *l)
+{
+    if (l->spare_fd >= 0)
+        close(l->spare_fd);
+    int fd = accept4(l->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0)
+        close(fd);
+    l->spare_fd = srv_spare_open();
+    return fd >= 0;
+}
+
+/* After EMFILE: accept again only once a connection is queued. */
+static void ur_arm_listen_poll(struct ur_loop *l)
+{
+    struct io_uring_sqe *sqe = ur_sqe(l);
+    if (!sqe)
+        return;
+    io_uring_prep_poll_add(sqe, l->listen_fd, POLLIN);
+    io_uring_sqe_set_data64(sqe, ur_data(l, UR_T_LISTEN));
+}
+
 static void ur_on_accept(struct ur_loop *l, const struct io_uring_cqe *cqe)
 {
     int res = cqe->res;
@@ -58,8 +81,13 @@ static void ur_on_accept(struct ur_loop *l, const struct io_uring_cqe *cqe)
         fprintf(stderr, "c10k-server-uring: kernel lacks multishot accept, using one accept "
                         "per connection\n");
     } else if (res == -EMFILE || res == -ENFILE) {
-        srv_stats_reject(l->stats, "uring", -res);
-        srv_shed_one(l->listen_fd, &l->spare_fd); /* the queue moves on, no spinning */
+        /* io_uring takes the fd before it looks at the queue, so EMFILE comes
+         * back at once even with nothing queued: shed what is queued, then
+         * wait for the listener to be readable before accepting again */
+        if (ur_shed(l))
+            srv_stats_reject(l->stats, "uring", -res);
+        ur_arm_listen_poll(l);
+        return;
     } else if (res != -ECANCELED && res != -EINTR && res != -EAGAIN && res != -ECONNABORTED) {
         srv_stats_reject(l->stats, "uring", -res);
     }
@@ -74,6 +102,10 @@ static void ur_dispatch(struct ur_loop *l, struct io_uring_cqe *cqe)
     switch (d & UR_TAG_MASK) {
     case UR_T_ACCEPT: ur_on_accept(l, cqe); break;
     case UR_T_STOP: l->stop = true; break;
+    case UR_T_LISTEN:
+        if (!l->stop)
+            ur_arm_accept(l);
+        break;
     case UR_T_RECV: ur_conn_recv(l, p, cqe); break;
     case UR_T_SEND: ur_conn_sent(l, p, cqe->res); break;
     case UR_T_TIMEOUT: ur_conn_timeout(l, p, cqe->res); break;

@@ -33,6 +33,7 @@ enum ur_tag {
     UR_T_RECV = 3,
     UR_T_SEND = 4,
     UR_T_TIMEOUT = 5,
+    UR_T_LISTEN = 6,   /* poll on the listener after EMFILE */
 };
 #define UR_TAG_MASK 7ull
 
