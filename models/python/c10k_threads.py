@@ -5,6 +5,7 @@ Try it: /usr/bin/python3 models/python/c10k_threads.py --port 8080 & curl 127.0.
 
 import errno
 import os
+import signal
 import sys
 import threading
 
@@ -12,30 +13,52 @@ import c10k_srv as srv
 
 NAME = "py-threads"
 SUMMARY = "Python threading: one thread per connection, blocking sockets."
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+BASE_SWITCH_S = sys.getswitchinterval()
 
 
 def _model_options(p):
     p.add_argument("--stack-size", type=srv.size_arg(0, 1 << 30), default=0,
                    help="thread stack size, k/M suffixes (0 = the system default)")
+    p.add_argument("--gil-us-per-thread", type=srv.count_arg(0, 10000), default=20,
+                   help="GIL switch interval = this x threads, at least CPython's 5 ms "
+                        "(0 = always 5 ms; see docs/python.md)")
 
 
-def _spawn(conn, stats):
+def _switch_interval(us_per_thread):
+    """Every thread waiting for the GIL wakes up once per switch interval: at
+    10,000 threads and CPython's 5 ms that is 2M futex wake-ups a second, and a
+    burst of closing connections then takes minutes (measured). Scaling the
+    interval with the thread count bounds the wake-ups to ~1/us_per_thread."""
+    if us_per_thread:
+        sys.setswitchinterval(max(BASE_SWITCH_S, threading.active_count() * us_per_thread / 1e6))
+
+
+def _spawn(conn, stats, opts):
+    # The new thread inherits SIGTERM/SIGINT blocked: the kernel must deliver
+    # them to the main thread, the only one whose blocking accept() Python
+    # interrupts (a worker thread would just retry its recv()).
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         threading.Thread(target=srv.serve_blocking, args=(conn,), daemon=True).start()
         stats.accepted += 1
     except RuntimeError:            # "can't start new thread": pthread_create EAGAIN
         conn.close()
         stats.reject(errno.EAGAIN)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    if stats.accepted % 64 == 0:
+        _switch_interval(opts.gil_us_per_thread)
 
 
-def _accept_loop(lsock, stats, spare):
+def _accept_loop(lsock, stats, spare, opts):
     while True:
         try:
             conn, _ = lsock.accept()
         except OSError as e:
             srv.accept_error(e.errno, stats, spare, lsock)
             continue
-        _spawn(conn, stats)
+        _spawn(conn, stats, opts)
 
 
 def main():
@@ -52,7 +75,7 @@ def main():
     srv.stop_on_signals()
     srv.ready(lsock, opts.host)
     try:
-        _accept_loop(lsock, stats, spare)
+        _accept_loop(lsock, stats, spare, opts)
     except srv.Stop:
         pass
     lsock.close()
