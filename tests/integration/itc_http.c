@@ -106,6 +106,8 @@ static const char *http_find(const char *buf, size_t len, const char *s)
 /* Parses the head at the front of c->buf when complete: 1, 0 (need more) or -EPROTO. */
 static int http_head(const struct itc_conn *c, struct itc_resp *r)
 {
+    if (c->len == 0)
+        return 0;
     const char *end = http_find(c->buf, c->len, "\r\n\r\n");
     if (!end)
         return 0;
@@ -142,6 +144,8 @@ int itc_recv_resp(struct itc_conn *c, struct itc_resp *r, int timeout_ms)
 void itc_consume(struct itc_conn *c, const struct itc_resp *r)
 {
     size_t n = r->head_len + r->body_len;
+    if (n == 0)
+        return;
     memmove(c->buf, c->buf + n, c->len - n);
     c->len -= n;
 }
@@ -188,6 +192,8 @@ size_t itc_head(char *out, size_t cap, unsigned status, size_t body_len, const c
 
 static void http_show(const char *what, const char *p, size_t n)
 {
+    if (!p)
+        n = 0;
     fprintf(stderr, "  %s (%zu bytes): \"", what, n);
     for (size_t i = 0; i < n && i < 300; i++)
         fputs(p[i] == '\r' ? "\\r" : p[i] == '\n' ? "\\n" : (char[]){p[i], 0}, stderr);
