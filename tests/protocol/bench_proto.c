@@ -33,7 +33,9 @@ static uint64_t run(const char *req_bytes, size_t len, uint64_t count)
 
 static int usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [COUNT] [wrk|curl]\n  COUNT requests (default 1M, e.g. 100k)\n",
+    fprintf(stderr,
+            "usage: %s [COUNT] [wrk|curl]\n  COUNT  requests (default 1M, e.g. 100k)\n"
+            "  wrk    GET /?size=64 with a Host header (default); curl: GET / with 3 headers\n",
             argv0);
     return 2;
 }
@@ -41,10 +43,19 @@ static int usage(const char *argv0)
 int main(int argc, char **argv)
 {
     uint64_t count = 1000000;
-    if (argc > 3 || (argc > 1 && util_parse_count(argv[1], 1, 1000000000, &count) < 0))
+    if (argc > 3) {
+        fprintf(stderr, "bench_proto: too many arguments\n");
         return usage(argv[0]);
+    }
+    if (argc > 1 && util_parse_count(argv[1], 1, 1000000000, &count) < 0) {
+        fprintf(stderr, "bench_proto: bad COUNT \"%s\" (1..1G)\n", argv[1]);
+        return usage(argv[0]);
+    }
     bool curl = argc > 2 && strcmp(argv[2], "curl") == 0;
-    if (argc > 2 && !curl && strcmp(argv[2], "wrk") != 0) return usage(argv[0]);
+    if (argc > 2 && !curl && strcmp(argv[2], "wrk") != 0) {
+        fprintf(stderr, "bench_proto: unknown request kind \"%s\"\n", argv[2]);
+        return usage(argv[0]);
+    }
     const char *r = curl ? curl_req : wrk_req;
     size_t len = curl ? sizeof curl_req - 1 : sizeof wrk_req - 1;
     uint64_t t0 = util_mono_ns();
