@@ -39,13 +39,11 @@ static int absolute_form(const char *t, size_t len, struct proto__head *h)
     while (s < len && t[s] != '/' && t[s] != '?')
         s++;
     if (s == a) return 400;
-    if (s < len && t[s] == '/') {
-        split_query(t + s, len - s, h);
-        return 0;
+    split_query(t + s, len - s, h);
+    if (h->path_len == 0) { /* "" or "?query" after the authority */
+        h->path = "/";
+        h->path_len = 1;
     }
-    split_query(t + s, len - s, h); /* "" or "?query" */
-    h->path = "/";
-    h->path_len = 1;
     return 0;
 }
 
