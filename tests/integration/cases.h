@@ -18,6 +18,7 @@
 struct case_ctx {
     const char *path;
     bool solo_delay;          /* the model may hold other connections during a delay */
+    const char *const *server_args; /* extra server arguments, NULL-terminated */
     struct itc_server srv;    /* started by main for cases that need it */
 };
 

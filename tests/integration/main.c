@@ -39,10 +39,14 @@ static const struct case_def case_defs[] = {
 
 #define CASE_COUNT (sizeof(case_defs) / sizeof(case_defs[0]))
 
+#define MAIN_MAX_SERVER_ARGS 8
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: c10k-it --case NAME [--solo-delay] SERVER\n"
+    fprintf(f, "usage: c10k-it --case NAME [--solo-delay] [--server-arg ARG]... SERVER\n"
                "  --case NAME     the behaviour to check (required; --list shows them)\n"
+               "  --server-arg ARG  pass ARG to the server after --port 0 (repeatable, up to 8;\n"
+               "                  default none)\n"
                "  --solo-delay    do not require other connections served during delay_us\n"
                "                  (default: required)\n"
                "  --list          print the case names\n"
@@ -61,7 +65,7 @@ static const struct case_def *case_find(const char *name)
 static int run_case(const struct case_def *d, struct case_ctx *x)
 {
     if (d->needs_server) {
-        int rc = itc_server_start(&x->srv, x->path, NULL);
+        int rc = itc_server_start(&x->srv, x->path, x->server_args);
         if (rc != 0)
             return rc == ITC_SKIP ? ITC_SKIP : 1;
     }
@@ -75,9 +79,12 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"case", required_argument, NULL, 'c'}, {"solo-delay", no_argument, NULL, 's'},
         {"list", no_argument, NULL, 'l'},       {"help", no_argument, NULL, 'h'},
+        {"server-arg", required_argument, NULL, 'a'},
         {NULL, 0, NULL, 0},
     };
-    struct case_ctx x = {.srv = {.out_fd = -1}};
+    static const char *server_args[MAIN_MAX_SERVER_ARGS + 1];
+    size_t nargs = 0;
+    struct case_ctx x = {.srv = {.out_fd = -1}, .server_args = server_args};
     const struct case_def *d = NULL;
     int key;
     while ((key = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -90,6 +97,14 @@ int main(int argc, char **argv)
             }
             break;
         case 's': x.solo_delay = true; break;
+        case 'a':
+            if (nargs == MAIN_MAX_SERVER_ARGS) {
+                fprintf(stderr, "c10k-it: more than %d --server-arg\n", MAIN_MAX_SERVER_ARGS);
+                usage(stderr);
+                return 2;
+            }
+            server_args[nargs++] = optarg;
+            break;
         case 'l':
             for (size_t i = 0; i < CASE_COUNT; i++)
                 printf("%s\n", case_defs[i].name);
