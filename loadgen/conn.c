@@ -203,6 +203,8 @@ static void response_done(struct lg_worker *w, struct lg_conn *c, uint64_t now)
     c->served = 1;
     int64_t lat = us_of(now, f.intended_ns);
     hist_record(&w->iv[w->iv_seq & 1].lat, lat);
+    if (lg_in_window(w->run, now))
+        w->counts.received++;
     if (lg_in_window(w->run, f.intended_ns)) {
         w->counts.completed++;
         if (c->resp.status >= 200 && c->resp.status < 300)

@@ -54,6 +54,7 @@ struct lg_counts {
     uint64_t sent, completed, ok, non2xx, timeouts;
     uint64_t err_connect, err_read, err_write, err_reset, err_eof, err_parse;
     uint64_t reconnects, bytes_read, unsent_due;
+    uint64_t received;             /* responses that arrived inside the window */
     uint64_t connect_errno[LG_ERRNO_MAX];
 };
 

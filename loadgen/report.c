@@ -109,15 +109,15 @@ static json_t *build_json(const struct lg_run *run)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     json_t *o = json_pack(
-        "{s:s,s:s,s:o,s:{s:I,s:I,s:I,s:I,s:f},s:{s:I,s:I,s:I,s:I,s:I,s:I},s:o,s:f,s:f,s:o,"
+        "{s:s,s:s,s:o,s:{s:I,s:I,s:I,s:I,s:f},s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:o,s:f,s:f,s:o,"
         "s:{s:f,s:f,s:f},s:{s:I}}",
         "schema", "c10k-load/1", "url", cfg->url, "config", config_json(cfg), "connections",
         "target", (json_int_t)cfg->connections, "established", (json_int_t)est, "failed",
         (json_int_t)(cfg->connections - est), "reconnects", (json_int_t)c.reconnects, "ramp_s",
         run->ramp_s, "requests", "sent", (json_int_t)c.sent, "completed", (json_int_t)c.completed,
         "ok", (json_int_t)c.ok, "non2xx", (json_int_t)c.non2xx, "timeouts",
-        (json_int_t)c.timeouts, "unsent_due", (json_int_t)c.unsent_due, "errors", errors_json(&c),
-        "throughput_rps", dur > 0 ? (double)c.completed / dur : 0.0, "duration_s", dur,
+        (json_int_t)c.timeouts, "unsent_due", (json_int_t)c.unsent_due, "received", (json_int_t)c.received, "errors", errors_json(&c),
+        "throughput_rps", dur > 0 ? (double)c.received / dur : 0.0, "duration_s", dur,
         "latency_us", hist_json(&lat), "cpu", "utime_s", user_s, "stime_s", sys_s,
         "busiest_thread_fraction", busiest_fraction(run), "memory", "max_rss_bytes",
         (json_int_t)ru.ru_maxrss * 1024);
@@ -225,7 +225,7 @@ void lg_report_human(const struct lg_run *run, FILE *f)
             (unsigned long long)c.completed, dur, (double)c.bytes_read / 1048576.0,
             100 * busiest_fraction(run));
     errors_line(f, &c);
-    fprintf(f, "Requests/sec: %.2f\n", dur > 0 ? (double)c.completed / dur : 0.0);
+    fprintf(f, "Requests/sec: %.2f\n", dur > 0 ? (double)c.received / dur : 0.0);
     if (cfg->rate_rps && c.unsent_due)
         fprintf(f, "  %llu scheduled requests were never sent\n", (unsigned long long)c.unsent_due);
     hist_close(&lat);
