@@ -121,12 +121,14 @@ struct hn_probe;
 /* Starts the probe thread sampling root's tree every interval_ns (adapting to
  * keep its own CPU under 1% of a core); times are seconds since t0_ns. */
 int hn_probe_start(struct hn_probe **out, pid_t root, uint64_t t0_ns, uint64_t interval_ns);
-/* Takes one sample now (waits for it, at most 5 s). */
+/* Takes one heavy sample (tree + system) now; waits for it (at most 30 s). */
 int hn_probe_kick(struct hn_probe *p);
 /* Stops and joins the thread; the samples stay readable until _free. */
 void hn_probe_stop(struct hn_probe *p);
 size_t hn_probe_samples(const struct hn_probe *p, const struct hn_sample **s);
 double hn_probe_cpu_fraction(const struct hn_probe *p);
+/* Samples of the whole tree (the others hold only the system figures). */
+size_t hn_probe_heavy_samples(const struct hn_probe *p);
 uint64_t hn_probe_max_interval_ns(const struct hn_probe *p);
 unsigned hn_probe_misses(const struct hn_probe *p);
 /* The last pids seen in the tree (for cleaning up leftovers). */
@@ -196,7 +198,8 @@ struct hn_window {
     double start_s, end_s;     /* measured window, seconds since server start */
 };
 
-/* Median of each field over the samples with t in w (*n gets their count). */
+/* Median of each field over the samples with t in [from_s, to_s], NANs left
+ * out; *count gets the number of tree (heavy) samples among them. */
 void hn_samples_median(const struct hn_sample *s, size_t n, double from_s, double to_s,
                        struct hn_sample *out, size_t *count);
 void hn_samples_peak(const struct hn_sample *s, size_t n, struct hn_sample *out);

@@ -26,20 +26,22 @@ void hn_samples_median(const struct hn_sample *s, size_t n, double from_s, doubl
     memset(out, 0, sizeof *out);
     for (f = 0; f < HN_SF_COUNT; f++) {
         for (i = 0, k = 0; i < n; i++)
-            if (s[i].v[HN_SF_T] >= from_s && s[i].v[HN_SF_T] <= to_s)
+            if (s[i].v[HN_SF_T] >= from_s && s[i].v[HN_SF_T] <= to_s && isfinite(s[i].v[f]))
                 col[k++] = s[i].v[f];
         out->v[f] = k ? stats_median(col, k) : NAN;
-        *count = k;
+        if (f == HN_SF_PSS)
+            *count = k;
     }
 }
 
 void hn_samples_peak(const struct hn_sample *s, size_t n, struct hn_sample *out)
 {
     size_t f, i;
-    memset(out, 0, sizeof *out);
+    for (f = 0; f < HN_SF_COUNT; f++)
+        out->v[f] = NAN;
     for (i = 0; i < n; i++)
         for (f = 0; f < HN_SF_COUNT; f++)
-            if (i == 0 || s[i].v[f] > out->v[f])
+            if (isfinite(s[i].v[f]) && !(s[i].v[f] <= out->v[f]))
                 out->v[f] = s[i].v[f];
 }
 
@@ -55,9 +57,14 @@ static double csw_of(const struct hn_sample *x)
 
 /* Rates per second of CPU and context switches over the measured window: the
  * first and last samples inside it, else the nearest ones around it. */
-static void window_rates(const struct hn_sample *s, size_t n, const struct hn_window *w,
+static void window_rates(const struct hn_sample *all, size_t n_all, const struct hn_window *w,
                          double *cpu_per_s, double *csw_per_s)
 {
+    struct hn_sample s[n_all ? n_all : 1];
+    size_t n = 0, j;
+    for (j = 0; j < n_all; j++) /* the tree (heavy) samples only */
+        if (isfinite(all[j].v[HN_SF_UTIME]))
+            s[n++] = all[j];
     size_t a = n, b = n, i;
     *cpu_per_s = *csw_per_s = NAN;
     for (i = 0; i < n; i++) {

@@ -5,6 +5,8 @@
 #include "hn.h"
 
 #include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <pthread.h>
 #include <procfs.h>
 #include <stdlib.h>
@@ -13,7 +15,7 @@
 #include <util.h>
 
 #define HN_PROBE_MAX_PIDS 65536
-#define HN_PROBE_BUDGET 100 /* interval >= this x the cost of a sample (1%) */
+#define HN_PROBE_BUDGET 200 /* heavy interval >= 200 x its cost: 0.5%, light ones on top */
 
 const char *const hn_sf_names[HN_SF_COUNT] = {
     "t_s", "rss_bytes", "pss_bytes", "vsz_bytes", "page_tables_bytes", "threads", "processes",
@@ -27,7 +29,8 @@ struct hn_probe {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pid_t root;
-    uint64_t t0_ns, base_ns, interval_ns, max_interval_ns;
+    uint64_t t0_ns, base_ns, interval_ns, max_interval_ns, next_heavy_ns;
+    size_t heavy;                  /* heavy samples taken */
     uint64_t cpu_ns, started_ns, stopped_ns;
     struct hn_sample *s;
     size_t n, cap;
@@ -65,21 +68,31 @@ static void fill(struct hn_sample *x, const struct procfs_tree *t, const struct 
     v[HN_SF_SYS_TCPMEM] = (double)y->tcp_mem_bytes;
 }
 
-/* One sample (without the lock: only this thread touches pids). */
-static int take(struct hn_probe *p, struct hn_sample *x)
+/* One sample (without the lock: only this thread touches pids). A light
+ * one reads only the system figures (the tree fields stay NAN); a heavy one
+ * the whole process tree too. */
+static int take(struct hn_probe *p, struct hn_sample *x, bool heavy)
 {
     struct procfs_tree t;
     struct procfs_sys y;
-    size_t n = 0;
-    int rc = procfs_tree_pids(p->root, p->pids, HN_PROBE_MAX_PIDS, &n);
+    size_t n = 0, i;
+    int rc;
+    x->v[HN_SF_T] = (double)(util_mono_ns() - p->t0_ns) / 1e9;
+    if (procfs_sys_read(&y) < 0)
+        return -EIO;
+    if (!heavy) {
+        memset(&t, 0, sizeof t);
+        fill(x, &t, &y);
+        for (i = HN_SF_RSS; i <= HN_SF_CSW_INVOL; i++)
+            x->v[i] = NAN;
+        return kill(p->root, 0) == 0 || errno == EPERM ? 0 : -ESRCH;
+    }
+    rc = procfs_tree_pids(p->root, p->pids, HN_PROBE_MAX_PIDS, &n);
     if (rc == -ESRCH || n == 0)
         return -ESRCH;
     p->npids = n;
-    x->v[HN_SF_T] = (double)(util_mono_ns() - p->t0_ns) / 1e9;
     if (procfs_tree_read(p->pids, n, PROCFS_PSS | PROCFS_CTXSW, &t) < 0)
         return -ESRCH;
-    if (procfs_sys_read(&y) < 0)
-        return -EIO;
     fill(x, &t, &y);
     return 0;
 }
@@ -103,13 +116,15 @@ static void record(struct hn_probe *p, const struct hn_sample *x, int rc)
     p->s[p->n++] = *x;
 }
 
-/* Widen the interval so that cost / interval stays under 1%. */
-static void adapt(struct hn_probe *p, uint64_t cost_ns)
+/* The next heavy sample is due when its cost stays under 1% of the time
+ * since the last one (light samples keep the base interval). */
+static void adapt(struct hn_probe *p, uint64_t cost_ns, uint64_t now_ns)
 {
     uint64_t want = cost_ns * HN_PROBE_BUDGET;
     p->interval_ns = want > p->base_ns ? want : p->base_ns;
     if (p->interval_ns > p->max_interval_ns)
         p->max_interval_ns = p->interval_ns;
+    p->next_heavy_ns = now_ns + p->interval_ns;
 }
 
 static struct timespec deadline(uint64_t in_ns)
@@ -129,18 +144,21 @@ static void *loop(void *arg)
     pthread_mutex_lock(&p->mu);
     while (!p->stop) {
         unsigned kicks = p->kicks;
+        uint64_t now = util_mono_ns(), c0 = thread_cpu_ns();
+        bool heavy = kicks > 0 || now >= p->next_heavy_ns;
         struct hn_sample x;
-        uint64_t c0 = thread_cpu_ns(), cost;
         int rc;
         pthread_mutex_unlock(&p->mu);
-        rc = take(p, &x);
-        cost = thread_cpu_ns() - c0;
+        rc = take(p, &x, heavy);
         pthread_mutex_lock(&p->mu);
         record(p, &x, rc);
-        adapt(p, cost);
+        if (heavy) {
+            adapt(p, thread_cpu_ns() - c0, now);
+            p->heavy += rc == 0;
+        }
         p->kicks -= kicks; /* kicks served by this sample */
         pthread_cond_broadcast(&p->cv);
-        struct timespec dl = deadline(p->interval_ns);
+        struct timespec dl = deadline(p->base_ns);
         while (!p->stop && p->kicks == 0)
             if (pthread_cond_timedwait(&p->cv, &p->mu, &dl) == ETIMEDOUT)
                 break;
@@ -181,18 +199,18 @@ fail:
 
 int hn_probe_kick(struct hn_probe *p)
 {
-    struct timespec dl = deadline(5 * UTIL_NS_PER_S);
+    struct timespec dl = deadline(30 * UTIL_NS_PER_S);
     size_t before;
     unsigned misses;
     int rc = 0;
     pthread_mutex_lock(&p->mu);
-    before = p->n;
+    before = p->heavy;
     misses = p->misses;
     p->kicks++;
     pthread_cond_broadcast(&p->cv);
-    while (rc == 0 && p->running && !p->stop && p->n == before && p->misses == misses)
+    while (rc == 0 && p->running && !p->stop && p->heavy == before && p->misses == misses)
         rc = pthread_cond_timedwait(&p->cv, &p->mu, &dl);
-    rc = p->n > before ? 0 : -EAGAIN;
+    rc = p->heavy > before ? 0 : -EAGAIN;
     pthread_mutex_unlock(&p->mu);
     return rc;
 }
@@ -208,6 +226,11 @@ void hn_probe_stop(struct hn_probe *p)
     pthread_join(p->thread, NULL);
     p->running = false;
     p->stopped_ns = util_mono_ns();
+}
+
+size_t hn_probe_heavy_samples(const struct hn_probe *p)
+{
+    return p->heavy;
 }
 
 size_t hn_probe_samples(const struct hn_probe *p, const struct hn_sample **s)
@@ -259,8 +282,11 @@ json_t *hn_sample_json(const struct hn_sample *s)
         const char *name = hn_sf_names[i];
         size_t len = strlen(name);
         bool secs = len > 2 && strcmp(name + len - 2, "_s") == 0;
-        json_object_set_new(o, name, secs ? json_real(s->v[i])
-                                          : json_integer((json_int_t)(s->v[i] + 0.5)));
+        if (!isfinite(s->v[i]))
+            json_object_set_new(o, name, json_null());
+        else
+            json_object_set_new(o, name, secs ? json_real(s->v[i])
+                                              : json_integer((json_int_t)(s->v[i] + 0.5)));
     }
     return o;
 }

@@ -4,6 +4,7 @@
  *   try: column -s, -t < results/.../points/epoll-c100-r0-max-t0.timeline.csv */
 #include "trial.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,10 @@ static void probe_row(FILE *f, const struct hn_sample *x, size_t load_cols)
     size_t i;
     fprintf(f, "%.3f,probe", x->v[HN_SF_T]);
     for (i = 1; i < HN_SF_COUNT; i++)
-        fprintf(f, ",%.10g", x->v[i]);
+        if (isfinite(x->v[i]))
+            fprintf(f, ",%.10g", x->v[i]);
+        else
+            fputc(',', f);
     for (i = 0; i < load_cols; i++)
         fputc(',', f);
     fputc('\n', f);

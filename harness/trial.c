@@ -71,16 +71,14 @@ static int start_server(struct hn_trial *t, char *url, size_t cap)
 
 static int idle_samples(struct hn_trial *t)
 {
-    int i, rc = hn_probe_start(&t->probe, t->ready_pid, t->t0_ns, HN_PROBE_INTERVAL_NS);
+    int rc = hn_probe_start(&t->probe, t->ready_pid, t->t0_ns, HN_PROBE_INTERVAL_NS);
     if (rc < 0)
         return rc;
-    for (i = 0; i < 3; i++) {
-        rc = hn_sleep_ns(120 * UTIL_NS_PER_MS);
-        if (rc < 0)
-            return rc;
+    /* light samples every 100 ms; at least one of the whole tree */
+    rc = hn_sleep_ns(300 * UTIL_NS_PER_MS);
+    if (rc == 0)
         hn_probe_kick(t->probe);
-    }
-    return 0;
+    return rc == 0 ? hn_sleep_ns(50 * UTIL_NS_PER_MS) : rc;
 }
 
 static void fmt_ms(char *buf, size_t cap, uint64_t ns)
@@ -134,8 +132,10 @@ static int wait_load(struct hn_trial *t)
         uint64_t now = util_mono_ns();
         if (hn_sleep_ns(20 * UTIL_NS_PER_MS) < 0)
             return -EINTR;
-        if (next < 2 && now >= kick_at[next] && hn_probe_kick(t->probe) >= -EAGAIN)
+        if (next < 2 && now >= kick_at[next]) {
+            hn_probe_kick(t->probe); /* a tree sample inside the window */
             next++;
+        }
         if (!t->exited_early && hn_child_poll(&t->srv))
             t->exited_early = true;
         hn_trial_drain(t);
@@ -159,11 +159,8 @@ static void kill_leftovers(struct hn_trial *t)
 
 static void stop_server(struct hn_trial *t)
 {
-    if (t->probe) {
-        if (!t->exited_early && !hn_child_poll(&t->srv))
-            hn_probe_kick(t->probe);
+    if (t->probe)
         hn_probe_stop(t->probe);
-    }
     if (!t->exited_early && hn_child_poll(&t->srv))
         t->exited_early = true;
     t->stop_ns = util_mono_ns();

@@ -34,7 +34,8 @@ enum procfs_what {
     PROCFS_CTXSW = 1u << 1,        /* task/TID/status of every thread */
 };
 
-/* Lists root and all its descendants (through /proc/PID/task/TID/children)
+/* Lists root and all its descendants (through /proc/PID/task/TID/children, or
+ * for a process of more than 64 threads a scan of /proc for its pid as ppid)
  * into pids[cap]; *n gets the count. -ESRCH when root is gone; -ENOSPC when
  * cap is too small (the first cap are kept). */
 int procfs_tree_pids(pid_t root, pid_t *pids, size_t cap, size_t *n);

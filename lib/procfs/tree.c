@@ -5,40 +5,113 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Appends the pids listed in a children file ("12 34 ") to pids. */
+/* Appends the pids of a children file ("12 34 "), read in chunks: the main
+ * thread of a prefork server lists 10,000 of them. */
 static int add_children(const char *path, pid_t *pids, size_t cap, size_t *n)
 {
     char buf[4096];
-    const char *p = buf;
-    ssize_t r = procfs_read(path, buf, sizeof buf);
-    if (r < 0)
+    long v = 0;
+    bool in_num = false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return 0; /* the thread is gone: no children to add */
-    while (*p) {
-        long v = 0;
-        while (*p == ' ' || *p == '\n')
-            p++;
-        if (*p < '0' || *p > '9')
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf), i;
+        if (r < 0 && errno == EINTR)
+            continue;
+        for (i = 0; i < r; i++) {
+            if (buf[i] >= '0' && buf[i] <= '9') {
+                v = v * 10 + (buf[i] - '0');
+                in_num = true;
+                continue;
+            }
+            if (in_num && *n >= cap) {
+                close(fd);
+                return -ENOSPC;
+            }
+            if (in_num)
+                pids[(*n)++] = (pid_t)v;
+            v = 0;
+            in_num = false;
+        }
+        if (r <= 0)
             break;
-        while (*p >= '0' && *p <= '9')
-            v = v * 10 + (*p++ - '0');
-        if (*n >= cap)
-            return -ENOSPC;
-        pids[(*n)++] = (pid_t)v;
     }
+    close(fd);
+    if (in_num && *n < cap)
+        pids[(*n)++] = (pid_t)v;
     return 0;
 }
+
+/* Field 4 (ppid) and 20 (num_threads) of /proc/PID/stat. */
+static int stat_ppid_threads(const char *path, long *ppid, long *threads)
+{
+    char buf[1024];
+    const char *p;
+    int field = 2;
+    if (procfs_read(path, buf, sizeof buf) < 0 || !(p = strrchr(buf, ')')))
+        return -ESRCH;
+    for (p++; *p && field < 20;) {
+        while (*p == ' ')
+            p++;
+        field++;
+        if (field == 4)
+            *ppid = strtol(p, NULL, 10);
+        if (field == 20)
+            *threads = strtol(p, NULL, 10);
+        while (*p && *p != ' ')
+            p++;
+    }
+    return field == 20 ? 0 : -EINVAL;
+}
+
+/* The children of a process with many threads: scanning /proc for its pid
+ * as ppid reads one file per process instead of one per thread. */
+static int scan_children(pid_t pid, pid_t *pids, size_t cap, size_t *n)
+{
+    struct dirent *de;
+    int rc = 0;
+    DIR *d = opendir("/proc");
+    if (!d)
+        return -errno;
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        char path[300];
+        long ppid = 0, threads = 0;
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+        if (stat_ppid_threads(path, &ppid, &threads) < 0 || ppid != pid)
+            continue;
+        if (*n >= cap)
+            rc = -ENOSPC;
+        else
+            pids[(*n)++] = (pid_t)strtol(de->d_name, NULL, 10);
+    }
+    closedir(d);
+    return rc;
+}
+
+#define PROCFS_SCAN_THREADS 64 /* more threads than this: scan /proc instead */
 
 static int add_process_children(pid_t pid, pid_t *pids, size_t cap, size_t *n)
 {
     char path[64];
     struct dirent *de;
+    long ppid = 0, threads = 0;
     int rc = 0;
     DIR *d;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (stat_ppid_threads(path, &ppid, &threads) < 0)
+        return -ESRCH;
+    if (threads > PROCFS_SCAN_THREADS)
+        return scan_children(pid, pids, cap, n);
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
     d = opendir(path);
     if (!d)

@@ -4,6 +4,7 @@
  * time, and keep its own CPU small.  try: meson test -C build-hn probe */
 #include "hn.h"
 
+#include <math.h>
 #include <procfs.h>
 #include <pthread.h>
 #include <signal.h>
@@ -66,10 +67,13 @@ static void child_main(int cmd_fd, int ack_fd)
     _exit(0);
 }
 
+/* The newest sample of the whole tree (light ones hold only system figures). */
 static const struct hn_sample *last(struct hn_probe *p)
 {
     const struct hn_sample *s;
     size_t n = hn_probe_samples(p, &s);
+    while (n > 0 && !isfinite(s[n - 1].v[HN_SF_PSS]))
+        n--;
     return n ? &s[n - 1] : NULL;
 }
 
@@ -85,7 +89,10 @@ static void check_tree(struct hn_probe *p, pid_t child, int cmd, int ack)
     idle = *x;
     CHECK(write(cmd, "a", 1) == 1 && read(ack, &c, 1) == 1, "child did not allocate");
     CHECK(hn_probe_kick(p) == 0, "no loaded sample");
-    loaded = *last(p);
+    x = last(p);
+    if (!x)
+        return;
+    loaded = *x;
     double d = loaded.v[HN_SF_PSS] - idle.v[HN_SF_PSS];
     printf("pss idle %.1f MiB loaded %.1f MiB delta %.2f MiB; threads %.0f processes %.0f; "
            "cpu %.2f s\n", idle.v[HN_SF_PSS] / MIB, loaded.v[HN_SF_PSS] / MIB, d / MIB,
