@@ -17,12 +17,10 @@
 long srv_raise_nofile(void)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return -errno;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return -errno;
     if (rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-            return -errno;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) return -errno;
     }
     return (long)rl.rlim_cur;
 }
@@ -35,8 +33,7 @@ static int listen_addr(const struct srv_opts *o, struct sockaddr_storage *ss, so
     char port[8];
     snprintf(port, sizeof(port), "%u", (unsigned)o->port);
     int rc = getaddrinfo(o->host, port, &hints, &ai);
-    if (rc != 0)
-        return rc == EAI_SYSTEM ? -errno : -EINVAL;
+    if (rc != 0) return rc == EAI_SYSTEM ? -errno : -EINVAL;
     memcpy(ss, ai->ai_addr, ai->ai_addrlen);
     *len = ai->ai_addrlen;
     freeaddrinfo(ai);
@@ -54,16 +51,12 @@ int srv_listen(const struct srv_opts *o, bool reuseport, bool nonblock)
     struct sockaddr_storage ss;
     socklen_t len = 0;
     int rc = listen_addr(o, &ss, &len);
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
-    if (fd < 0)
-        return -errno;
+    if (fd < 0) return -errno;
     rc = listen_setopt(fd, SO_REUSEADDR);
-    if (rc == 0 && reuseport)
-        rc = listen_setopt(fd, SO_REUSEPORT);
-    if (rc < 0)
-        goto fail;
+    if (rc == 0 && reuseport) rc = listen_setopt(fd, SO_REUSEPORT);
+    if (rc < 0) goto fail;
     if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, o->backlog) != 0) {
         rc = -errno;
         goto fail;
@@ -78,12 +71,9 @@ int srv_bound_port(int fd)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
-        return -errno;
-    if (ss.ss_family == AF_INET)
-        return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-    if (ss.ss_family == AF_INET6)
-        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) return -errno;
+    if (ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    if (ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
     return -EAFNOSUPPORT;
 }
 
@@ -92,15 +82,13 @@ int srv_ready(int listen_fd)
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
     char host[INET6_ADDRSTRLEN];
-    if (getsockname(listen_fd, (struct sockaddr *)&ss, &len) != 0)
-        return -errno;
-    const void *addr = ss.ss_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
-                                                : (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
-    if (!inet_ntop(ss.ss_family, addr, host, sizeof(host)))
-        return -errno;
+    if (getsockname(listen_fd, (struct sockaddr *)&ss, &len) != 0) return -errno;
+    const void *addr = ss.ss_family == AF_INET6
+                           ? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
+                           : (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
+    if (!inet_ntop(ss.ss_family, addr, host, sizeof(host))) return -errno;
     int port = srv_bound_port(listen_fd);
-    if (port < 0)
-        return port;
+    if (port < 0) return port;
     if (ss.ss_family == AF_INET6)
         printf("ready [%s]:%d pid=%d\n", host, port, (int)getpid());
     else
@@ -116,11 +104,9 @@ int srv_spare_open(void)
 
 int srv_shed(int listen_fd, int *spare_fd)
 {
-    if (*spare_fd >= 0)
-        close(*spare_fd);
+    if (*spare_fd >= 0) close(*spare_fd);
     int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-    if (fd >= 0)
-        close(fd);
+    if (fd >= 0) close(fd);
     int spare = srv_spare_open();
     *spare_fd = spare >= 0 ? spare : -1;
     return fd >= 0;

@@ -46,10 +46,11 @@ static unsigned opts_def(unsigned v, unsigned fallback)
 static void opts_usage(FILE *f, const struct srv_model *m)
 {
     fprintf(f, "usage: c10k-server-%s [options]\n  %s\n\n", m->name, m->summary);
-    fprintf(f, "  --host ADDR        listen address (default 127.0.0.1)\n"
-               "  --port N           TCP port, 0 = ephemeral (default 0)\n"
-               "  --backlog N        listen backlog (default %u)\n"
-               "  --reuseport        set SO_REUSEPORT on the listener (default off)\n",
+    fprintf(f,
+            "  --host ADDR        listen address (default 127.0.0.1)\n"
+            "  --port N           TCP port, 0 = ephemeral (default 0)\n"
+            "  --backlog N        listen backlog (default %u)\n"
+            "  --reuseport        set SO_REUSEPORT on the listener (default off)\n",
             OPTS_DEF_BACKLOG);
     if (m->flags & SRV_OPT_THREADS) {
         char flag[32];
@@ -66,9 +67,9 @@ static void opts_usage(FILE *f, const struct srv_model *m)
                 "  --workers N        worker processes at start, 1..%u (default %u)\n"
                 "  --max-workers N    most worker processes, 1..%u (default %u)\n"
                 "  --spare N          idle workers kept ready, 0..%u (default %u)\n",
-                OPTS_MAX_WORKERS, opts_def(m->default_workers, OPTS_DEF_WORKERS),
-                OPTS_MAX_WORKERS, opts_def(m->default_max_workers, OPTS_DEF_MAX_WORKERS),
-                OPTS_MAX_WORKERS, opts_def(m->default_spare, OPTS_DEF_SPARE));
+                OPTS_MAX_WORKERS, opts_def(m->default_workers, OPTS_DEF_WORKERS), OPTS_MAX_WORKERS,
+                opts_def(m->default_max_workers, OPTS_DEF_MAX_WORKERS), OPTS_MAX_WORKERS,
+                opts_def(m->default_spare, OPTS_DEF_SPARE));
     if (m->flags & SRV_OPT_SQPOLL)
         fprintf(f, "  --sqpoll           kernel SQ polling thread (default off)\n");
     fprintf(f, "  -h, --help         this text\n"
@@ -100,8 +101,8 @@ static void opts_table(const struct srv_model *m, struct option *t)
     t[n++] = (struct option){"help", no_argument, NULL, 'h'};
     t[n++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
     if (m->flags & SRV_OPT_THREADS)
-        t[n++] = (struct option){m->threads_flag ? m->threads_flag : "threads",
-                                 required_argument, NULL, OPT_THREADS};
+        t[n++] = (struct option){m->threads_flag ? m->threads_flag : "threads", required_argument,
+                                 NULL, OPT_THREADS};
     if (m->flags & SRV_OPT_STACK)
         t[n++] = (struct option){"stack-size", required_argument, NULL, OPT_STACK};
     if (m->flags & SRV_OPT_WORKERS) {
@@ -118,16 +119,14 @@ static int opts_count(const char *arg, uint64_t min, uint64_t max, unsigned *out
 {
     uint64_t v;
     int rc = util_parse_count(arg, min, max, &v);
-    if (rc == 0)
-        *out = (unsigned)v;
+    if (rc == 0) *out = (unsigned)v;
     return rc;
 }
 
 static int opts_host(const char *arg, const char **out)
 {
     unsigned char a[sizeof(struct in6_addr)];
-    if (inet_pton(AF_INET, arg, a) != 1 && inet_pton(AF_INET6, arg, a) != 1)
-        return -EINVAL;
+    if (inet_pton(AF_INET, arg, a) != 1 && inet_pton(AF_INET6, arg, a) != 1) return -EINVAL;
     *out = arg;
     return 0;
 }
@@ -136,10 +135,8 @@ static int opts_stack(const char *arg, size_t *out)
 {
     uint64_t v;
     int rc = util_parse_size(arg, 0, OPTS_MAX_STACK, &v);
-    if (rc == 0 && v != 0 && v < OPTS_MIN_STACK)
-        rc = -ERANGE;
-    if (rc == 0)
-        *out = (size_t)v;
+    if (rc == 0 && v != 0 && v < OPTS_MIN_STACK) rc = -ERANGE;
+    if (rc == 0) *out = (size_t)v;
     return rc;
 }
 
@@ -149,7 +146,8 @@ static int opts_one(struct srv_opts *o, int key, const char *arg)
     unsigned v = 0;
     int rc = 0;
     switch (key) {
-    case OPT_HOST: return opts_host(arg, &o->host);
+    case OPT_HOST:
+        return opts_host(arg, &o->host);
     case OPT_PORT:
         rc = opts_count(arg, 0, 65535, &v);
         o->port = (uint16_t)v;
@@ -158,16 +156,30 @@ static int opts_one(struct srv_opts *o, int key, const char *arg)
         rc = opts_count(arg, 1, 1u << 20, &v);
         o->backlog = (int)v;
         return rc;
-    case OPT_REUSEPORT: o->reuseport = true; return 0;
-    case OPT_THREADS: return opts_count(arg, 1, OPTS_MAX_THREADS, &o->threads);
-    case OPT_STACK: return opts_stack(arg, &o->stack_size);
-    case OPT_WORKERS: return opts_count(arg, 1, OPTS_MAX_WORKERS, &o->workers);
-    case OPT_MAX_WORKERS: return opts_count(arg, 1, OPTS_MAX_WORKERS, &o->max_workers);
-    case OPT_SPARE: return opts_count(arg, 0, OPTS_MAX_WORKERS, &o->spare);
-    case OPT_SQPOLL: o->sqpoll = true; return 0;
-    case 'h': opts_usage(stdout, o->model); return 1;
-    case OPT_VERSION: printf("c10k-server-%s %s\n", o->model->name, SRV_VERSION); return 1;
-    default: return -EINVAL;
+    case OPT_REUSEPORT:
+        o->reuseport = true;
+        return 0;
+    case OPT_THREADS:
+        return opts_count(arg, 1, OPTS_MAX_THREADS, &o->threads);
+    case OPT_STACK:
+        return opts_stack(arg, &o->stack_size);
+    case OPT_WORKERS:
+        return opts_count(arg, 1, OPTS_MAX_WORKERS, &o->workers);
+    case OPT_MAX_WORKERS:
+        return opts_count(arg, 1, OPTS_MAX_WORKERS, &o->max_workers);
+    case OPT_SPARE:
+        return opts_count(arg, 0, OPTS_MAX_WORKERS, &o->spare);
+    case OPT_SQPOLL:
+        o->sqpoll = true;
+        return 0;
+    case 'h':
+        opts_usage(stdout, o->model);
+        return 1;
+    case OPT_VERSION:
+        printf("c10k-server-%s %s\n", o->model->name, SRV_VERSION);
+        return 1;
+    default:
+        return -EINVAL;
     }
 }
 
@@ -189,21 +201,19 @@ int srv_opts_parse(struct srv_opts *o, const struct srv_model *m, int argc, char
     int key, idx = 0;
     while ((key = getopt_long(argc, argv, ":h", table, &idx)) != -1) {
         if (key == '?' || key == ':') {
-            snprintf(msg, sizeof(msg), "%s option '%s'", key == ':' ? "missing value for" : "unknown",
-                     argv[optind - 1]);
+            snprintf(msg, sizeof(msg), "%s option '%s'",
+                     key == ':' ? "missing value for" : "unknown", argv[optind - 1]);
             return opts_fail(m, msg);
         }
         int rc = opts_one(o, key, optarg);
-        if (rc == 1)
-            return 1;
+        if (rc == 1) return 1;
         if (rc < 0) {
             snprintf(msg, sizeof(msg), "bad value '%s' for --%s: %s", optarg ? optarg : "",
                      table[idx].name, rc == -ERANGE ? "out of range" : "invalid");
             return opts_fail(m, msg);
         }
     }
-    if (optind < argc)
-        return opts_fail(m, "unexpected argument");
+    if (optind < argc) return opts_fail(m, "unexpected argument");
     if ((m->flags & SRV_OPT_WORKERS) && o->workers > o->max_workers)
         return opts_fail(m, "--workers is larger than --max-workers");
     return 0;

@@ -25,18 +25,15 @@ static void signals_on_stop(int sig)
 
 int srv_signals_init(void)
 {
-    if (signals_pipe[0] < 0 && pipe2(signals_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-        return -errno;
+    if (signals_pipe[0] < 0 && pipe2(signals_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -errno;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = signals_on_stop;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0; /* no SA_RESTART: blocking accept()/read() return EINTR */
-    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
-        return -errno;
+    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0) return -errno;
     sa.sa_handler = SIG_IGN;
-    if (sigaction(SIGPIPE, &sa, NULL) != 0)
-        return -errno;
+    if (sigaction(SIGPIPE, &sa, NULL) != 0) return -errno;
     return 0;
 }
 

@@ -13,37 +13,37 @@
 
 /* Which model-specific options a model accepts (srv_model.flags). */
 enum srv_flag {
-    SRV_OPT_THREADS = 1u << 0,   /* --threads N (name from srv_model.threads_flag) */
-    SRV_OPT_STACK = 1u << 1,     /* --stack-size SIZE */
-    SRV_OPT_WORKERS = 1u << 2,   /* --workers N, --max-workers N, --spare N */
-    SRV_OPT_SQPOLL = 1u << 3,    /* --sqpoll */
+    SRV_OPT_THREADS = 1u << 0, /* --threads N (name from srv_model.threads_flag) */
+    SRV_OPT_STACK = 1u << 1,   /* --stack-size SIZE */
+    SRV_OPT_WORKERS = 1u << 2, /* --workers N, --max-workers N, --spare N */
+    SRV_OPT_SQPOLL = 1u << 3,  /* --sqpoll */
 };
 
 struct srv_model {
-    const char *name;            /* "epoll" -> c10k-server-epoll */
-    const char *summary;         /* one line for --help */
-    unsigned flags;              /* enum srv_flag */
-    const char *threads_flag;    /* "threads", "loops" or "rings" */
-    const char *threads_help;    /* what N means for this model */
+    const char *name;         /* "epoll" -> c10k-server-epoll */
+    const char *summary;      /* one line for --help */
+    unsigned flags;           /* enum srv_flag */
+    const char *threads_flag; /* "threads", "loops" or "rings" */
+    const char *threads_help; /* what N means for this model */
     /* Optional defaults (0 = the common default shown in brackets). */
-    unsigned default_threads;    /* [1] */
-    unsigned default_workers;    /* [4] */
-    unsigned default_max_workers;/* [1024] */
-    unsigned default_spare;      /* [2] */
+    unsigned default_threads;     /* [1] */
+    unsigned default_workers;     /* [4] */
+    unsigned default_max_workers; /* [1024] */
+    unsigned default_spare;       /* [2] */
 };
 
 struct srv_opts {
     const struct srv_model *model;
-    const char *host;            /* --host, default "127.0.0.1" */
-    uint16_t port;               /* --port, default 0 (ephemeral) */
-    int backlog;                 /* --backlog, default 4096 */
-    bool reuseport;              /* --reuseport: SO_REUSEPORT on the listener */
-    unsigned threads;            /* --threads/--loops/--rings, default 1 */
-    size_t stack_size;           /* --stack-size, 0 = the system default */
-    unsigned workers;            /* prefork: --workers, children at start */
-    unsigned max_workers;        /* prefork: --max-workers */
-    unsigned spare;              /* prefork: --spare, idle children kept */
-    bool sqpoll;                 /* uring: --sqpoll */
+    const char *host;     /* --host, default "127.0.0.1" */
+    uint16_t port;        /* --port, default 0 (ephemeral) */
+    int backlog;          /* --backlog, default 4096 */
+    bool reuseport;       /* --reuseport: SO_REUSEPORT on the listener */
+    unsigned threads;     /* --threads/--loops/--rings, default 1 */
+    size_t stack_size;    /* --stack-size, 0 = the system default */
+    unsigned workers;     /* prefork: --workers, children at start */
+    unsigned max_workers; /* prefork: --max-workers */
+    unsigned spare;       /* prefork: --spare, idle children kept */
+    bool sqpoll;          /* uring: --sqpoll */
 };
 
 /* Parses argv into o (defaults first). Returns 0 to run, 1 when --help or
@@ -70,7 +70,7 @@ int srv_bound_port(int fd);
  * EINTR. Returns 0 or -errno. */
 int srv_signals_init(void);
 bool srv_stopping(void);
-int srv_stop_fd(void);           /* read end of a self-pipe, for event loops */
+int srv_stop_fd(void); /* read end of a self-pipe, for event loops */
 
 /* Burns us microseconds of this thread's CPU time (work_us). */
 void srv_burn_us(uint32_t us);
@@ -84,7 +84,7 @@ struct srv_stats {
     atomic_ullong rejected;
     atomic_int last_errno;
     atomic_ullong last_report_ns;
-    atomic_ullong reported;      /* rejections already reported on stderr */
+    atomic_ullong reported; /* rejections already reported on stderr */
 };
 
 void srv_stats_accepted(struct srv_stats *s);

@@ -25,11 +25,9 @@ void srv_stats_reject(struct srv_stats *s, const char *model, int err)
     atomic_store(&s->last_errno, err);
     unsigned long long now = util_mono_ns();
     unsigned long long last = atomic_load(&s->last_report_ns);
-    if (last != 0 && now - last < UTIL_NS_PER_S)
-        return;
+    if (last != 0 && now - last < UTIL_NS_PER_S) return;
     /* one thread wins the right to report this second */
-    if (!atomic_compare_exchange_strong(&s->last_report_ns, &last, now))
-        return;
+    if (!atomic_compare_exchange_strong(&s->last_report_ns, &last, now)) return;
     atomic_store(&s->reported, n);
     fprintf(stderr, "c10k-server-%s: cannot take connection: %s (%s), %llu rejected so far\n",
             model, stats_errname(err), strerror(err), n);

@@ -15,8 +15,7 @@ static uint64_t work_cpu_ns(void)
 
 void srv_burn_us(uint32_t us)
 {
-    if (us == 0)
-        return;
+    if (us == 0) return;
     /* thread CPU time, not wall time: a preempted handler still burns us of CPU */
     uint64_t end = work_cpu_ns() + (uint64_t)us * UTIL_NS_PER_US;
     while (work_cpu_ns() < end) {

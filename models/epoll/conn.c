@@ -31,8 +31,7 @@ static int pend_append(struct ep_conn *c, const char *p, size_t n)
         while (cap < pd->len + n)
             cap *= 2;
         char *b = realloc(pd->buf, cap);
-        if (!b)
-            return -ENOMEM;
+        if (!b) return -ENOMEM;
         pd->buf = b;
         pd->cap = cap;
     }
@@ -43,8 +42,7 @@ static int pend_append(struct ep_conn *c, const char *p, size_t n)
 
 static void pend_free(struct ep_conn *c)
 {
-    if (c->pend)
-        free(c->pend->buf);
+    if (c->pend) free(c->pend->buf);
     free(c->pend);
     c->pend = NULL;
 }
@@ -72,16 +70,12 @@ static int conn_flush(struct ep_loop *l, struct ep_conn *c)
 {
     size_t n = l->olen;
     l->olen = 0;
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     ssize_t w = conn_send(c->fd, l->obuf, n);
-    if (w < 0)
-        return (int)w;
-    if ((size_t)w == n)
-        return 0;
+    if (w < 0) return (int)w;
+    if ((size_t)w == n) return 0;
     c->pend = calloc(1, sizeof(*c->pend));
-    if (!c->pend)
-        return -ENOMEM;
+    if (!c->pend) return -ENOMEM;
     return pend_append(c, l->obuf + w, n - (size_t)w);
 }
 
@@ -89,12 +83,10 @@ static int conn_flush(struct ep_loop *l, struct ep_conn *c)
 static int conn_put(struct ep_loop *l, struct ep_conn *c, const char *p, size_t n)
 {
     while (n > 0) {
-        if (c->pend)
-            return pend_append(c, p, n);
+        if (c->pend) return pend_append(c, p, n);
         if (l->olen == EP_OBUF_BYTES) {
             int rc = conn_flush(l, c);
-            if (rc < 0)
-                return rc;
+            if (rc < 0) return rc;
             continue;
         }
         size_t k = EP_OBUF_BYTES - l->olen < n ? EP_OBUF_BYTES - l->olen : n;
@@ -137,18 +129,14 @@ static int conn_respond(struct ep_loop *l, struct ep_conn *c, const struct proto
 
 static int conn_in_reserve(struct ep_conn *c, size_t need)
 {
-    if (need <= c->in_cap)
-        return 0;
-    if (need > EP_IN_MAX_BYTES)
-        return -EMSGSIZE;
+    if (need <= c->in_cap) return 0;
+    if (need > EP_IN_MAX_BYTES) return -EMSGSIZE;
     size_t cap = c->in_cap ? (size_t)c->in_cap * 2 : EP_IN_MIN_BYTES;
     while (cap < need)
         cap *= 2;
-    if (cap > EP_IN_MAX_BYTES)
-        cap = EP_IN_MAX_BYTES;
+    if (cap > EP_IN_MAX_BYTES) cap = EP_IN_MAX_BYTES;
     char *b = realloc(c->in, cap);
-    if (!b)
-        return -ENOMEM;
+    if (!b) return -ENOMEM;
     c->in = b;
     c->in_cap = (uint32_t)cap;
     return 0;
@@ -173,8 +161,7 @@ static int conn_keep(struct ep_conn *c, const char *buf, size_t off, size_t len)
         memmove(c->in, c->in + off, rest);
     } else {
         int rc = conn_in_reserve(c, rest);
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
         memcpy(c->in, buf + off, rest);
     }
     c->in_len = (uint32_t)rest;
@@ -183,11 +170,10 @@ static int conn_keep(struct ep_conn *c, const char *buf, size_t off, size_t len)
 
 static int conn_want(struct ep_loop *l, struct ep_conn *c, uint16_t events)
 {
-    if (c->events == events)
-        return 0;
-    struct epoll_event ev = {.events = events, .data.u64 = (uint64_t)c->gen << 32 | (uint32_t)c->fd};
-    if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0)
-        return -errno;
+    if (c->events == events) return 0;
+    struct epoll_event ev = {.events = events,
+                             .data.u64 = (uint64_t)c->gen << 32 | (uint32_t)c->fd};
+    if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0) return -errno;
     c->events = events;
     return 0;
 }
@@ -195,12 +181,9 @@ static int conn_want(struct ep_loop *l, struct ep_conn *c, uint16_t events)
 /* What to wait for next: the socket to drain, the timer, more requests, or close. */
 static int conn_settle(struct ep_loop *l, struct ep_conn *c)
 {
-    if (c->pend)
-        return conn_want(l, c, EPOLLOUT); /* and stop reading: bounded memory */
-    if (c->flags & EP_F_CLOSING)
-        return 1;
-    if (c->flags & EP_F_PARKED)
-        return conn_want(l, c, 0);
+    if (c->pend) return conn_want(l, c, EPOLLOUT); /* and stop reading: bounded memory */
+    if (c->flags & EP_F_CLOSING) return 1;
+    if (c->flags & EP_F_PARKED) return conn_want(l, c, 0);
     return conn_want(l, c, EPOLLIN);
 }
 
@@ -208,8 +191,7 @@ static int conn_park(struct ep_loop *l, struct ep_conn *c, uint32_t delay_us)
 {
     c->deadline_ns = util_mono_ns() + (uint64_t)delay_us * UTIL_NS_PER_US;
     int rc = ep_timer_add(&l->timers, c);
-    if (rc == 0)
-        c->flags |= EP_F_PARKED;
+    if (rc == 0) c->flags |= EP_F_PARKED;
     proto_parser_init(&c->parser); /* the request is parsed again when the timer fires */
     return rc;
 }
@@ -224,8 +206,7 @@ static int conn_process(struct ep_loop *l, struct ep_conn *c, char *buf, size_t 
     while (off < len && !c->pend && !(c->flags & (EP_F_CLOSING | EP_F_PARKED))) {
         struct proto_req req;
         ssize_t n = proto_parse(&c->parser, buf + off, len - off, &req);
-        if (n == PROTO_PARTIAL)
-            break;
+        if (n == PROTO_PARTIAL) break;
         if (req.delay_us && !(c->flags & EP_F_DELAY_DONE)) {
             rc = conn_park(l, c, req.delay_us);
             break;
@@ -233,18 +214,14 @@ static int conn_process(struct ep_loop *l, struct ep_conn *c, char *buf, size_t 
         c->flags &= (uint16_t)~EP_F_DELAY_DONE;
         srv_burn_us(req.work_us);
         rc = conn_respond(l, c, &req);
-        if (rc < 0)
-            break;
+        if (rc < 0) break;
         off += (size_t)n;
         proto_parser_init(&c->parser);
-        if (req.conn == PROTO_CONN_CLOSE)
-            c->flags |= EP_F_CLOSING;
+        if (req.conn == PROTO_CONN_CLOSE) c->flags |= EP_F_CLOSING;
     }
-    if (rc == 0 && !c->pend)
-        rc = conn_flush(l, c);
+    if (rc == 0 && !c->pend) rc = conn_flush(l, c);
     l->olen = 0;
-    if (rc == 0)
-        rc = conn_keep(c, buf, off, len);
+    if (rc == 0) rc = conn_keep(c, buf, off, len);
     return rc < 0 ? rc : conn_settle(l, c);
 }
 
@@ -254,19 +231,15 @@ int ep_conn_readable(struct ep_loop *l, struct ep_conn *c)
     size_t cap = EP_RBUF_BYTES;
     if (c->in) {
         int rc = conn_in_reserve(c, (size_t)c->in_len + 1);
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
         buf = c->in + c->in_len;
         cap = c->in_cap - c->in_len;
     }
     /* level-triggered: one read per wakeup, no extra read() to see EAGAIN */
     ssize_t n = read(c->fd, buf, cap);
-    if (n == 0)
-        return -ECONNRESET;
-    if (n < 0)
-        return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-    if (!c->in)
-        return conn_process(l, c, buf, (size_t)n);
+    if (n == 0) return -ECONNRESET;
+    if (n < 0) return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+    if (!c->in) return conn_process(l, c, buf, (size_t)n);
     c->in_len += (uint32_t)n;
     return conn_process(l, c, c->in, c->in_len);
 }
@@ -274,25 +247,20 @@ int ep_conn_readable(struct ep_loop *l, struct ep_conn *c)
 int ep_conn_writable(struct ep_loop *l, struct ep_conn *c)
 {
     struct ep_pend *pd = c->pend;
-    if (!pd)
-        return conn_settle(l, c);
+    if (!pd) return conn_settle(l, c);
     if (pd->off < pd->len) {
         ssize_t w = conn_send(c->fd, pd->buf + pd->off, pd->len - pd->off);
-        if (w < 0)
-            return (int)w;
+        if (w < 0) return (int)w;
         pd->off += (size_t)w;
-        if (pd->off < pd->len)
-            return 0;
+        if (pd->off < pd->len) return 0;
     }
     while (pd->body_off < pd->body_len) {
         size_t k = pd->body_len - pd->body_off;
         const char *p = proto_resp_body(&pd->req, pd->body_off, &k);
         ssize_t w = conn_send(c->fd, p, k);
-        if (w < 0)
-            return (int)w;
+        if (w < 0) return (int)w;
         pd->body_off += (size_t)w;
-        if ((size_t)w < k)
-            return 0;
+        if ((size_t)w < k) return 0;
     }
     pend_free(c);
     /* drained: answer what was read meanwhile, then read again */
@@ -307,14 +275,11 @@ int ep_conn_timer(struct ep_loop *l, struct ep_conn *c)
 
 int ep_conn_open(struct ep_loop *l, int fd)
 {
-    if ((size_t)fd >= l->nconns)
-        return -EMFILE;
+    if ((size_t)fd >= l->nconns) return -EMFILE;
     struct ep_conn *c = calloc(1, sizeof(*c));
-    if (!c)
-        return -ENOMEM;
+    if (!c) return -ENOMEM;
     c->fd = fd;
-    if (++l->next_gen == 0)
-        l->next_gen = 1; /* 0 marks the listener and the stop pipe */
+    if (++l->next_gen == 0) l->next_gen = 1; /* 0 marks the listener and the stop pipe */
     c->gen = l->next_gen;
     c->events = EPOLLIN;
     int one = 1;
@@ -331,8 +296,7 @@ int ep_conn_open(struct ep_loop *l, int fd)
 
 void ep_conn_close(struct ep_loop *l, struct ep_conn *c, bool graceful)
 {
-    if (c->flags & EP_F_PARKED)
-        ep_timer_del(&l->timers, c);
+    if (c->flags & EP_F_PARKED) ep_timer_del(&l->timers, c);
     if (graceful) {
         /* FIN first, and drop what the peer already sent, so close() does not
          * turn the answer we just wrote into a reset */

@@ -11,9 +11,9 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#define EP_RBUF_BYTES (64u * 1024u)  /* one read buffer per loop */
-#define EP_OBUF_BYTES (64u * 1024u)  /* one output buffer per loop */
-#define EP_IN_MIN_BYTES 4096u        /* first size of a connection's partial buffer */
+#define EP_RBUF_BYTES (64u * 1024u) /* one read buffer per loop */
+#define EP_OBUF_BYTES (64u * 1024u) /* one output buffer per loop */
+#define EP_IN_MIN_BYTES 4096u       /* first size of a connection's partial buffer */
 /* the most a connection ever keeps: a partial request (head + echo body) or the
  * unanswered rest of one read */
 #define EP_IN_MAX_BYTES (PROTO_HEAD_MAX + PROTO_ECHO_MAX + EP_RBUF_BYTES)
@@ -29,19 +29,19 @@ struct ep_pend;
 /* One connection: 56 bytes on x86-64 while idle (no buffers attached). */
 struct ep_conn {
     int fd;
-    uint32_t gen;              /* tells a reused fd from a closed one in epoll events */
-    char *in;                  /* unanswered input (heap), NULL while idle */
+    uint32_t gen; /* tells a reused fd from a closed one in epoll events */
+    char *in;     /* unanswered input (heap), NULL while idle */
     uint32_t in_len, in_cap;
     struct proto_parser parser;
-    uint64_t deadline_ns;      /* when parked: the delay_us deadline */
-    uint32_t heap_idx;         /* when parked: index in the timer heap */
-    uint16_t flags;            /* enum ep_flag */
-    uint16_t events;           /* current epoll interest */
-    struct ep_pend *pend;      /* unsent output, only while the socket is full */
+    uint64_t deadline_ns; /* when parked: the delay_us deadline */
+    uint32_t heap_idx;    /* when parked: index in the timer heap */
+    uint16_t flags;       /* enum ep_flag */
+    uint16_t events;      /* current epoll interest */
+    struct ep_pend *pend; /* unsent output, only while the socket is full */
 };
 
 struct ep_timers {
-    struct ep_conn **v;        /* min-heap by deadline_ns */
+    struct ep_conn **v; /* min-heap by deadline_ns */
     uint32_t n, cap;
 };
 
@@ -50,11 +50,11 @@ struct ep_loop {
     struct srv_stats *stats;
     int epfd, listen_fd, spare_fd, stop_fd;
     uint32_t next_gen;
-    struct ep_conn **conns;    /* by fd, for lookup and cleanup */
+    struct ep_conn **conns; /* by fd, for lookup and cleanup */
     size_t nconns;
     struct ep_timers timers;
     char *rbuf, *obuf;
-    size_t olen;               /* bytes waiting in obuf for the current connection */
+    size_t olen; /* bytes waiting in obuf for the current connection */
     pthread_t thread;
     int rc;
 };

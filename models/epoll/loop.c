@@ -25,26 +25,21 @@ static int loop_add(int epfd, int fd)
 static size_t loop_fd_limit(void)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-        return 1u << 20;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1u << 20;
     return (size_t)rl.rlim_cur;
 }
 
 static void loop_close(struct ep_loop *l)
 {
     for (size_t fd = 0; l->conns && fd < l->nconns; fd++)
-        if (l->conns[fd])
-            ep_conn_close(l, l->conns[fd], false);
+        if (l->conns[fd]) ep_conn_close(l, l->conns[fd], false);
     free(l->conns);
     ep_timer_free(&l->timers);
     free(l->rbuf);
     free(l->obuf);
-    if (l->epfd >= 0)
-        close(l->epfd);
-    if (l->spare_fd >= 0)
-        close(l->spare_fd);
-    if (l->listen_fd >= 0)
-        close(l->listen_fd);
+    if (l->epfd >= 0) close(l->epfd);
+    if (l->spare_fd >= 0) close(l->spare_fd);
+    if (l->listen_fd >= 0) close(l->listen_fd);
     l->conns = NULL;
     l->rbuf = l->obuf = NULL;
     l->epfd = l->spare_fd = l->listen_fd = -1;
@@ -54,8 +49,8 @@ static void loop_close(struct ep_loop *l)
 static int loop_init(struct ep_loop *l, const struct srv_opts *o, struct srv_stats *s,
                      int listen_fd)
 {
-    *l = (struct ep_loop){.opts = o, .stats = s, .listen_fd = listen_fd, .spare_fd = -1,
-                          .stop_fd = srv_stop_fd()};
+    *l = (struct ep_loop){
+        .opts = o, .stats = s, .listen_fd = listen_fd, .spare_fd = -1, .stop_fd = srv_stop_fd()};
     int rc = -ENOMEM;
     l->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (l->epfd < 0) {
@@ -66,8 +61,7 @@ static int loop_init(struct ep_loop *l, const struct srv_opts *o, struct srv_sta
     l->conns = calloc(l->nconns, sizeof(*l->conns));
     l->rbuf = malloc(EP_RBUF_BYTES);
     l->obuf = malloc(EP_OBUF_BYTES);
-    if (!l->conns || !l->rbuf || !l->obuf)
-        goto fail;
+    if (!l->conns || !l->rbuf || !l->obuf) goto fail;
     l->spare_fd = srv_spare_open();
     if ((rc = loop_add(l->epfd, listen_fd)) < 0 || (rc = loop_add(l->epfd, l->stop_fd)) < 0)
         goto fail;
@@ -83,10 +77,8 @@ static void loop_accept(struct ep_loop *l)
         int fd = accept4(l->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             int err = errno;
-            if (err == EINTR || err == ECONNABORTED)
-                continue;
-            if (err == EAGAIN || err == EWOULDBLOCK)
-                return;
+            if (err == EINTR || err == ECONNABORTED) continue;
+            if (err == EAGAIN || err == EWOULDBLOCK) return;
             if ((err == EMFILE || err == ENFILE) && !srv_shed(l->listen_fd, &l->spare_fd))
                 return; /* no fd, but nobody waiting either */
             srv_stats_reject(l->stats, l->opts->model->name, err);
@@ -106,8 +98,7 @@ static void loop_accept(struct ep_loop *l)
 
 static void loop_finish(struct ep_loop *l, struct ep_conn *c, int rc)
 {
-    if (rc != 0)
-        ep_conn_close(l, c, rc == 1);
+    if (rc != 0) ep_conn_close(l, c, rc == 1);
 }
 
 static void loop_event(struct ep_loop *l, const struct epoll_event *ev)
@@ -115,13 +106,11 @@ static void loop_event(struct ep_loop *l, const struct epoll_event *ev)
     int fd = (int)(uint32_t)ev->data.u64;
     uint32_t gen = (uint32_t)(ev->data.u64 >> 32);
     if (gen == 0) {
-        if (fd == l->listen_fd)
-            loop_accept(l);
+        if (fd == l->listen_fd) loop_accept(l);
         return; /* the stop pipe: the loop condition sees srv_stopping() */
     }
     struct ep_conn *c = l->conns[fd];
-    if (!c || c->gen != gen)
-        return; /* closed earlier in this batch */
+    if (!c || c->gen != gen) return; /* closed earlier in this batch */
     int rc;
     if (ev->events & EPOLLIN)
         rc = ep_conn_readable(l, c);
@@ -146,11 +135,9 @@ static void loop_timers(struct ep_loop *l)
 static int loop_timeout_ms(const struct ep_loop *l)
 {
     struct ep_conn *c = ep_timer_first(&l->timers);
-    if (!c)
-        return -1;
+    if (!c) return -1;
     uint64_t now = util_mono_ns();
-    if (c->deadline_ns <= now)
-        return 0;
+    if (c->deadline_ns <= now) return 0;
     return (int)((c->deadline_ns - now + UTIL_NS_PER_MS - 1) / UTIL_NS_PER_MS);
 }
 
@@ -159,8 +146,7 @@ static int loop_run(struct ep_loop *l)
     struct epoll_event ev[LOOP_EVENTS];
     while (!srv_stopping()) {
         int n = epoll_wait(l->epfd, ev, LOOP_EVENTS, loop_timeout_ms(l));
-        if (n < 0 && errno != EINTR)
-            return -errno;
+        if (n < 0 && errno != EINTR) return -errno;
         for (int i = 0; i < n; i++)
             loop_event(l, &ev[i]);
         loop_timers(l);
@@ -179,11 +165,9 @@ static void *loop_thread(void *arg)
 static int loop_listen(const struct srv_opts *o, unsigned i, int first_fd)
 {
     bool reuseport = o->reuseport || o->threads > 1;
-    if (i == 0)
-        return srv_listen(o, reuseport, true);
+    if (i == 0) return srv_listen(o, reuseport, true);
     int port = srv_bound_port(first_fd);
-    if (port < 0)
-        return port;
+    if (port < 0) return port;
     struct srv_opts same = *o;
     same.port = (uint16_t)port;
     return srv_listen(&same, true, true);
@@ -194,11 +178,9 @@ static int loop_start(struct ep_loop *loops, const struct srv_opts *o, struct sr
 {
     for (unsigned i = 0; i < o->threads; i++) {
         int fd = loop_listen(o, i, i ? loops[0].listen_fd : -1);
-        if (fd < 0)
-            return fd;
+        if (fd < 0) return fd;
         int rc = loop_init(&loops[i], o, s, fd);
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
         *ready = i + 1;
     }
     return srv_ready(loops[0].listen_fd);
@@ -208,13 +190,11 @@ int ep_serve(const struct srv_opts *o, struct srv_stats *s)
 {
     unsigned ready = 0, started = 1;
     struct ep_loop *loops = calloc(o->threads, sizeof(*loops));
-    if (!loops)
-        return -ENOMEM;
+    if (!loops) return -ENOMEM;
     int rc = loop_start(loops, o, s, &ready);
     while (rc == 0 && started < o->threads) {
         rc = -pthread_create(&loops[started].thread, NULL, loop_thread, &loops[started]);
-        if (rc == 0)
-            started++;
+        if (rc == 0) started++;
     }
     if (rc == 0)
         rc = loop_run(&loops[0]);
@@ -222,8 +202,7 @@ int ep_serve(const struct srv_opts *o, struct srv_stats *s)
         raise(SIGTERM); /* stops the loops already running */
     for (unsigned i = 1; i < started; i++) {
         pthread_join(loops[i].thread, NULL);
-        if (rc == 0)
-            rc = loops[i].rc;
+        if (rc == 0) rc = loops[i].rc;
     }
     for (unsigned i = 0; i < ready; i++)
         loop_close(&loops[i]);

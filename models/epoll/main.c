@@ -20,14 +20,13 @@ int main(int argc, char **argv)
 {
     struct srv_opts o;
     int rc = srv_opts_parse(&o, &ep_model, argc, argv);
-    if (rc != 0)
-        return rc > 0 ? 0 : 2;
+    if (rc != 0) return rc > 0 ? 0 : 2;
     long nofile = srv_raise_nofile();
     if (nofile < 0)
-        fprintf(stderr, "c10k-server-epoll: cannot raise RLIMIT_NOFILE: %s\n", strerror((int)-nofile));
+        fprintf(stderr, "c10k-server-epoll: cannot raise RLIMIT_NOFILE: %s\n",
+                strerror((int)-nofile));
     rc = srv_signals_init();
-    if (rc == 0)
-        rc = ep_serve(&o, &ep_stats);
+    if (rc == 0) rc = ep_serve(&o, &ep_stats);
     if (rc < 0) {
         fprintf(stderr, "c10k-server-epoll: %s\n", strerror(-rc));
         return 1;

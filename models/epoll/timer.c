@@ -19,8 +19,7 @@ static void timer_up(struct ep_timers *t, uint32_t i)
     struct ep_conn *c = t->v[i];
     while (i > 0) {
         uint32_t parent = (i - 1) / 2;
-        if (t->v[parent]->deadline_ns <= c->deadline_ns)
-            break;
+        if (t->v[parent]->deadline_ns <= c->deadline_ns) break;
         timer_set(t, i, t->v[parent]);
         i = parent;
     }
@@ -32,12 +31,9 @@ static void timer_down(struct ep_timers *t, uint32_t i)
     struct ep_conn *c = t->v[i];
     for (;;) {
         uint32_t child = 2 * i + 1;
-        if (child >= t->n)
-            break;
-        if (child + 1 < t->n && t->v[child + 1]->deadline_ns < t->v[child]->deadline_ns)
-            child++;
-        if (c->deadline_ns <= t->v[child]->deadline_ns)
-            break;
+        if (child >= t->n) break;
+        if (child + 1 < t->n && t->v[child + 1]->deadline_ns < t->v[child]->deadline_ns) child++;
+        if (c->deadline_ns <= t->v[child]->deadline_ns) break;
         timer_set(t, i, t->v[child]);
         i = child;
     }
@@ -49,8 +45,7 @@ int ep_timer_add(struct ep_timers *t, struct ep_conn *c)
     if (t->n == t->cap) {
         uint32_t cap = t->cap ? t->cap * 2 : TIMER_MIN_CAP;
         struct ep_conn **v = realloc(t->v, cap * sizeof(*v));
-        if (!v)
-            return -ENOMEM;
+        if (!v) return -ENOMEM;
         t->v = v;
         t->cap = cap;
     }
@@ -62,11 +57,9 @@ int ep_timer_add(struct ep_timers *t, struct ep_conn *c)
 void ep_timer_del(struct ep_timers *t, struct ep_conn *c)
 {
     uint32_t i = c->heap_idx;
-    if (i >= t->n || t->v[i] != c)
-        return;
+    if (i >= t->n || t->v[i] != c) return;
     struct ep_conn *last = t->v[--t->n];
-    if (i == t->n)
-        return;
+    if (i == t->n) return;
     timer_set(t, i, last);
     timer_up(t, i);
     timer_down(t, last->heap_idx);

@@ -16,10 +16,10 @@
 
 struct conn {
     int fd;
-    char *buf;           /* stack or heap: holds the unanswered input */
+    char *buf; /* stack or heap: holds the unanswered input */
     size_t len, cap;
     char *stack_buf;
-    char *out;           /* answers not yet written */
+    char *out; /* answers not yet written */
     size_t olen;
     struct proto_parser parser;
 };
@@ -28,10 +28,8 @@ static int conn_send(int fd, const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w < 0 ? -errno : -EIO;
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return w < 0 ? -errno : -EIO;
         p += w;
         n -= (size_t)w;
     }
@@ -56,8 +54,7 @@ static int conn_respond(struct conn *c, const struct proto_req *req)
         }
     }
     int rc = conn_flush(c);
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     c->olen = proto_resp_head(req, c->out);
     rc = conn_flush(c);
     size_t len = proto_resp_body_len(req), off = 0;
@@ -73,16 +70,12 @@ static int conn_respond(struct conn *c, const struct proto_req *req)
 /* Room for one more read: a request larger than the stack buffer moves to the heap. */
 static int conn_grow(struct conn *c)
 {
-    if (c->len < c->cap)
-        return 0;
-    if (c->cap >= CONN_IN_MAX_BYTES)
-        return -EMSGSIZE;
+    if (c->len < c->cap) return 0;
+    if (c->cap >= CONN_IN_MAX_BYTES) return -EMSGSIZE;
     size_t cap = c->cap * 2 < CONN_IN_MAX_BYTES ? c->cap * 2 : CONN_IN_MAX_BYTES;
     char *b = c->buf == c->stack_buf ? malloc(cap) : realloc(c->buf, cap);
-    if (!b)
-        return -ENOMEM;
-    if (c->buf == c->stack_buf)
-        memcpy(b, c->buf, c->len);
+    if (!b) return -ENOMEM;
+    if (c->buf == c->stack_buf) memcpy(b, c->buf, c->len);
     c->buf = b;
     c->cap = cap;
     return 0;
@@ -111,19 +104,16 @@ static int conn_answer(struct conn *c)
     while (rc == 0 && off < c->len) {
         struct proto_req req;
         ssize_t n = proto_parse(&c->parser, c->buf + off, c->len - off, &req);
-        if (n == PROTO_PARTIAL)
-            break;
+        if (n == PROTO_PARTIAL) break;
         if (req.delay_us) {
             rc = conn_flush(c); /* earlier answers leave before the wait */
             srv_sleep_us(req.delay_us);
         }
         srv_burn_us(req.work_us);
-        if (rc == 0)
-            rc = conn_respond(c, &req);
+        if (rc == 0) rc = conn_respond(c, &req);
         off += (size_t)n;
         proto_parser_init(&c->parser);
-        if (rc == 0 && req.conn == PROTO_CONN_CLOSE)
-            rc = 1;
+        if (rc == 0 && req.conn == PROTO_CONN_CLOSE) rc = 1;
     }
     int frc = conn_flush(c);
     conn_shift(c, off);
@@ -134,17 +124,13 @@ static int conn_loop(struct conn *c)
 {
     for (;;) {
         int rc = conn_grow(c);
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
         ssize_t n = read(c->fd, c->buf + c->len, c->cap - c->len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? -errno : 0;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return n < 0 ? -errno : 0;
         c->len += (size_t)n;
         rc = conn_answer(c);
-        if (rc != 0)
-            return rc;
+        if (rc != 0) return rc;
     }
 }
 
@@ -160,7 +146,6 @@ void th_conn_serve(int fd)
         for (int i = 0; i < 4 && recv(fd, in, sizeof(in), MSG_DONTWAIT) > 0; i++) {
         }
     }
-    if (c.buf != in)
-        free(c.buf);
+    if (c.buf != in) free(c.buf);
     close(fd);
 }

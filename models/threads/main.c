@@ -17,14 +17,13 @@ int main(int argc, char **argv)
 {
     struct srv_opts o;
     int rc = srv_opts_parse(&o, &th_model, argc, argv);
-    if (rc != 0)
-        return rc > 0 ? 0 : 2;
+    if (rc != 0) return rc > 0 ? 0 : 2;
     long nofile = srv_raise_nofile();
     if (nofile < 0)
-        fprintf(stderr, "c10k-server-threads: cannot raise RLIMIT_NOFILE: %s\n", strerror((int)-nofile));
+        fprintf(stderr, "c10k-server-threads: cannot raise RLIMIT_NOFILE: %s\n",
+                strerror((int)-nofile));
     rc = srv_signals_init();
-    if (rc == 0)
-        rc = th_serve(&o, &th_stats);
+    if (rc == 0) rc = th_serve(&o, &th_stats);
     if (rc < 0) {
         fprintf(stderr, "c10k-server-threads: %s\n", strerror(-rc));
         return 1;

@@ -39,13 +39,10 @@ static int serve_init(struct serve *s, const struct srv_opts *o, struct srv_stat
     sigaddset(&s->stop_set, SIGTERM);
     sigaddset(&s->stop_set, SIGINT);
     int rc = -pthread_attr_init(&s->attr);
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     rc = -pthread_attr_setdetachstate(&s->attr, PTHREAD_CREATE_DETACHED);
-    if (rc == 0 && o->stack_size)
-        rc = -pthread_attr_setstacksize(&s->attr, o->stack_size);
-    if (rc < 0)
-        goto fail;
+    if (rc == 0 && o->stack_size) rc = -pthread_attr_setstacksize(&s->attr, o->stack_size);
+    if (rc < 0) goto fail;
     s->listen_fd = srv_listen(o, o->reuseport, false);
     if (s->listen_fd < 0) {
         rc = s->listen_fd;
@@ -63,8 +60,7 @@ fail:
 static void serve_close(struct serve *s)
 {
     pthread_attr_destroy(&s->attr);
-    if (s->spare_fd >= 0)
-        close(s->spare_fd);
+    if (s->spare_fd >= 0) close(s->spare_fd);
     close(s->listen_fd);
 }
 
@@ -90,8 +86,7 @@ static void serve_spawn(struct serve *s, int fd)
 
 static void serve_accept_failed(struct serve *s, int err)
 {
-    if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED)
-        return;
+    if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED) return;
     if (err == EMFILE || err == ENFILE) {
         /* waits up to the accept timeout for a connection to shed */
         if (srv_shed(s->listen_fd, &s->spare_fd))
@@ -106,8 +101,7 @@ int th_serve(const struct srv_opts *o, struct srv_stats *stats)
 {
     struct serve s;
     int rc = serve_init(&s, o, stats);
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     rc = srv_ready(s.listen_fd);
     while (rc == 0 && !srv_stopping()) {
         int fd = accept4(s.listen_fd, NULL, NULL, SOCK_CLOEXEC);

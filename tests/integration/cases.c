@@ -14,12 +14,10 @@
 
 #define CASE_ECHO_BIG (1u << 20)
 
-
 /* Opens a connection, sends req, expects one response, keeps the connection. */
 static int case_ask(struct case_ctx *x, struct itc_conn *c, const char *req)
 {
-    if (c->fd < 0 && itc_conn_open(c, &x->srv) < 0)
-        return -1;
+    if (c->fd < 0 && itc_conn_open(c, &x->srv) < 0) return -1;
     return itc_send_str(c, req);
 }
 
@@ -67,7 +65,8 @@ int case_echo_large(struct case_ctx *x)
     for (size_t i = 0; body && i < CASE_ECHO_BIG; i++)
         body[i] = (char)(rand_r(&seed) & 0xff);
     char head[96];
-    snprintf(head, sizeof(head), "POST /echo HTTP/1.1\r\nContent-Length: %u\r\n\r\n", CASE_ECHO_BIG);
+    snprintf(head, sizeof(head), "POST /echo HTTP/1.1\r\nContent-Length: %u\r\n\r\n",
+             CASE_ECHO_BIG);
     rc = rc ? rc : case_ask(x, &c, head);
     rc = rc ? rc : itc_send(&c, body, CASE_ECHO_BIG);
     rc = rc ? rc : itc_expect(&c, 200, NULL, body, CASE_ECHO_BIG);
@@ -126,7 +125,8 @@ int case_400_close(struct case_ctx *x)
 {
     return case_closed(x, "THIS IS NOT HTTP\r\n\r\n", 400) ||
            case_closed(x, "GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n", 400) ||
-           case_closed(x, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);
+           case_closed(x, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                       400);
 }
 
 int case_431(struct case_ctx *x)
@@ -135,8 +135,7 @@ int case_431(struct case_ctx *x)
     int n = snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nX-Big: ");
     memset(req + n, 'a', 9000);
     snprintf(req + n + 9000, sizeof(req) - (size_t)n - 9000, "\r\n\r\n");
-    if (case_closed(x, req, 431))
-        return 1;
+    if (case_closed(x, req, 431)) return 1;
     n = snprintf(req, sizeof(req), "GET / HTTP/1.1\r\n");
     for (int i = 0; i < 70; i++)
         n += snprintf(req + n, sizeof(req) - (size_t)n, "X-H%d: v\r\n", i);
@@ -151,11 +150,13 @@ int case_pipeline(struct case_ctx *x)
     int n = 0;
     for (int i = 0; i < 10; i++) {
         if (i == 3)
-            n += snprintf(req + n, sizeof(req) - (size_t)n, "POST /echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
+            n += snprintf(req + n, sizeof(req) - (size_t)n,
+                          "POST /echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
         else if (i == 6)
             n += snprintf(req + n, sizeof(req) - (size_t)n, "GET /missing HTTP/1.1\r\n\r\n");
         else
-            n += snprintf(req + n, sizeof(req) - (size_t)n, "GET /?size=%d HTTP/1.1\r\n\r\n", i * 7);
+            n +=
+                snprintf(req + n, sizeof(req) - (size_t)n, "GET /?size=%d HTTP/1.1\r\n\r\n", i * 7);
     }
     struct itc_conn c = {.fd = -1};
     int rc = case_ask(x, &c, req);
@@ -176,8 +177,7 @@ int case_keepalive(struct case_ctx *x)
     struct itc_conn c = {.fd = -1};
     int rc = 0;
     for (int i = 0; rc == 0 && i < 3; i++) {
-        if (i == 2)
-            usleep(500000); /* an idle keep-alive connection stays open */
+        if (i == 2) usleep(500000); /* an idle keep-alive connection stays open */
         rc = case_ask(x, &c, "GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n");
         rc = rc ? rc : itc_expect_hello(&c, NULL);
     }
@@ -256,8 +256,9 @@ int case_delay_pipeline(struct case_ctx *x)
 {
     struct itc_conn c = {.fd = -1};
     uint64_t t0 = itc_now_ms();
-    int rc = case_ask(x, &c, "GET /?size=2 HTTP/1.1\r\n\r\nGET /?delay_us=150000&size=4 HTTP/1.1\r\n\r\n"
-                             "GET /?size=6 HTTP/1.1\r\n\r\n");
+    int rc = case_ask(x, &c,
+                      "GET /?size=2 HTTP/1.1\r\n\r\nGET /?delay_us=150000&size=4 HTTP/1.1\r\n\r\n"
+                      "GET /?size=6 HTTP/1.1\r\n\r\n");
     rc = rc ? rc : itc_expect(&c, 200, NULL, NULL, 2);
     uint64_t t1 = itc_now_ms() - t0;
     rc = rc ? rc : itc_expect(&c, 200, NULL, NULL, 4);
@@ -288,4 +289,3 @@ int case_bad_isolated(struct case_ctx *x)
     itc_conn_close(&b);
     return rc ? 1 : 0;
 }
-

@@ -7,19 +7,19 @@
 
 #include <stdio.h>
 
-#define CASE_CHECK(cond)                                                              \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);  \
-            goto fail;                                                                \
-        }                                                                             \
+#define CASE_CHECK(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
+            goto fail;                                                                             \
+        }                                                                                          \
     } while (0)
 
 struct case_ctx {
     const char *path;
-    bool solo_delay;          /* the model may hold other connections during a delay */
+    bool solo_delay;                /* the model may hold other connections during a delay */
     const char *const *server_args; /* extra server arguments, NULL-terminated */
-    struct itc_server srv;    /* started by main for cases that need it */
+    struct itc_server srv;          /* started by main for cases that need it */
 };
 
 /* Each returns 0 pass, 1 fail (after saying why on stderr), 77 skip. */

@@ -20,22 +20,22 @@
 
 #include "util.h"
 
-#define CONC_INFLIGHT 256     /* connects not yet established */
+#define CONC_INFLIGHT 256 /* connects not yet established */
 #define CONC_EVENTS 512
-#define CONC_SPARE_FDS 32     /* fds besides the sockets: epoll, pipes, stdio */
+#define CONC_SPARE_FDS 32 /* fds besides the sockets: epoll, pipes, stdio */
 #define CONC_REQ "GET / HTTP/1.1\r\n\r\n"
 
 enum conc_state { CONC_CONNECTING, CONC_WAITING, CONC_ANSWERED };
 
 struct conc {
-    unsigned n;               /* connections to hold */
+    unsigned n; /* connections to hold */
     uint64_t timeout_ns;
     const char *path;
     struct itc_server srv;
     struct sockaddr_in addr;
     int epfd;
     int *fd;
-    uint8_t *state, *got;     /* got: bytes of the expected answer seen */
+    uint8_t *state, *got; /* got: bytes of the expected answer seen */
     char want[160];
     size_t want_len;
     unsigned opened, inflight, answered;
@@ -67,8 +67,7 @@ static int conc_watch(struct conc *c, int op, unsigned i, uint32_t events)
 static int conc_send(struct conc *c, unsigned i)
 {
     ssize_t w = send(c->fd[i], CONC_REQ, sizeof(CONC_REQ) - 1, MSG_NOSIGNAL);
-    if (w != (ssize_t)sizeof(CONC_REQ) - 1)
-        return conc_fail(c, "send", w < 0 ? errno : EIO);
+    if (w != (ssize_t)sizeof(CONC_REQ) - 1) return conc_fail(c, "send", w < 0 ? errno : EIO);
     c->state[i] = CONC_WAITING;
     return conc_watch(c, EPOLL_CTL_MOD, i, EPOLLIN | EPOLLRDHUP);
 }
@@ -77,13 +76,11 @@ static int conc_open_one(struct conc *c)
 {
     unsigned i = c->opened;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return conc_fail(c, "socket", errno);
+    if (fd < 0) return conc_fail(c, "socket", errno);
     c->fd[i] = fd;
     c->opened++;
     c->inflight++;
-    if (conc_watch(c, EPOLL_CTL_ADD, i, EPOLLOUT) < 0)
-        return -1;
+    if (conc_watch(c, EPOLL_CTL_ADD, i, EPOLLOUT) < 0) return -1;
     if (connect(fd, (struct sockaddr *)&c->addr, sizeof(c->addr)) != 0 && errno != EINPROGRESS)
         return conc_fail(c, "connect", errno);
     return 0;
@@ -94,8 +91,7 @@ static int conc_connected(struct conc *c, unsigned i)
     int err = 0;
     socklen_t len = sizeof(err);
     getsockopt(c->fd[i], SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err)
-        return conc_fail(c, "connect", err);
+    if (err) return conc_fail(c, "connect", err);
     c->inflight--;
     return conc_send(c, i);
 }
@@ -104,16 +100,14 @@ static int conc_readable(struct conc *c, unsigned i)
 {
     char buf[256];
     ssize_t n = recv(c->fd[i], buf, sizeof(buf), 0);
-    if (n <= 0)
-        return conc_fail(c, "server closed a connection", n < 0 ? errno : 0);
+    if (n <= 0) return conc_fail(c, "server closed a connection", n < 0 ? errno : 0);
     if (c->state[i] != CONC_WAITING || c->got[i] + (size_t)n > c->want_len ||
         memcmp(buf, c->want + c->got[i], (size_t)n) != 0) {
         fprintf(stderr, "c10k-conc: connection %u: unexpected bytes: %.*s\n", i, (int)n, buf);
         return -1;
     }
     c->got[i] = (uint8_t)(c->got[i] + n);
-    if (c->got[i] < c->want_len)
-        return 0;
+    if (c->got[i] < c->want_len) return 0;
     c->state[i] = CONC_ANSWERED;
     c->answered++;
     /* keep it open; only watch for the server dropping it */
@@ -123,8 +117,7 @@ static int conc_readable(struct conc *c, unsigned i)
 static int conc_event(struct conc *c, const struct epoll_event *ev)
 {
     unsigned i = ev->data.u32;
-    if (c->state[i] == CONC_CONNECTING)
-        return conc_connected(c, i);
+    if (c->state[i] == CONC_CONNECTING) return conc_connected(c, i);
     if (ev->events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR) && c->state[i] == CONC_ANSWERED)
         return conc_fail(c, "server closed an answered connection", 0);
     return conc_readable(c, i);
@@ -136,22 +129,17 @@ static int conc_loop(struct conc *c)
     uint64_t deadline = util_mono_ns() + c->timeout_ns;
     while (c->answered < c->n) {
         while (c->opened < c->n && c->inflight < CONC_INFLIGHT)
-            if (conc_open_one(c) < 0)
-                return -1;
-        if (util_mono_ns() > deadline)
-            return conc_fail(c, "timed out", 0);
+            if (conc_open_one(c) < 0) return -1;
+        if (util_mono_ns() > deadline) return conc_fail(c, "timed out", 0);
         int n = epoll_wait(c->epfd, ev, CONC_EVENTS, 100);
-        if (n < 0 && errno != EINTR)
-            return conc_fail(c, "epoll_wait", errno);
+        if (n < 0 && errno != EINTR) return conc_fail(c, "epoll_wait", errno);
         for (int k = 0; k < n; k++)
-            if (conc_event(c, &ev[k]) < 0)
-                return -1;
+            if (conc_event(c, &ev[k]) < 0) return -1;
     }
     /* all answered and all open: a last look for any dropped by the server */
     int n = epoll_wait(c->epfd, ev, CONC_EVENTS, 200);
     for (int k = 0; k < n; k++)
-        if (conc_event(c, &ev[k]) < 0)
-            return -1;
+        if (conc_event(c, &ev[k]) < 0) return -1;
     return 0;
 }
 
@@ -170,8 +158,7 @@ static int conc_setup(struct conc *c)
     c->state = calloc(c->n, 1);
     c->got = calloc(c->n, 1);
     c->epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (!c->fd || !c->state || !c->got || c->epfd < 0)
-        return conc_fail(c, "setup", ENOMEM);
+    if (!c->fd || !c->state || !c->got || c->epfd < 0) return conc_fail(c, "setup", ENOMEM);
     c->want_len = itc_head(c->want, sizeof(c->want), 200, 13, NULL);
     memcpy(c->want + c->want_len, "Hello, World!", 13);
     c->want_len += 13;
@@ -185,8 +172,7 @@ static void conc_close_all(struct conc *c)
         setsockopt(c->fd[i], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
         close(c->fd[i]);
     }
-    if (c->epfd >= 0)
-        close(c->epfd);
+    if (c->epfd >= 0) close(c->epfd);
     free(c->fd);
     free(c->state);
     free(c->got);
@@ -199,11 +185,9 @@ static void conc_close_all(struct conc *c)
 static int conc_run(struct conc *c)
 {
     int rc = conc_setup(c);
-    if (rc != 0)
-        goto out;
+    if (rc != 0) goto out;
     rc = itc_server_start(&c->srv, c->path, NULL);
-    if (rc != 0)
-        goto out;
+    if (rc != 0) goto out;
     c->addr = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(c->srv.port)};
     if (inet_pton(AF_INET, c->srv.host, &c->addr.sin_addr) != 1) {
         rc = conc_fail(c, "the server is not on IPv4", 0);

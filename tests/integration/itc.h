@@ -15,10 +15,10 @@
 
 struct itc_server {
     pid_t pid;
-    int out_fd;            /* the server's stdout */
+    int out_fd; /* the server's stdout */
     char host[64];
     uint16_t port;
-    char out[4096];        /* what it printed on stdout so far */
+    char out[4096]; /* what it printed on stdout so far */
     size_t out_len;
 };
 
@@ -41,14 +41,14 @@ int itc_run(const char *path, const char *const *args, char *out, size_t out_cap
 
 struct itc_conn {
     int fd;
-    char *buf;             /* received, not yet consumed */
+    char *buf; /* received, not yet consumed */
     size_t len, cap;
 };
 
 struct itc_resp {
     unsigned status;
-    size_t head_len;       /* through the blank line */
-    size_t body_len;       /* Content-Length */
+    size_t head_len; /* through the blank line */
+    size_t body_len; /* Content-Length */
 };
 
 int itc_conn_open(struct itc_conn *c, const struct itc_server *s);

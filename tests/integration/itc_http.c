@@ -24,14 +24,12 @@ int itc_conn_open(struct itc_conn *c, const struct itc_server *s)
     struct addrinfo *ai;
     char port[8];
     snprintf(port, sizeof(port), "%u", (unsigned)s->port);
-    if (getaddrinfo(s->host, port, &hints, &ai) != 0)
-        return -EINVAL;
+    if (getaddrinfo(s->host, port, &hints, &ai) != 0) return -EINVAL;
     int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int rc = fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 ? -errno : 0;
     freeaddrinfo(ai);
     if (rc < 0) {
-        if (fd >= 0)
-            close(fd);
+        if (fd >= 0) close(fd);
         fprintf(stderr, "itc: connect %s:%s: %s\n", s->host, port, strerror(-rc));
         return rc;
     }
@@ -43,8 +41,7 @@ int itc_conn_open(struct itc_conn *c, const struct itc_server *s)
 
 void itc_conn_close(struct itc_conn *c)
 {
-    if (c->fd >= 0)
-        close(c->fd);
+    if (c->fd >= 0) close(c->fd);
     free(c->buf);
     memset(c, 0, sizeof(*c));
     c->fd = -1;
@@ -55,8 +52,7 @@ int itc_send(struct itc_conn *c, const void *p, size_t n)
     const char *b = p;
     while (n > 0) {
         ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             int rc = w < 0 ? -errno : -EIO;
             fprintf(stderr, "itc: send: %s\n", strerror(-rc));
@@ -79,21 +75,17 @@ static ssize_t http_fill(struct itc_conn *c, uint64_t deadline)
     if (c->len == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : HTTP_BUF_MIN;
         char *b = realloc(c->buf, cap);
-        if (!b)
-            return -ENOMEM;
+        if (!b) return -ENOMEM;
         c->buf = b;
         c->cap = cap;
     }
     uint64_t now = itc_now_ms();
     struct pollfd p = {.fd = c->fd, .events = POLLIN};
     int n = poll(&p, 1, now >= deadline ? 0 : (int)(deadline - now));
-    if (n == 0)
-        return -ETIMEDOUT;
-    if (n < 0)
-        return -errno;
+    if (n == 0) return -ETIMEDOUT;
+    if (n < 0) return -errno;
     ssize_t r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
-    if (r < 0)
-        return errno == ECONNRESET ? 0 : -errno;
+    if (r < 0) return errno == ECONNRESET ? 0 : -errno;
     c->len += (size_t)r;
     return r;
 }
@@ -106,17 +98,13 @@ static const char *http_find(const char *buf, size_t len, const char *s)
 /* Parses the head at the front of c->buf when complete: 1, 0 (need more) or -EPROTO. */
 static int http_head(const struct itc_conn *c, struct itc_resp *r)
 {
-    if (c->len == 0)
-        return 0;
+    if (c->len == 0) return 0;
     const char *end = http_find(c->buf, c->len, "\r\n\r\n");
-    if (!end)
-        return 0;
+    if (!end) return 0;
     r->head_len = (size_t)(end - c->buf) + 4;
-    if (sscanf(c->buf, "HTTP/1.1 %3u ", &r->status) != 1)
-        return -EPROTO;
+    if (sscanf(c->buf, "HTTP/1.1 %3u ", &r->status) != 1) return -EPROTO;
     const char *cl = http_find(c->buf, r->head_len, "\r\nContent-Length: ");
-    if (!cl)
-        return -EPROTO;
+    if (!cl) return -EPROTO;
     r->body_len = strtoul(cl + 18, NULL, 10);
     return 1;
 }
@@ -127,25 +115,19 @@ int itc_recv_resp(struct itc_conn *c, struct itc_resp *r, int timeout_ms)
     memset(r, 0, sizeof(*r));
     int h = 0;
     for (;;) {
-        if (!h)
-            h = http_head(c, r);
-        if (h < 0)
-            return h;
-        if (h && c->len >= r->head_len + r->body_len)
-            return 0;
+        if (!h) h = http_head(c, r);
+        if (h < 0) return h;
+        if (h && c->len >= r->head_len + r->body_len) return 0;
         ssize_t n = http_fill(c, deadline);
-        if (n == 0)
-            return -ECONNRESET;
-        if (n < 0)
-            return (int)n;
+        if (n == 0) return -ECONNRESET;
+        if (n < 0) return (int)n;
     }
 }
 
 void itc_consume(struct itc_conn *c, const struct itc_resp *r)
 {
     size_t n = r->head_len + r->body_len;
-    if (n == 0)
-        return;
+    if (n == 0) return;
     memmove(c->buf, c->buf + n, c->len - n);
     c->len -= n;
 }
@@ -153,11 +135,9 @@ void itc_consume(struct itc_conn *c, const struct itc_resp *r)
 int itc_expect_eof(struct itc_conn *c, int timeout_ms)
 {
     uint64_t deadline = itc_now_ms() + (uint64_t)timeout_ms;
-    if (c->len > 0)
-        return -EPROTO;
+    if (c->len > 0) return -EPROTO;
     ssize_t n = http_fill(c, deadline);
-    if (n > 0)
-        return -EPROTO;
+    if (n > 0) return -EPROTO;
     return n == 0 ? 0 : (int)n;
 }
 
@@ -170,30 +150,36 @@ bool itc_readable(struct itc_conn *c)
 const char *itc_reason(unsigned status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 413: return "Content Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 413:
+        return "Content Too Large";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 501:
+        return "Not Implemented";
+    default:
+        return "Unknown";
     }
 }
 
 size_t itc_head(char *out, size_t cap, unsigned status, size_t body_len, const char *conn_hdr)
 {
     char conn[64] = "";
-    if (conn_hdr)
-        snprintf(conn, sizeof(conn), "Connection: %s\r\n", conn_hdr);
-    int n = snprintf(out, cap, "HTTP/1.1 %u %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n%s\r\n",
+    if (conn_hdr) snprintf(conn, sizeof(conn), "Connection: %s\r\n", conn_hdr);
+    int n = snprintf(out, cap,
+                     "HTTP/1.1 %u %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n%s\r\n",
                      status, itc_reason(status), body_len, conn);
     return n < 0 ? 0 : (size_t)n;
 }
 
 static void http_show(const char *what, const char *p, size_t n)
 {
-    if (!p)
-        n = 0;
+    if (!p) n = 0;
     fprintf(stderr, "  %s (%zu bytes): \"", what, n);
     for (size_t i = 0; i < n && i < 300; i++)
         fputs(p[i] == '\r' ? "\\r" : p[i] == '\n' ? "\\n" : (char[]){p[i], 0}, stderr);

@@ -28,8 +28,7 @@ uint64_t itc_now_ms(void)
 static pid_t proc_spawn(const char *const *argv, int *out_fd, int *err_fd)
 {
     int out[2], err[2] = {-1, -1};
-    if (pipe2(out, O_CLOEXEC) != 0)
-        return -errno;
+    if (pipe2(out, O_CLOEXEC) != 0) return -errno;
     if (err_fd && pipe2(err, O_CLOEXEC) != 0) {
         close(out[0]);
         close(out[1]);
@@ -39,25 +38,21 @@ static pid_t proc_spawn(const char *const *argv, int *out_fd, int *err_fd)
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed test leaves no server */
         dup2(out[1], STDOUT_FILENO);
-        if (err_fd)
-            dup2(err[1], STDERR_FILENO);
+        if (err_fd) dup2(err[1], STDERR_FILENO);
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "itc: exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
     int saved = errno;
     close(out[1]);
-    if (err_fd)
-        close(err[1]);
+    if (err_fd) close(err[1]);
     if (pid < 0) {
         close(out[0]);
-        if (err_fd)
-            close(err[0]);
+        if (err_fd) close(err[0]);
         return -saved;
     }
     *out_fd = out[0];
-    if (err_fd)
-        *err_fd = err[0];
+    if (err_fd) *err_fd = err[0];
     return pid;
 }
 
@@ -67,10 +62,8 @@ static ssize_t proc_read(int fd, char *buf, size_t cap, int timeout_ms)
 {
     struct pollfd p = {.fd = fd, .events = POLLIN};
     int n = poll(&p, 1, timeout_ms < 0 ? 0 : timeout_ms);
-    if (n == 0)
-        return -ETIMEDOUT;
-    if (n < 0)
-        return -errno;
+    if (n == 0) return -ETIMEDOUT;
+    if (n < 0) return -errno;
     ssize_t r = read(fd, buf, cap);
     return r < 0 ? -errno : r;
 }
@@ -80,11 +73,9 @@ static int proc_parse_ready(struct itc_server *s, const char *line)
     char host[64];
     unsigned port;
     int pid;
-    if (sscanf(line, "ready %63s pid=%d", host, &pid) != 2)
-        return -EPROTO;
+    if (sscanf(line, "ready %63s pid=%d", host, &pid) != 2) return -EPROTO;
     char *colon = strrchr(host, ':');
-    if (!colon || sscanf(colon + 1, "%u", &port) != 1 || port == 0 || port > 65535)
-        return -EPROTO;
+    if (!colon || sscanf(colon + 1, "%u", &port) != 1 || port == 0 || port > 65535) return -EPROTO;
     *colon = '\0';
     char *h = host;
     if (h[0] == '[') { /* [::1] */
@@ -107,16 +98,13 @@ static int proc_wait_ready(struct itc_server *s)
             *nl = '\0';
             int rc = proc_parse_ready(s, s->out);
             *nl = '\n';
-            if (rc < 0)
-                fprintf(stderr, "itc: bad ready line: %.*s\n", (int)(nl - s->out), s->out);
+            if (rc < 0) fprintf(stderr, "itc: bad ready line: %.*s\n", (int)(nl - s->out), s->out);
             return rc;
         }
-        if (s->out_len + 1 >= sizeof(s->out))
-            return -EPROTO;
+        if (s->out_len + 1 >= sizeof(s->out)) return -EPROTO;
         ssize_t n = proc_read(s->out_fd, s->out + s->out_len, sizeof(s->out) - 1 - s->out_len,
                               (int)(deadline - itc_now_ms()));
-        if (n <= 0)
-            return n == 0 ? -ECHILD : (int)n;
+        if (n <= 0) return n == 0 ? -ECHILD : (int)n;
         s->out_len += (size_t)n;
     }
 }
@@ -138,13 +126,11 @@ int itc_server_start(struct itc_server *s, const char *path, const char *const *
     }
     s->pid = pid;
     int rc = proc_wait_ready(s);
-    if (rc == 0)
-        return 0;
+    if (rc == 0) return 0;
     int status = 0;
     if (rc == -ECHILD && waitpid(pid, &status, 0) == pid) {
         s->pid = 0;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == ITC_SKIP)
-            return ITC_SKIP;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == ITC_SKIP) return ITC_SKIP;
     }
     fprintf(stderr, "itc: %s did not get ready: %s\n", path, strerror(-rc));
     itc_server_kill(s);
@@ -153,8 +139,7 @@ int itc_server_start(struct itc_server *s, const char *path, const char *const *
 
 int itc_server_stop(struct itc_server *s, int sig, int timeout_ms, int *status)
 {
-    if (s->pid <= 0)
-        return -ECHILD;
+    if (s->pid <= 0) return -ECHILD;
     kill(s->pid, sig);
     uint64_t deadline = itc_now_ms() + (uint64_t)timeout_ms;
     do {
@@ -188,8 +173,7 @@ void itc_server_drain_out(struct itc_server *s, int timeout_ms)
     while (s->out_fd >= 0 && s->out_len + 1 < sizeof(s->out)) {
         ssize_t n = proc_read(s->out_fd, s->out + s->out_len, sizeof(s->out) - 1 - s->out_len,
                               (int)(deadline - itc_now_ms()));
-        if (n <= 0)
-            break;
+        if (n <= 0) break;
         s->out_len += (size_t)n;
     }
     s->out[s->out_len] = '\0';
@@ -214,8 +198,7 @@ int itc_run(const char *path, const char *const *args, char *out, size_t out_cap
     argv[n] = NULL;
     int out_fd, err_fd;
     pid_t pid = proc_spawn(argv, &out_fd, &err_fd);
-    if (pid < 0)
-        return (int)pid;
+    if (pid < 0) return (int)pid;
     uint64_t deadline = itc_now_ms() + (uint64_t)timeout_ms;
     size_t out_len = 0, err_len = 0;
     proc_collect(out_fd, out, out_cap, &out_len, deadline);

@@ -47,16 +47,14 @@ static pid_t life_ppid(pid_t pid)
     char path[64], buf[512];
     snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
     FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
+    if (!f) return -1;
     size_t n = fread(buf, 1, sizeof(buf) - 1, f);
     fclose(f);
     buf[n] = '\0';
     char *p = strrchr(buf, ')'); /* the command name may hold spaces */
     char state;
     int ppid;
-    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
-        return -1;
+    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2) return -1;
     return (pid_t)ppid;
 }
 
@@ -70,8 +68,7 @@ static size_t life_tree(pid_t root, pid_t *out, size_t max)
         DIR *d = opendir("/proc");
         struct dirent *e;
         while (d && (e = readdir(d)) && n < max) {
-            if (!isdigit((unsigned char)e->d_name[0]))
-                continue;
+            if (!isdigit((unsigned char)e->d_name[0])) continue;
             pid_t pid = (pid_t)atoi(e->d_name), pp = life_ppid(pid);
             bool parent_in = false, known = false;
             for (size_t i = 0; i < n; i++) {
@@ -83,8 +80,7 @@ static size_t life_tree(pid_t root, pid_t *out, size_t max)
                 grew = 1;
             }
         }
-        if (d)
-            closedir(d);
+        if (d) closedir(d);
     }
     return n;
 }
@@ -100,12 +96,12 @@ static int life_no_leftovers(const pid_t *tree, size_t n, int grace_ms)
         size_t alive = 0;
         for (size_t i = 0; i < n; i++)
             alive += kill(tree[i], 0) == 0;
-        if (alive == 0)
-            return 0;
+        if (alive == 0) return 0;
         if (itc_now_ms() >= deadline) {
             for (size_t i = 0; i < n; i++)
                 if (kill(tree[i], SIGKILL) == 0)
-                    fprintf(stderr, "itc: process %d of the server's tree still alive\n", (int)tree[i]);
+                    fprintf(stderr, "itc: process %d of the server's tree still alive\n",
+                            (int)tree[i]);
             return -1;
         }
         usleep(10000);
@@ -164,7 +160,8 @@ int case_stats(struct case_ctx *x)
     char reason[32] = "";
     const char *line = strstr(x->srv.out, "\nstats ");
     CASE_CHECK(line);
-    CASE_CHECK(sscanf(line, "\nstats accepted=%llu rejected=%llu reason=%31s", &acc, &rej, reason) == 3);
+    CASE_CHECK(
+        sscanf(line, "\nstats accepted=%llu rejected=%llu reason=%31s", &acc, &rej, reason) == 3);
     fprintf(stderr, "stats: accepted=%llu rejected=%llu reason=%s\n", acc, rej, reason);
     CASE_CHECK(acc >= 3);
     CASE_CHECK(rej == 0 && strcmp(reason, "none") == 0);

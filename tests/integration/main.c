@@ -57,8 +57,7 @@ static void usage(FILE *f)
 static const struct case_def *case_find(const char *name)
 {
     for (size_t i = 0; i < CASE_COUNT; i++)
-        if (strcmp(case_defs[i].name, name) == 0)
-            return &case_defs[i];
+        if (strcmp(case_defs[i].name, name) == 0) return &case_defs[i];
     return NULL;
 }
 
@@ -66,8 +65,7 @@ static int run_case(const struct case_def *d, struct case_ctx *x)
 {
     if (d->needs_server) {
         int rc = itc_server_start(&x->srv, x->path, x->server_args);
-        if (rc != 0)
-            return rc == ITC_SKIP ? ITC_SKIP : 1;
+        if (rc != 0) return rc == ITC_SKIP ? ITC_SKIP : 1;
     }
     int rc = d->run(x);
     itc_server_kill(&x->srv);
@@ -77,8 +75,10 @@ static int run_case(const struct case_def *d, struct case_ctx *x)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"case", required_argument, NULL, 'c'}, {"solo-delay", no_argument, NULL, 's'},
-        {"list", no_argument, NULL, 'l'},       {"help", no_argument, NULL, 'h'},
+        {"case", required_argument, NULL, 'c'},
+        {"solo-delay", no_argument, NULL, 's'},
+        {"list", no_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
         {"server-arg", required_argument, NULL, 'a'},
         {NULL, 0, NULL, 0},
     };
@@ -96,7 +96,9 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        case 's': x.solo_delay = true; break;
+        case 's':
+            x.solo_delay = true;
+            break;
         case 'a':
             if (nargs == MAIN_MAX_SERVER_ARGS) {
                 fprintf(stderr, "c10k-it: more than %d --server-arg\n", MAIN_MAX_SERVER_ARGS);
@@ -109,8 +111,12 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < CASE_COUNT; i++)
                 printf("%s\n", case_defs[i].name);
             return 0;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (!d || optind + 1 != argc) {
