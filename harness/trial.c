@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <procfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <util.h>
@@ -119,12 +120,46 @@ static int start_load(struct hn_trial *t, const char *url)
     return hn_child_spawn(&t->lg, argv, t->c->load_cpus, false, err);
 }
 
-/* Waits for c10k-load, sampling on schedule in the measured window too (when
- * the probe's interval had to widen), watching the server. */
+/* Seconds since c10k-load started of the first --series row with at least
+ * 90% of the connections established; 0 when there is none yet. */
+static double series_ramped_s(const struct hn_trial *t)
+{
+    char path[1500], buf[65536];
+    const char *p;
+    double best = 0;
+    snprintf(path, sizeof path, "%s.series.csv", t->base);
+    if (procfs_read(path, buf, sizeof buf) <= 0)
+        return 0;
+    for (p = strchr(buf, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+        double ts = 0, est = 0;
+        if (sscanf(p + 1, "%lf,%lf", &ts, &est) == 2 && est >= 0.9 * (double)t->pt->conns) {
+            best = ts;
+            break;
+        }
+    }
+    return best;
+}
+
+/* When the series shows the connections up, plans two tree samples inside
+ * the measured window (at 30% and 70% of it): the probe's own schedule may
+ * have widened to seconds on a tree of 10,000 threads or processes. */
+static void plan_kicks(struct hn_trial *t, uint64_t kick_at[2])
+{
+    double up_s = series_ramped_s(t);
+    uint64_t base;
+    if (up_s <= 0)
+        return;
+    base = t->load_start_ns + (uint64_t)(up_s * 1e9) + t->c->warmup_ns;
+    kick_at[0] = base + t->c->duration_ns * 3 / 10;
+    kick_at[1] = base + t->c->duration_ns * 7 / 10;
+}
+
+/* Waits for c10k-load, sampling the tree inside the measured window too,
+ * watching the server. */
 static int wait_load(struct hn_trial *t)
 {
-    uint64_t w = t->c->warmup_ns, d = t->c->duration_ns;
-    uint64_t kick_at[2] = {t->load_start_ns + w + d / 2, t->load_start_ns + w + d * 9 / 10};
+    uint64_t w = t->c->warmup_ns, d = t->c->duration_ns, last_look = 0;
+    uint64_t kick_at[2] = {0, 0};
     uint64_t limit = t->load_start_ns + w + d + t->c->timeout_ns + 30 * UTIL_NS_PER_S +
                      t->pt->conns * UTIL_NS_PER_MS;
     unsigned next = 0;
@@ -132,7 +167,11 @@ static int wait_load(struct hn_trial *t)
         uint64_t now = util_mono_ns();
         if (hn_sleep_ns(20 * UTIL_NS_PER_MS) < 0)
             return -EINTR;
-        if (next < 2 && now >= kick_at[next]) {
+        if (!kick_at[0] && now - last_look > 200 * UTIL_NS_PER_MS) {
+            plan_kicks(t, kick_at);
+            last_look = now;
+        }
+        if (kick_at[0] && next < 2 && now >= kick_at[next]) {
             hn_probe_kick(t->probe); /* a tree sample inside the window */
             next++;
         }
