@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +22,7 @@
 #include "util.h"
 
 #define PF_PID_MAX_DEFAULT 4194304u
-#define PF_STOP_GRACE_NS (1500 * UTIL_NS_PER_MS)
+#define PF_STOP_GRACE_MS 1500 /* then SIGKILL */
 
 static unsigned pf_pid_max(void)
 {
@@ -210,20 +211,43 @@ static void pf_release(struct pf_master *m, pid_t pid)
     m->children--;
 }
 
-/* Reaps every exited child; returns how many. */
-static unsigned pf_reap(struct pf_master *m)
+/* Reaps the children that retired (waitpid on their pid costs O(1); the
+ * kernel walks every child for waitpid(-1), so that is kept for children that
+ * died unexpectedly, which SIGCHLD tells about). Returns how many. */
+static unsigned pf_reap(struct pf_master *m, bool any)
 {
     unsigned n = 0;
+    struct pf_board *b = m->board;
+    for (unsigned i = 0; i < b->slots_n && m->children > 0; i++) {
+        pid_t pid = atomic_load(&b->slots[i].pid);
+        if (pid > 0 && atomic_load(&b->slots[i].state) == PF_RETIRED &&
+            waitpid(pid, NULL, WNOHANG) == pid) {
+            pf_release(m, pid);
+            n++;
+        }
+    }
     pid_t pid;
-    while (m->children > 0 && (pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+    while (any && m->children > 0 && (pid = waitpid(-1, NULL, WNOHANG)) > 0) {
         pf_release(m, pid);
         n++;
     }
     return n;
 }
 
+static atomic_bool pf_sigchld;
+
+static void pf_on_sigchld(int sig)
+{
+    (void)sig;
+    atomic_store(&pf_sigchld, true);
+}
+
 int pf_master_run(struct pf_master *m)
 {
+    struct sigaction sa = {.sa_handler = pf_on_sigchld, .sa_flags = SA_RESTART | SA_NOCLDSTOP};
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGCHLD, &sa, NULL) < 0)
+        return -errno;
     struct pollfd p[2] = {
         {.fd = m->board->wake_fd, .events = POLLIN},
         {.fd = srv_stop_fd(), .events = POLLIN},
@@ -240,7 +264,7 @@ int pf_master_run(struct pf_master *m)
             if (read(m->board->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
                 return -errno;
         }
-        pf_reap(m);
+        pf_reap(m, atomic_exchange(&pf_sigchld, false));
         pf_grow(m);
     }
     return 0;
@@ -255,19 +279,43 @@ static void pf_signal_all(struct pf_master *m, int sig)
     }
 }
 
+static void pf_on_alarm(int sig)
+{
+    (void)sig; /* only interrupts waitpid() */
+}
+
+/* Reaps the children in slot order with a blocking waitpid(pid): O(1) each,
+ * and the master sleeps (not polls) while they exit on the same CPU. Returns
+ * how many are left when a SIGALRM interrupted it. */
+static unsigned pf_reap_all(struct pf_master *m)
+{
+    struct pf_board *b = m->board;
+    for (unsigned i = 0; i < b->slots_n && m->children > 0; i++) {
+        pid_t pid = atomic_load(&b->slots[i].pid);
+        if (pid <= 0)
+            continue;
+        pid_t r = waitpid(pid, NULL, 0);
+        if (r < 0 && errno == EINTR)
+            return m->children;
+        pf_release(m, pid);
+    }
+    return m->children;
+}
+
 void pf_master_stop(struct pf_master *m)
 {
-    uint64_t deadline = util_mono_ns() + PF_STOP_GRACE_NS;
-    bool killed = false;
+    struct sigaction sa = {.sa_handler = pf_on_alarm}; /* no SA_RESTART */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval grace = {.it_value = {.tv_sec = PF_STOP_GRACE_MS / 1000,
+                                           .tv_usec = PF_STOP_GRACE_MS % 1000 * 1000}};
+    setitimer(ITIMER_REAL, &grace, NULL);
     pf_signal_all(m, SIGTERM);
-    while (m->children > 0) {
-        if (pf_reap(m) > 0)
-            continue;
-        if (!killed && util_mono_ns() > deadline) {
-            pf_signal_all(m, SIGKILL);
-            killed = true;
-        }
-        struct timespec ts = {.tv_nsec = 1000000};
-        nanosleep(&ts, NULL);
-    }
+    unsigned left = pf_reap_all(m);
+    struct itimerval off = {0};
+    setitimer(ITIMER_REAL, &off, NULL);
+    if (left == 0)
+        return;
+    pf_signal_all(m, SIGKILL);
+    pf_reap_all(m);
 }
