@@ -190,7 +190,10 @@ enum hn_metric {
     HN_M_ESTABLISHED, HN_M_CPU_PER_REQ, HN_M_CSW_PER_REQ, HN_M_PSS_IDLE, HN_M_PSS_LOADED,
     HN_M_RSS_LOADED, HN_M_VSZ_LOADED, HN_M_THREADS_LOADED, HN_M_PROCS_LOADED,
     HN_M_PC_USER, HN_M_PC_KSTACK, HN_M_PC_PTE, HN_M_PC_SOCKET, HN_M_PC_TOTAL,
-    HN_M_PC_AVAIL, HN_M_LOADGEN_CPU, HN_M_COUNT
+    HN_M_PC_AVAIL, HN_M_LOADGEN_CPU,
+    /* additions (not in the first table of docs/results.md): server-attributable
+     * parts that a busy machine does not blur, the slab, the probe's CPU */
+    HN_M_PC_PTE_TREE, HN_M_PC_KSTACK_TREE, HN_M_PC_SLAB, HN_M_PROBE_CPU, HN_M_COUNT
 };
 extern const char *const hn_metric_names[HN_M_COUNT];
 
@@ -207,6 +210,8 @@ void hn_samples_peak(const struct hn_sample *s, size_t n, struct hn_sample *out)
 void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,
                         const struct hn_sample *loaded, const struct hn_sample *s, size_t n,
                         const struct hn_window *w, double *m);
+/* Kernel stack of one thread (THREAD_SIZE on x86_64 and arm64). */
+#define HN_KSTACK_PER_THREAD_BYTES 16384.0
 /* Appends the validity flags of a trial to flags (a JSON array). */
 void hn_flags_add(json_t *flags, const json_t *load, const double *m, uint64_t target,
                   uint64_t rate);

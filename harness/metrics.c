@@ -15,6 +15,8 @@ const char *const hn_metric_names[HN_M_COUNT] = {
     "threads_loaded", "processes_loaded", "mem_per_conn_user_bytes",
     "mem_per_conn_kstack_bytes", "mem_per_conn_pagetables_bytes", "mem_per_conn_socket_bytes",
     "mem_per_conn_bytes", "mem_per_conn_available_bytes", "loadgen_cpu_fraction",
+    "mem_per_conn_pagetables_tree_bytes", "mem_per_conn_kstack_tree_bytes",
+    "mem_per_conn_slab_bytes", "probe_cpu_fraction",
 };
 
 void hn_samples_median(const struct hn_sample *s, size_t n, double from_s, double to_s,
@@ -89,6 +91,8 @@ static void window_rates(const struct hn_sample *all, size_t n_all, const struct
         return;
     *cpu_per_s = (cpu_of(&s[b]) - cpu_of(&s[a])) / (s[b].v[HN_SF_T] - s[a].v[HN_SF_T]);
     *csw_per_s = (csw_of(&s[b]) - csw_of(&s[a])) / (s[b].v[HN_SF_T] - s[a].v[HN_SF_T]);
+    if (*csw_per_s < 0) /* threads that exited took their counts along: unknown */
+        *csw_per_s = NAN;
 }
 
 static void load_metrics(const json_t *load, double *m)
@@ -132,6 +136,10 @@ static void mem_metrics(const struct hn_sample *i, const struct hn_sample *l, do
     m[HN_M_PC_SOCKET] = (l->v[HN_SF_SYS_TCPMEM] - i->v[HN_SF_SYS_TCPMEM]) / conns;
     m[HN_M_PC_TOTAL] = m[HN_M_PC_USER] + m[HN_M_PC_KSTACK] + m[HN_M_PC_PTE] + m[HN_M_PC_SOCKET];
     m[HN_M_PC_AVAIL] = (i->v[HN_SF_SYS_AVAIL] - l->v[HN_SF_SYS_AVAIL]) / conns;
+    m[HN_M_PC_PTE_TREE] = (l->v[HN_SF_PTE] - i->v[HN_SF_PTE]) / conns;
+    m[HN_M_PC_KSTACK_TREE] =
+        (l->v[HN_SF_THREADS] - i->v[HN_SF_THREADS]) * HN_KSTACK_PER_THREAD_BYTES / conns;
+    m[HN_M_PC_SLAB] = (l->v[HN_SF_SYS_SLAB] - i->v[HN_SF_SYS_SLAB]) / conns;
 }
 
 void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,

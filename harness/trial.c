@@ -122,7 +122,7 @@ static int start_load(struct hn_trial *t, const char *url)
 
 /* Seconds since c10k-load started of the first --series row with at least
  * 90% of the connections established; 0 when there is none yet. */
-static double series_ramped_s(const struct hn_trial *t)
+double hn_series_up_s(const struct hn_trial *t)
 {
     char path[1500], buf[65536];
     const char *p;
@@ -141,17 +141,17 @@ static double series_ramped_s(const struct hn_trial *t)
 }
 
 /* When the series shows the connections up, plans two tree samples inside
- * the measured window (at 30% and 70% of it): the probe's own schedule may
+ * the measured window (at 20% and 50% of it): the probe's own schedule may
  * have widened to seconds on a tree of 10,000 threads or processes. */
 static void plan_kicks(struct hn_trial *t, uint64_t kick_at[2])
 {
-    double up_s = series_ramped_s(t);
+    double up_s = hn_series_up_s(t);
     uint64_t base;
     if (up_s <= 0)
         return;
     base = t->load_start_ns + (uint64_t)(up_s * 1e9) + t->c->warmup_ns;
-    kick_at[0] = base + t->c->duration_ns * 3 / 10;
-    kick_at[1] = base + t->c->duration_ns * 7 / 10;
+    kick_at[0] = base + t->c->duration_ns * 2 / 10;
+    kick_at[1] = base + t->c->duration_ns * 5 / 10;
 }
 
 /* Waits for c10k-load, sampling the tree inside the measured window too,

@@ -30,6 +30,9 @@ struct hn_trial {
 json_t *hn_trial_result(struct hn_trial *t);
 /* The server's stdout after ready, without blocking. */
 void hn_trial_drain(struct hn_trial *t);
+/* Seconds since c10k-load started of the first --series row with at least
+ * 90% of the connections established (0: none yet). */
+double hn_series_up_s(const struct hn_trial *t);
 /* Writes <base>.timeline.csv (timeline.c). */
 int hn_timeline_write(const struct hn_trial *t, const struct hn_sample *s, size_t n,
                       double t_spawn);

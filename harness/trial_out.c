@@ -152,16 +152,28 @@ static void break_reason(struct hn_trial *t, const json_t *stats, const char *er
     }
 }
 
+/* The measured window on the server's clock. c10k-load starts it (go) when
+ * its connections are up, then warms up: with the first series row showing
+ * them up at U (rows are 1 s apart, so go is in [U-1, U]), the window surely
+ * covers [U + warmup, U - 1 + warmup + duration]. Without such a row: from
+ * ramp_s and the exit time. */
 static void window_of(const struct hn_trial *t, struct hn_window *w, double *t_spawn)
 {
     double ts = (double)(t->load_start_ns - t->t0_ns) / 1e9;
     double te = (double)(t->load_end_ns - t->t0_ns) / 1e9;
     double d = hn_jnum(t->load, "duration_s"), ramp = hn_jnum(t->load, "connections.ramp_s");
-    double warm = (double)t->c->warmup_ns / 1e9, a;
+    double warm = (double)t->c->warmup_ns / 1e9, a, up = hn_series_up_s(t);
     if (!isfinite(d) || d <= 0)
         d = (double)t->c->duration_ns / 1e9;
     if (!isfinite(ramp) || ramp < 0)
         ramp = 0;
+    *t_spawn = ts;
+    if (up > 0 && d > 1.0) {
+        w->start_s = ts + up + warm;
+        w->end_s = fmin(ts + up - 1.0 + warm + d, te);
+        if (w->end_s > w->start_s)
+            return;
+    }
     a = ts + ramp + warm;
     w->start_s = fmax(a, te - d);
     w->end_s = fmin(a + d, te);
@@ -269,6 +281,8 @@ json_t *hn_trial_result(struct hn_trial *t)
     probe_view(t, &w, t_spawn, &v);
     hn_metrics_compute(t->load, v.n_idle ? &v.idle : NULL, v.n_loaded ? &v.loaded : NULL, v.s,
                        v.n, &w, m);
+    if (t->probe)
+        m[HN_M_PROBE_CPU] = hn_probe_cpu_fraction(t->probe);
     if (t->load)
         hn_flags_add(t->flags, t->load, m, t->pt->conns, t->pt->rate);
     server_flags(t);

@@ -51,6 +51,7 @@ size_t cmp_point_values(const struct cmp_point *p, const char *metric, bool vali
 bool cmp_point_same(const struct cmp_point *a, const struct cmp_point *b);
 /* true for statuses that mean "not measured here by design" */
 bool cmp_status_unmeasured(const char *status);
+bool cmp_status_broken(const char *status);
 
 /* ---- metrics (metrics.c) ---- */
 enum cmp_unit { CMP_UNIT_RPS, CMP_UNIT_US, CMP_UNIT_BYTES, CMP_UNIT_COUNT };
@@ -116,6 +117,9 @@ struct cmp_table {
     size_t nrows, family;                           /* family: tests in the Holm correction */
     const struct cmp_point **only_base, **only_new; /* no counterpart, or unmeasured */
     size_t nonly_base, nonly_new;
+    /* NEW points that are broken where BASE is not (a regression), and the reverse */
+    const struct cmp_point **broke, **fixed;
+    size_t nbroke, nfixed;
     size_t npoints; /* points compared */
     size_t regressed, improved, same, too_few;
 };

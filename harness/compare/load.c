@@ -217,6 +217,11 @@ bool cmp_point_same(const struct cmp_point *a, const struct cmp_point *b)
            a->connections == b->connections && a->rate == b->rate;
 }
 
+bool cmp_status_broken(const char *status)
+{
+    return status && strcmp(status, "broken") == 0;
+}
+
 bool cmp_status_unmeasured(const char *status)
 {
     return status && (strcmp(status, "unavailable") == 0 || strcmp(status, "unsupported") == 0 ||

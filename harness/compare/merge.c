@@ -37,8 +37,11 @@ static int merge_point(struct cmp_run *run, const struct cmp_point *p)
     if (json_array_extend(trials, json_object_get(p->doc, "trials")) < 0) return -ENOMEM;
     for (size_t i = 0; i < json_array_size(trials); i++) /* renumber 0..n-1 */
         json_object_set_new(json_array_get(trials, i), "trial", json_integer((json_int_t)i));
-    if (p->status && strcmp(p->status, "ok") != 0)
+    /* the worst status of the runs: broken > flagged > ok */
+    if (p->status && !cmp_status_broken(m->status) && strcmp(p->status, "ok") != 0) {
         json_object_set(m->doc, "status", json_object_get(p->doc, "status"));
+        json_object_set(m->doc, "reason", json_object_get(p->doc, "reason"));
+    }
     return cmp_point_refill(m);
 }
 

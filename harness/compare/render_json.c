@@ -50,17 +50,31 @@ static json_t *ids_json(const struct cmp_point **l, size_t n)
     return a;
 }
 
+static json_t *broken_json(const struct cmp_point **l, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s?}", "id", l[i]->id, "reason", l[i]->reason));
+    return a;
+}
+
 static json_t *table_json(const struct cmp_table *t, const struct cmp_config *cfg)
 {
     json_t *rows = json_array();
     for (size_t i = 0; i < t->nrows; i++)
         json_array_append_new(rows, row_json(&t->rows[i], cfg));
-    return json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "rows", rows, "only_base",
-                     ids_json(t->only_base, t->nonly_base), "only_new",
-                     ids_json(t->only_new, t->nonly_new), "summary", "points",
-                     (json_int_t)t->npoints, "tests", (json_int_t)t->family, "regressed",
-                     (json_int_t)t->regressed, "improved", (json_int_t)t->improved, "same",
-                     (json_int_t)t->same, "too_few", (json_int_t)t->too_few);
+    json_t *o =
+        json_pack("{s:o, s:o, s:o, s:o, s:o}", "rows", rows, "only_base",
+                  ids_json(t->only_base, t->nonly_base), "only_new",
+                  ids_json(t->only_new, t->nonly_new), "broken_new",
+                  broken_json(t->broke, t->nbroke), "fixed_new", broken_json(t->fixed, t->nfixed));
+    json_object_set_new(o, "summary",
+                        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "points",
+                                  (json_int_t)t->npoints, "tests", (json_int_t)t->family,
+                                  "regressed", (json_int_t)t->regressed, "improved",
+                                  (json_int_t)t->improved, "same", (json_int_t)t->same, "too_few",
+                                  (json_int_t)t->too_few, "broken", (json_int_t)t->nbroke));
+    return o;
 }
 
 static json_t *checks_json(const struct cmp_checks *cs)

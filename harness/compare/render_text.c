@@ -132,15 +132,25 @@ static void one_sided(const struct tx *x, const char *side, const struct cmp_poi
                 l[i]->status ? l[i]->status : "?");
 }
 
+static void broken(const struct tx *x)
+{
+    const struct cmp_table *t = x->r->t;
+    for (size_t i = 0; i < t->nbroke; i++)
+        fprintf(x->f, "%sBROKEN in NEW (not in BASE): %s: %s\n", x->md ? "- **regression** " : "",
+                t->broke[i]->id, t->broke[i]->reason ? t->broke[i]->reason : "no reason given");
+    for (size_t i = 0; i < t->nfixed; i++)
+        fprintf(x->f, "%sfixed in NEW (broken in BASE): %s\n", x->md ? "- " : "", t->fixed[i]->id);
+}
+
 static void header(const struct tx *x)
 {
     const struct cmp_report *r = x->r;
     const struct cmp_table *t = r->t;
     const char *cb = r->base->commit, *cn = r->new->commit;
     if (x->md)
-        fprintf(x->f, "### c10k compare: %s%zu regressed%s, %zu improved, %zu ~, %zu too few\n\n",
+        fprintf(x->f, "### c10k compare: %s%zu regressed%s, %zu improved, %zu ~, %zu too few%s\n\n",
                 t->regressed ? "**" : "", t->regressed, t->regressed ? "**" : "", t->improved,
-                t->same, t->too_few);
+                t->same, t->too_few, t->nbroke ? ", **a point broke**" : "");
     const char *q = x->md ? "`" : "";
     fprintf(x->f, "%sBASE %s%s%s%s%s%s vs NEW %s%s%s%s%s%s%s\n", x->md ? "" : "c10k compare: ", q,
             r->base->dir, q, cb ? " (" : "", cb ? cb : "", cb ? ")" : "", q, r->new->dir, q,
@@ -185,12 +195,15 @@ int cmp_render_text(FILE *f, const struct cmp_report *r, bool markdown)
     if (r->t) {
         header(&x);
         markdown ? rows_md(&x) : rows_text(&x);
-        if (!markdown && (r->t->nonly_base || r->t->nonly_new)) fprintf(f, "\n");
+        if (!markdown && (r->t->nonly_base || r->t->nonly_new || r->t->nbroke || r->t->nfixed))
+            fprintf(f, "\n");
+        broken(&x);
         one_sided(&x, "BASE", r->t->only_base, r->t->nonly_base);
         one_sided(&x, "NEW", r->t->only_new, r->t->nonly_new);
         if (!markdown)
-            fprintf(f, "\n%zu regressed, %zu improved, %zu ~, %zu too few over %zu points\n",
-                    r->t->regressed, r->t->improved, r->t->same, r->t->too_few, r->t->npoints);
+            fprintf(f, "\n%zu regressed, %zu improved, %zu ~, %zu too few over %zu points%s\n",
+                    r->t->regressed, r->t->improved, r->t->same, r->t->too_few, r->t->npoints,
+                    r->t->nbroke ? "; a point broke in NEW" : "");
     }
     if (r->cs) assertions(&x);
     return ferror(f) ? -EIO : 0;

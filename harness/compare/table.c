@@ -95,6 +95,12 @@ static int pair_points(struct cmp_table *t, const struct cmp_run *base, const st
     int rc = 0;
     for (size_t i = 0; i < base->npts && rc == 0; i++) {
         const struct cmp_point *bp = &base->pts[i], *np = find_same(nw, bp);
+        bool bb = cmp_status_broken(bp->status), nb = np && cmp_status_broken(np->status);
+        if (nb && !bb && (measured(bp) || bp->doc))
+            rc = list_add(&t->broke, &t->nbroke, np);
+        else if (bb && np && !nb && measured(np))
+            rc = list_add(&t->fixed, &t->nfixed, np);
+        if (rc < 0) break;
         if (np && measured(bp) && measured(np))
             rc = add_pair(t, bp, np, cfg);
         else if (measured(bp))
@@ -185,5 +191,7 @@ void cmp_table_free(struct cmp_table *t)
     free(t->rows);
     free(t->only_base);
     free(t->only_new);
+    free(t->broke);
+    free(t->fixed);
     *t = (struct cmp_table){0};
 }
