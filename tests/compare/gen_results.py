@@ -6,7 +6,8 @@ per-trial flat metrics), for the compare tests.
   gen_results.py OUT [--trials N] [--seed S] [--noise 0.02]
                  [--point MODEL,CONNS,RATE,SCENARIO[,PATH]]...
                  [--scale METRIC=FACTOR]... [--flagged K] [--errors K]
-                 [--unmeasured ID=STATUS]... [--corrupt ID] [--no-manifest]
+                 [--unmeasured ID=STATUS]... [--broken ID=REASON]... [--corrupt ID]
+                 [--no-manifest]
 
 Every metric of a trial is its base value x FACTOR x lognormal(0, noise);
 --flagged K marks the first K trials invalid (loadgen_saturated), --errors K
@@ -84,8 +85,11 @@ def summary(trials):
     keys = trials[0]["metrics"].keys() if trials else []
     med, lo, hi = {}, {}, {}
     for k in keys:
-        vals = sorted(t["metrics"][k] for t in (valid or trials))
+        vals = sorted(t["metrics"][k] for t in (valid or trials) if t["metrics"][k] is not None)
         n = len(vals)
+        if not n:
+            med[k] = lo[k] = hi[k] = None
+            continue
         med[k] = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
         lo[k], hi[k] = vals[0], vals[-1]
     return {"trials": len(trials), "valid_trials": len(valid), "median": med, "min": lo, "max": hi}
@@ -110,6 +114,7 @@ def main():
     ap.add_argument("--flagged", type=int, default=0)
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--unmeasured", action="append", default=[])
+    ap.add_argument("--broken", action="append", default=[])
     ap.add_argument("--corrupt")
     ap.add_argument("--no-manifest", action="store_true")
     args = ap.parse_args()
@@ -119,6 +124,7 @@ def main():
         k, v = s.split("=")
         scale[ALIAS.get(k, k)] = float(v)
     unmeasured = dict(s.split("=") for s in args.unmeasured)
+    broken = dict(s.split("=", 1) for s in args.broken)
     points = [parse_point(p) for p in (args.point or ["epoll,100,0,max"])]
     os.makedirs(os.path.join(args.out, "points"), exist_ok=True)
     entries = []
@@ -131,8 +137,12 @@ def main():
             continue
         trials = [trial(rng, k, p["id"], p["connections"], args, scale) for k in range(args.trials)]
         e["status"] = "ok" if all(t["valid"] for t in trials) else "flagged"
-        doc = dict(p, schema="c10k-point/1", status=e["status"], reason=None, trials=trials,
-                   summary=summary(trials))
+        if p["id"] in broken:
+            e["status"], e["reason"] = "broken", broken[p["id"]]
+            for t in trials:
+                t["metrics"]["latency_p50_us"] = None
+        doc = dict(p, schema="c10k-point/1", status=e["status"], reason=e["reason"],
+                   trials=trials, summary=summary(trials))
         with open(os.path.join(args.out, e["file"]), "w") as f:
             if args.corrupt == p["id"]:
                 f.write(json.dumps(doc, indent=1)[:-40] + "\n")

@@ -245,6 +245,20 @@ def case_merged():
     check(not doc["compare"]["only_base"] and not doc["compare"]["only_new"], "unsupported point")
 
 
+def case_broken():
+    """a point broken in NEW but not in BASE is a regression; the reverse is listed"""
+    pts = ["--trials", "6", "--point", "epoll,100,0,max", "--point", "threads,100,0,max"]
+    a = gen("a", *pts)
+    b = gen("b", "--seed", "2", "--broken", "threads-c100-r0-max=pthread_create: EAGAIN", *pts)
+    rc, out, err = cmp(a, b)
+    check(rc == 1, "exit %d, want 1: %s" % (rc, err))
+    check("BROKEN in NEW (not in BASE): threads-c100-r0-max: pthread_create: EAGAIN" in out, out)
+    rc, doc, _ = cmp_json(a, b)
+    check(doc["compare"]["summary"]["broken"] == 1, "summary.broken")
+    rc, out, _ = cmp(b, a)
+    check(rc == 0 and "fixed in NEW (broken in BASE): threads-c100-r0-max" in out, out)
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
