@@ -22,6 +22,7 @@
 
 #define CONC_INFLIGHT 256 /* connects not yet established */
 #define CONC_EVENTS 512
+#define CONC_SOURCES 8u   /* loopback source addresses */
 #define CONC_SPARE_FDS 32 /* fds besides the sockets: epoll, pipes, stdio */
 #define CONC_REQ "GET / HTTP/1.1\r\n\r\n"
 
@@ -72,6 +73,21 @@ static int conc_send(struct conc *c, unsigned i)
     return conc_watch(c, EPOLL_CTL_MOD, i, EPOLLIN | EPOLLRDHUP);
 }
 
+/* On 127.0.0.1, spreads connections over source addresses 127.0.0.1..8: the
+ * kernel's search for a free ephemeral port slows down badly past half the
+ * port range towards one destination, and each source address has its own. */
+static int conc_source(struct conc *c, int fd, unsigned i)
+{
+    if (c->addr.sin_addr.s_addr != htonl(INADDR_LOOPBACK)) return 0;
+    int one = 1;
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+    struct sockaddr_in src = {.sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK + i % CONC_SOURCES)};
+    if (bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0)
+        return conc_fail(c, "bind to a loopback source address", errno);
+    return 0;
+}
+
 static int conc_open_one(struct conc *c)
 {
     unsigned i = c->opened;
@@ -81,6 +97,7 @@ static int conc_open_one(struct conc *c)
     c->opened++;
     c->inflight++;
     if (conc_watch(c, EPOLL_CTL_ADD, i, EPOLLOUT) < 0) return -1;
+    if (conc_source(c, fd, i) < 0) return -1;
     if (connect(fd, (struct sockaddr *)&c->addr, sizeof(c->addr)) != 0 && errno != EINPROGRESS)
         return conc_fail(c, "connect", errno);
     return 0;
