@@ -7,6 +7,7 @@ Try it: /usr/bin/python3 models/python/c10k_asyncio.py --port 8080 & curl 127.0.
 import asyncio
 import collections
 import errno
+import functools
 import os
 import signal
 import sys
@@ -133,19 +134,22 @@ def _model_options(p):
                    help="run on uvloop (python3-uvloop) instead of the asyncio loop")
 
 
-def _on_loop_error(loop, context):
-    """asyncio reports a failed accept (EMFILE...) here, then pauses accepting
-    for a second on its own: count it as a refusal."""
+def _on_loop_error(lsock, spare, loop, context):
+    """asyncio's accept loop reports EMFILE & co here and goes on trying (up to
+    backlog times, each one ending here): count a refusal and shed one pending
+    connection with the spare fd, so the loop stops once the queue is empty
+    instead of spinning (uvloop/libuv do the same trick on their own, uncounted)."""
     exc = context.get("exception")
     if isinstance(exc, OSError) and exc.errno in REJECT_ERRNOS:
-        STATS.reject(exc.errno)
+        if spare.shed(lsock):
+            STATS.reject(exc.errno)
         return
     loop.default_exception_handler(context)
 
 
 async def _serve(opts, lsock):
     loop = asyncio.get_running_loop()
-    loop.set_exception_handler(_on_loop_error)
+    loop.set_exception_handler(functools.partial(_on_loop_error, lsock, srv.Spare()))
     stop = loop.create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))

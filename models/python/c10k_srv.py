@@ -165,18 +165,22 @@ class Spare:
         self.fd = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
 
     def shed(self, lsock):
+        """Returns True when a pending connection was taken and closed."""
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+        shed = False
         try:
             conn, _ = lsock.accept()
             conn.close()
+            shed = True
         except OSError:
             pass
         try:
             self.fd = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
         except OSError:
             self.fd = -1
+        return shed
 
 
 def accept_error(err, stats, spare, lsock):
