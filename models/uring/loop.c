@@ -250,7 +250,9 @@ int ur_serve(const struct srv_opts *o, struct srv_stats *stats)
     int err = ur_loop_init(&loops[0], true);
     if (ur_unavailable(err)) {
         if (err != -EOPNOTSUPP) /* ur_probe said why already */
-            fprintf(stderr, "c10k-server-uring: io_uring unavailable: %s\n", strerror(-err));
+            fprintf(stderr, "c10k-server-uring: io_uring unavailable: %s (%s)\n", strerror(-err),
+                    err == -EPERM ? "sysctl kernel.io_uring_disabled, or a seccomp profile"
+                                  : "a kernel without io_uring, or a seccomp profile");
         err = UR_UNAVAILABLE;
         goto out;
     }
