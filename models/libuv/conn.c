@@ -16,8 +16,8 @@
  * body straight from proto's static memory, and what is left of that body. */
 struct lv_out {
     uv_write_t wr;
-    char *buf;                 /* owned copy, NULL when the piece is static */
-    struct proto_req req;      /* the size=N response being streamed */
+    char *buf;            /* owned copy, NULL when the piece is static */
+    struct proto_req req; /* the size=N response being streamed */
     size_t body_off, body_len;
 };
 
@@ -29,8 +29,7 @@ static void lv_on_close(uv_handle_t *h)
     struct lv_conn *c = h->data;
     if (--c->handles == 0) {
         free(c->in);
-        if (c->out)
-            free(c->out->buf);
+        if (c->out) free(c->out->buf);
         free(c->out);
         free(c);
     }
@@ -38,8 +37,7 @@ static void lv_on_close(uv_handle_t *h)
 
 void lv_conn_close(struct lv_conn *c, bool graceful)
 {
-    if (c->flags & LV_F_CLOSED)
-        return;
+    if (c->flags & LV_F_CLOSED) return;
     c->flags |= LV_F_CLOSED;
     uv_os_fd_t fd;
     if (graceful && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0) {
@@ -50,23 +48,19 @@ void lv_conn_close(struct lv_conn *c, bool graceful)
         }
     }
     uv_close((uv_handle_t *)&c->tcp, lv_on_close);
-    if (c->flags & LV_F_TIMER)
-        uv_close((uv_handle_t *)&c->timer, lv_on_close);
+    if (c->flags & LV_F_TIMER) uv_close((uv_handle_t *)&c->timer, lv_on_close);
 }
 
 static int lv_in_reserve(struct lv_conn *c, size_t more)
 {
     size_t need = (size_t)c->in_len + more;
-    if (need <= c->in_cap)
-        return 0;
+    if (need <= c->in_cap) return 0;
     size_t cap = c->in_cap ? c->in_cap : LV_IN_MIN_BYTES;
     while (cap < need)
         cap *= 2;
-    if (cap > UINT32_MAX)
-        return -ENOMEM;
+    if (cap > UINT32_MAX) return -ENOMEM;
     char *p = realloc(c->in, cap);
-    if (!p)
-        return -ENOMEM;
+    if (!p) return -ENOMEM;
     c->in = p;
     c->in_cap = (uint32_t)cap;
     return 0;
@@ -90,8 +84,7 @@ static int lv_out_get(struct lv_conn *c)
 {
     if (!c->out) {
         c->out = calloc(1, sizeof(*c->out));
-        if (!c->out)
-            return -ENOMEM;
+        if (!c->out) return -ENOMEM;
         c->out->wr.data = c;
     }
     return 0;
@@ -103,8 +96,7 @@ static int lv_write_rest(struct lv_conn *c, const uv_buf_t *b, unsigned nb, size
                          bool is_static)
 {
     int err = lv_out_get(c);
-    if (err)
-        return err;
+    if (err) return err;
     struct lv_out *o = c->out;
     uv_buf_t rest;
     if (is_static) {
@@ -114,8 +106,7 @@ static int lv_write_rest(struct lv_conn *c, const uv_buf_t *b, unsigned nb, size
         for (unsigned i = 0; i < nb; i++)
             total += b[i].len;
         o->buf = malloc(total - skip);
-        if (!o->buf)
-            return -ENOMEM;
+        if (!o->buf) return -ENOMEM;
         for (unsigned i = 0; i < nb; i++) {
             size_t from = skip < b[i].len ? skip : b[i].len;
             skip -= from;
@@ -125,8 +116,7 @@ static int lv_write_rest(struct lv_conn *c, const uv_buf_t *b, unsigned nb, size
         rest = uv_buf_init(o->buf, (unsigned)at);
     }
     err = uv_write(&o->wr, (uv_stream_t *)&c->tcp, &rest, 1, lv_on_write);
-    if (err)
-        return err;
+    if (err) return err;
     c->flags |= LV_F_WRITING;
     return 1;
 }
@@ -139,12 +129,9 @@ static int lv_sendv(struct lv_conn *c, const uv_buf_t *b, unsigned nb, bool is_s
     for (unsigned i = 0; i < nb; i++)
         total += b[i].len;
     int w = uv_try_write((uv_stream_t *)&c->tcp, b, nb);
-    if (w == UV_EAGAIN)
-        w = 0;
-    if (w < 0)
-        return w;
-    if ((size_t)w == total)
-        return 0;
+    if (w == UV_EAGAIN) w = 0;
+    if (w < 0) return w;
+    if ((size_t)w == total) return 0;
     return lv_write_rest(c, b, nb, (size_t)w, is_static);
 }
 
@@ -168,8 +155,7 @@ static int lv_stream(struct lv_conn *c)
         b.len = len;
         o->body_off += len;
         int rc = lv_sendv(c, &b, 1, true);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     o->body_off = o->body_len = 0;
     return 0;
@@ -188,8 +174,7 @@ static int lv_answer_big(struct lv_conn *c, const struct proto_req *req)
         return lv_sendv(c, b, 2, false);
     }
     int rc = lv_out_get(c);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     c->out->req = *req;
     c->out->body_off = 0;
     c->out->body_len = proto_resp_body_len(req);
@@ -208,11 +193,9 @@ static int lv_answer(struct lv_conn *c, const struct proto_req *req)
     size_t need = PROTO_RESP_HEAD_MAX + proto_resp_body_len(req);
     if (l->olen > 0 && l->olen + need > LV_OBUF_BYTES) {
         int rc = lv_flush(c);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
-    if (req->work_us)
-        srv_burn_us(req->work_us);
+    if (req->work_us) srv_burn_us(req->work_us);
     size_t n = proto_resp_write(req, l->obuf + l->olen, LV_OBUF_BYTES - l->olen);
     if (n == 0) {
         int rc = lv_answer_big(c, req);
@@ -236,8 +219,7 @@ static int lv_park(struct lv_conn *c, uint32_t delay_us)
 {
     if (!(c->flags & LV_F_TIMER)) {
         int err = uv_timer_init(&c->loop->uv, &c->timer);
-        if (err)
-            return err;
+        if (err) return err;
         c->timer.data = c;
         c->handles++;
         c->flags |= LV_F_TIMER;
@@ -257,8 +239,7 @@ static int lv_process(struct lv_conn *c, const char *buf, size_t len, size_t *us
     while (off < len && !(c->flags & (LV_F_WRITING | LV_F_CLOSING | LV_F_PARKED))) {
         struct proto_req req;
         ssize_t n = proto_parse(&c->parser, buf + off, len - off, &req);
-        if (n == PROTO_PARTIAL)
-            break;
+        if (n == PROTO_PARTIAL) break;
         proto_parser_init(&c->parser);
         if (req.delay_us && !(c->flags & LV_F_DELAY_DONE)) {
             rc = lv_park(c, req.delay_us); /* parsed again when the timer fires */
@@ -269,17 +250,14 @@ static int lv_process(struct lv_conn *c, const char *buf, size_t len, size_t *us
             rc = 0;
             break;
         }
-        if (rc < 0)
-            break;
+        if (rc < 0) break;
         c->flags &= (uint16_t)~LV_F_DELAY_DONE;
         off += (size_t)n;
-        if (req.conn == PROTO_CONN_CLOSE)
-            c->flags |= LV_F_CLOSING;
+        if (req.conn == PROTO_CONN_CLOSE) c->flags |= LV_F_CLOSING;
     }
     int frc = lv_flush(c);
     *used = off;
-    if (rc >= 0 && frc < 0)
-        rc = frc;
+    if (rc >= 0 && frc < 0) rc = frc;
     return rc < 0 ? rc : 0;
 }
 
@@ -293,8 +271,7 @@ static void lv_on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 /* After processing: reading on or off, or close. */
 static void lv_settle(struct lv_conn *c)
 {
-    if (c->flags & LV_F_CLOSED)
-        return;
+    if (c->flags & LV_F_CLOSED) return;
     bool want_read = !(c->flags & (LV_F_WRITING | LV_F_PARKED | LV_F_CLOSING | LV_F_EOF));
     if ((c->flags & (LV_F_CLOSING | LV_F_EOF)) && !(c->flags & (LV_F_WRITING | LV_F_PARKED))) {
         lv_conn_close(c, true);
@@ -321,8 +298,7 @@ static void lv_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
             lv_resume(c);
         return;
     }
-    if (nread == 0)
-        return;
+    if (nread == 0) return;
     if (c->in_len == 0) { /* the usual case: answer straight from the loop buffer */
         rc = lv_process(c, buf->base, (size_t)nread, &used);
         if (rc == 0 && used < (size_t)nread && (rc = lv_in_reserve(c, (size_t)nread - used)) == 0) {

@@ -15,9 +15,9 @@
 
 static void lv_accept_error(struct lv_loop *l, int err)
 {
-    srv_stats_reject(l->stats, "libuv", err);
-    if (err == EMFILE || err == ENFILE) /* take one pending connection off the queue */
-        srv_shed_one(l->listen_fd, &l->spare_fd);
+    /* out of fds: take the pending connection off the queue (counted when one was) */
+    if ((err != EMFILE && err != ENFILE) || srv_shed(l->listen_fd, &l->spare_fd) > 0)
+        srv_stats_reject(l->stats, "libuv", err);
 }
 
 /* The listener is readable: accept a batch (the rest waits for the next
@@ -26,16 +26,13 @@ static void lv_on_listen(uv_poll_t *p, int status, int events)
 {
     struct lv_loop *l = p->data;
     (void)events;
-    if (status < 0)
-        return;
+    if (status < 0) return;
     for (int i = 0; i < LV_ACCEPT_BATCH; i++) {
         int fd = accept4(l->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             int err = errno;
-            if (err == EAGAIN || err == EWOULDBLOCK)
-                return;
-            if (err == EINTR || err == ECONNABORTED)
-                continue;
+            if (err == EAGAIN || err == EWOULDBLOCK) return;
+            if (err == EINTR || err == ECONNABORTED) continue;
             /* accept4 checks for a free fd before it looks at the queue: after
              * EMFILE, shed the one pending connection and wait for the next
              * wake-up (level-triggered) rather than loop on EMFILE */
@@ -53,8 +50,7 @@ static void lv_on_listen(uv_poll_t *p, int status, int events)
 static void lv_close_walk(uv_handle_t *h, void *arg)
 {
     (void)arg;
-    if (uv_is_closing(h))
-        return;
+    if (uv_is_closing(h)) return;
     if (h->type == UV_TCP)
         lv_conn_close((struct lv_conn *)h, false); /* closes its timer too */
     else if (h->type != UV_TIMER)
@@ -78,11 +74,9 @@ static int lv_loop_init(struct lv_loop *l, const struct srv_opts *o, struct srv_
     l->spare_fd = srv_spare_open();
     l->rbuf = malloc(LV_RBUF_BYTES);
     l->obuf = malloc(LV_OBUF_BYTES);
-    if (!l->rbuf || !l->obuf)
-        return -ENOMEM;
+    if (!l->rbuf || !l->obuf) return -ENOMEM;
     int err = uv_loop_init(&l->uv);
-    if (err)
-        return err;
+    if (err) return err;
     l->uv.data = l;
     l->listen_poll.data = l;
     l->stop_poll.data = l;
@@ -102,10 +96,8 @@ static void lv_loop_free(struct lv_loop *l)
         uv_run(&l->uv, UV_RUN_DEFAULT);
         uv_loop_close(&l->uv);
     }
-    if (l->listen_fd >= 0)
-        close(l->listen_fd);
-    if (l->spare_fd >= 0)
-        close(l->spare_fd);
+    if (l->listen_fd >= 0) close(l->listen_fd);
+    if (l->spare_fd >= 0) close(l->spare_fd);
     free(l->rbuf);
     free(l->obuf);
 }
@@ -128,8 +120,7 @@ static int lv_open_all(struct lv_loop *loops, unsigned n, const struct srv_opts 
         loops[i].listen_fd = loops[i].spare_fd = -1;
     for (unsigned i = 0; i < n; i++) {
         int fd = srv_listen(&lo, reuse, true);
-        if (fd < 0)
-            return fd;
+        if (fd < 0) return fd;
         if (i == 0) {
             int port = srv_bound_port(fd);
             if (port < 0) {
@@ -139,8 +130,7 @@ static int lv_open_all(struct lv_loop *loops, unsigned n, const struct srv_opts 
             lo.port = (uint16_t)port;
         }
         int err = lv_loop_init(&loops[i], o, stats, fd);
-        if (err)
-            return err;
+        if (err) return err;
     }
     return 0;
 }
@@ -149,28 +139,22 @@ int lv_serve(const struct srv_opts *o, struct srv_stats *stats)
 {
     unsigned n = o->threads ? o->threads : 1, started = 0;
     struct lv_loop *loops = calloc(n, sizeof(*loops));
-    if (!loops)
-        return -ENOMEM;
+    if (!loops) return -ENOMEM;
     int err = lv_open_all(loops, n, o, stats);
-    if (err)
-        goto fail;
-    if ((err = srv_ready(loops[0].listen_fd)) != 0)
-        goto fail;
+    if (err) goto fail;
+    if ((err = srv_ready(loops[0].listen_fd)) != 0) goto fail;
     for (started = 1; started < n; started++) {
         err = -pthread_create(&loops[started].thread, NULL, lv_thread, &loops[started]);
-        if (err)
-            break;
+        if (err) break;
     }
     if (err) /* stop the loops already running */
         kill(getpid(), SIGTERM);
     lv_thread(&loops[0]);
     for (unsigned i = 1; i < started; i++) {
         pthread_join(loops[i].thread, NULL);
-        if (loops[i].rc && !err)
-            err = loops[i].rc;
+        if (loops[i].rc && !err) err = loops[i].rc;
     }
-    if (!err)
-        err = loops[0].rc;
+    if (!err) err = loops[0].rc;
 fail:
     for (unsigned i = 0; i < n; i++)
         lv_loop_free(&loops[i]);

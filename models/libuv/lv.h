@@ -11,10 +11,10 @@
 #include "proto.h"
 #include "srv.h"
 
-#define LV_RBUF_BYTES (64u * 1024u)   /* one read buffer per loop (alloc_cb) */
-#define LV_OBUF_BYTES (64u * 1024u)   /* one response buffer per loop */
-#define LV_IN_MIN_BYTES 4096u         /* first size of a connection's partial buffer */
-#define LV_ACCEPT_BATCH 64            /* accept4() calls per listener wake-up */
+#define LV_RBUF_BYTES (64u * 1024u)    /* one read buffer per loop (alloc_cb) */
+#define LV_OBUF_BYTES (64u * 1024u)    /* one response buffer per loop */
+#define LV_IN_MIN_BYTES 4096u          /* first size of a connection's partial buffer */
+#define LV_ACCEPT_BATCH 64             /* accept4() calls per listener wake-up */
 #define LV_STREAM_CHUNK (256u * 1024u) /* most of a size=N body handed to one write */
 
 enum lv_flag {
@@ -37,12 +37,12 @@ struct lv_conn {
     uv_tcp_t tcp;
     uv_timer_t timer;
     struct lv_loop *loop;
-    char *in;                  /* unanswered input (heap), NULL while idle */
+    char *in; /* unanswered input (heap), NULL while idle */
     uint32_t in_len, in_cap;
     struct proto_parser parser;
-    uint16_t flags;            /* enum lv_flag */
-    uint8_t handles;           /* handles still to see their close callback */
-    struct lv_out *out;        /* the write in flight, only while LV_F_WRITING */
+    uint16_t flags;     /* enum lv_flag */
+    uint8_t handles;    /* handles still to see their close callback */
+    struct lv_out *out; /* the write in flight, only while LV_F_WRITING */
 };
 
 struct lv_loop {
@@ -52,7 +52,7 @@ struct lv_loop {
     int listen_fd, spare_fd;
     uv_poll_t listen_poll, stop_poll;
     char *rbuf, *obuf;
-    size_t olen;               /* bytes in obuf for the connection being answered */
+    size_t olen; /* bytes in obuf for the connection being answered */
     pthread_t thread;
     int rc;
 };

@@ -20,14 +20,13 @@ int main(int argc, char **argv)
 {
     struct srv_opts o;
     int rc = srv_opts_parse(&o, &lv_model, argc, argv);
-    if (rc != 0)
-        return rc > 0 ? 0 : 2;
+    if (rc != 0) return rc > 0 ? 0 : 2;
     srv_raise_nofile();
     int err = srv_signals_init();
-    if (err == 0)
-        err = lv_serve(&o, &lv_stats);
+    if (err == 0) err = lv_serve(&o, &lv_stats);
     if (err) {
-        fprintf(stderr, "c10k-server-libuv: %s\n", err > -4096 && err < 0 ? strerror(-err) : "failed");
+        fprintf(stderr, "c10k-server-libuv: %s\n",
+                err > -4096 && err < 0 ? strerror(-err) : "failed");
         return 1;
     }
     srv_stats_print(&lv_stats);

@@ -16,14 +16,14 @@
 #include "prefork.h"
 #include "proto.h"
 
-#define PF_IBUF_BYTES 4096u   /* on the stack: enough for every usual request */
-#define PF_OBUF_BYTES 4096u   /* pipelined responses are gathered here */
+#define PF_IBUF_BYTES 4096u /* on the stack: enough for every usual request */
+#define PF_OBUF_BYTES 4096u /* pipelined responses are gathered here */
 #define PF_IBUF_MAX (PROTO_HEAD_MAX + PROTO_ECHO_MAX + 4096u)
 #define PF_IOV_MAX 16
 
 struct pf_conn {
     int fd;
-    char *buf;                /* the stack buffer, or a heap one for big requests */
+    char *buf; /* the stack buffer, or a heap one for big requests */
     size_t len, cap;
     char *stack_buf;
     struct proto_parser parser;
@@ -45,8 +45,7 @@ static void pf_child_setup(int listen_fd, pid_t master_pid)
     if (getppid() != master_pid) /* the master died before PDEATHSIG was set */
         raise(SIGKILL);
     int stop_fd = srv_stop_fd();
-    if (stop_fd >= 0 && stop_fd != listen_fd)
-        close(stop_fd);
+    if (stop_fd >= 0 && stop_fd != listen_fd) close(stop_fd);
 }
 
 static int pf_writev_all(int fd, struct iovec *iov, int n)
@@ -54,8 +53,7 @@ static int pf_writev_all(int fd, struct iovec *iov, int n)
     while (n > 0) {
         ssize_t w = writev(fd, iov, n);
         if (w < 0) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             return -errno;
         }
         while (n > 0 && (size_t)w >= iov->iov_len) {
@@ -73,8 +71,7 @@ static int pf_writev_all(int fd, struct iovec *iov, int n)
 
 static int pf_flush(struct pf_conn *c)
 {
-    if (c->out_len == 0)
-        return 0;
+    if (c->out_len == 0) return 0;
     struct iovec iov = {.iov_base = c->out, .iov_len = c->out_len};
     c->out_len = 0;
     return pf_writev_all(c->fd, &iov, 1);
@@ -107,21 +104,17 @@ static int pf_answer(struct pf_conn *c, const struct proto_req *req)
 {
     if (req->delay_us) {
         int err = pf_flush(c); /* earlier pipelined answers do not wait */
-        if (err)
-            return err;
+        if (err) return err;
         srv_sleep_us(req->delay_us);
     }
-    if (req->work_us)
-        srv_burn_us(req->work_us);
+    if (req->work_us) srv_burn_us(req->work_us);
     size_t n = proto_resp_write(req, c->out + c->out_len, PF_OBUF_BYTES - c->out_len);
     if (n == 0 && c->out_len > 0) {
         int err = pf_flush(c);
-        if (err)
-            return err;
+        if (err) return err;
         n = proto_resp_write(req, c->out, PF_OBUF_BYTES);
     }
-    if (n == 0)
-        return pf_write_big(c, req);
+    if (n == 0) return pf_write_big(c, req);
     c->out_len += n;
     return 0;
 }
@@ -135,19 +128,15 @@ static int pf_drain(struct pf_conn *c)
     while (off < c->len) {
         struct proto_req req;
         ssize_t n = proto_parse(&c->parser, c->buf + off, c->len - off, &req);
-        if (n == PROTO_PARTIAL)
-            break;
+        if (n == PROTO_PARTIAL) break;
         rc = pf_answer(c, &req);
         off += (size_t)n;
         proto_parser_init(&c->parser);
-        if (rc == 0 && req.conn == PROTO_CONN_CLOSE)
-            rc = 1;
-        if (rc)
-            break;
+        if (rc == 0 && req.conn == PROTO_CONN_CLOSE) rc = 1;
+        if (rc) break;
     }
     int err = pf_flush(c);
-    if (rc == 0 && err)
-        rc = err;
+    if (rc == 0 && err) rc = err;
     memmove(c->buf, c->buf + off, c->len - off);
     c->len -= off;
     return rc;
@@ -163,16 +152,12 @@ static int pf_room(struct pf_conn *c)
         c->buf = c->stack_buf;
         c->cap = PF_IBUF_BYTES;
     }
-    if (c->len < c->cap)
-        return 0;
-    if (c->cap >= PF_IBUF_MAX)
-        return -EMSGSIZE;
+    if (c->len < c->cap) return 0;
+    if (c->cap >= PF_IBUF_MAX) return -EMSGSIZE;
     size_t cap = c->cap * 2 < PF_IBUF_MAX ? c->cap * 2 : PF_IBUF_MAX;
     char *p = c->buf == c->stack_buf ? malloc(cap) : realloc(c->buf, cap);
-    if (!p)
-        return -ENOMEM;
-    if (c->buf == c->stack_buf)
-        memcpy(p, c->buf, c->len);
+    if (!p) return -ENOMEM;
+    if (c->buf == c->stack_buf) memcpy(p, c->buf, c->len);
     c->buf = p;
     c->cap = cap;
     return 0;
@@ -184,19 +169,14 @@ static void pf_serve(int fd)
     struct pf_conn c = {.fd = fd, .buf = in, .cap = sizeof(in), .stack_buf = in, .out = out};
     proto_parser_init(&c.parser);
     for (;;) {
-        if (pf_room(&c) < 0)
-            break;
+        if (pf_room(&c) < 0) break;
         ssize_t n = read(fd, c.buf + c.len, c.cap - c.len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
         c.len += (size_t)n;
-        if (pf_drain(&c) != 0)
-            break;
+        if (pf_drain(&c) != 0) break;
     }
-    if (c.buf != c.stack_buf)
-        free(c.buf);
+    if (c.buf != c.stack_buf) free(c.buf);
     /* FIN first and drop what the peer already sent, so close() does not turn
      * a Connection: close answer into a reset */
     shutdown(fd, SHUT_WR);
@@ -218,8 +198,7 @@ static bool pf_retire(struct pf_board *b, struct pf_slot *s)
 {
     int pool = atomic_load(&b->pool);
     while (pool > (int)b->floor) {
-        if (atomic_load(&b->idle) - 1 < (int)b->spare)
-            return false;
+        if (atomic_load(&b->idle) - 1 < (int)b->spare) return false;
         if (atomic_compare_exchange_weak(&b->pool, &pool, pool - 1)) {
             atomic_store(&s->state, PF_RETIRED);
             atomic_store(&s->idle, 0);
@@ -235,8 +214,7 @@ static void pf_took_one(struct pf_board *b, struct pf_slot *s)
     atomic_store(&s->idle, 0);
     int left = atomic_fetch_sub(&b->idle, 1) - 1;
     /* the master forks up to --spare idle; it is woken below half of that */
-    if (left < (int)(b->spare + 1) / 2)
-        pf_wake_master(b);
+    if (left < (int)(b->spare + 1) / 2) pf_wake_master(b);
     srv_stats_accepted(&b->stats);
 }
 
@@ -249,8 +227,7 @@ int pf_child_main(struct pf_board *b, unsigned slot, int listen_fd, pid_t master
         if (fd < 0) {
             int err = errno;
             if (err == EAGAIN || err == EWOULDBLOCK) {
-                if (pf_retire(b, s))
-                    return 0;
+                if (pf_retire(b, s)) return 0;
             } else if (err != EINTR && err != ECONNABORTED) {
                 /* EMFILE, ENFILE, ENOBUFS, ENOMEM: count it, give the system a moment */
                 srv_stats_reject(&b->stats, "prefork", err);

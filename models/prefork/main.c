@@ -19,20 +19,16 @@ static const struct srv_model pf_model = {
 
 static void pf_fix_opts(struct srv_opts *o)
 {
-    if (o->max_workers == 0)
-        o->max_workers = 1;
-    if (o->workers > o->max_workers)
-        o->workers = o->max_workers;
-    if (o->spare > o->max_workers)
-        o->spare = o->max_workers;
+    if (o->max_workers == 0) o->max_workers = 1;
+    if (o->workers > o->max_workers) o->workers = o->max_workers;
+    if (o->spare > o->max_workers) o->spare = o->max_workers;
 }
 
 int main(int argc, char **argv)
 {
     struct srv_opts o;
     int rc = srv_opts_parse(&o, &pf_model, argc, argv);
-    if (rc != 0)
-        return rc > 0 ? 0 : 2;
+    if (rc != 0) return rc > 0 ? 0 : 2;
     pf_fix_opts(&o);
     srv_raise_nofile();
     int err = srv_signals_init();
@@ -55,8 +51,7 @@ int main(int argc, char **argv)
     srv_ready(fd); /* flushed before the first fork: children never print */
     err = pf_master_run(&m);
     pf_master_stop(&m);
-    if (err)
-        fprintf(stderr, "c10k-server-prefork: master: %s\n", strerror(-err));
+    if (err) fprintf(stderr, "c10k-server-prefork: master: %s\n", strerror(-err));
     srv_stats_print(&m.board->stats);
     pf_master_free(&m);
     close(fd);

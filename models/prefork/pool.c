@@ -29,8 +29,7 @@ static unsigned pf_pid_max(void)
     unsigned v = PF_PID_MAX_DEFAULT;
     FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
     if (f) {
-        if (fscanf(f, "%u", &v) != 1 || v == 0)
-            v = PF_PID_MAX_DEFAULT;
+        if (fscanf(f, "%u", &v) != 1 || v == 0) v = PF_PID_MAX_DEFAULT;
         fclose(f);
     }
     return v + 1;
@@ -40,10 +39,8 @@ static int pf_board_map(struct pf_master *m, const struct srv_opts *o)
 {
     unsigned n = o->max_workers;
     m->board_bytes = sizeof(*m->board) + (size_t)n * sizeof(m->board->slots[0]);
-    void *p = mmap(NULL, m->board_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                   -1, 0);
-    if (p == MAP_FAILED)
-        return -errno;
+    void *p = mmap(NULL, m->board_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return -errno;
     m->board = p;
     m->board->spare = o->spare;
     m->board->floor = o->workers;
@@ -59,15 +56,13 @@ int pf_master_init(struct pf_master *m, const struct srv_opts *o, int listen_fd)
     m->listen_fd = listen_fd;
     m->master_pid = getpid();
     int err = pf_board_map(m, o);
-    if (err)
-        return err;
+    if (err) return err;
     err = -ENOMEM;
     m->free_slots = malloc((size_t)o->max_workers * sizeof(*m->free_slots));
     m->pid_max = pf_pid_max();
     /* calloc of a big table is fresh zero pages: only the pids seen cost memory */
     m->slot_of = calloc(m->pid_max, sizeof(*m->slot_of));
-    if (!m->free_slots || !m->slot_of)
-        goto fail;
+    if (!m->free_slots || !m->slot_of) goto fail;
     for (unsigned i = 0; i < o->max_workers; i++)
         m->free_slots[i] = o->max_workers - 1 - i;
     m->free_n = o->max_workers;
@@ -91,8 +86,7 @@ fail:
 void pf_master_free(struct pf_master *m)
 {
     if (m->board) {
-        if (m->board->wake_fd >= 0)
-            close(m->board->wake_fd);
+        if (m->board->wake_fd >= 0) close(m->board->wake_fd);
         munmap(m->board, m->board_bytes);
         m->board = NULL;
     }
@@ -108,8 +102,7 @@ static unsigned pf_backlog(int fd)
 {
     struct tcp_info ti;
     socklen_t len = sizeof(ti);
-    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
-        return 0;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0) return 0;
     return ti.tcpi_unacked;
 }
 
@@ -121,16 +114,14 @@ static unsigned pf_wanted(struct pf_master *m)
     long idle = atomic_load(&b->idle);
     long want = (long)b->spare + (long)pf_backlog(m->listen_fd) - idle;
     long floor_gap = (long)b->floor - (long)atomic_load(&b->pool);
-    if (floor_gap > want)
-        want = floor_gap;
+    if (floor_gap > want) want = floor_gap;
     return want > 0 ? (unsigned)want : 0;
 }
 
 static int pf_spawn_one(struct pf_master *m)
 {
     struct pf_board *b = m->board;
-    if (m->free_n == 0)
-        return -ENOSPC;
+    if (m->free_n == 0) return -ENOSPC;
     unsigned slot = m->free_slots[m->free_n - 1];
     struct pf_slot *s = &b->slots[slot];
     /* a new child counts as idle from birth, so the master does not over-fork */
@@ -152,8 +143,7 @@ static int pf_spawn_one(struct pf_master *m)
     atomic_store(&s->pid, pid);
     m->free_n--;
     m->children++;
-    if ((unsigned)pid < m->pid_max)
-        m->slot_of[pid] = slot + 1;
+    if ((unsigned)pid < m->pid_max) m->slot_of[pid] = slot + 1;
     return 0;
 }
 
@@ -170,8 +160,7 @@ static int pf_spawn_batch(struct pf_master *m, unsigned want)
     int done = 0, err = 0;
     for (unsigned i = 0; i < want && i < PF_SPAWN_BATCH && !err; i++) {
         err = pf_spawn_one(m);
-        if (!err)
-            done++;
+        if (!err) done++;
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     return err ? err : done;
@@ -182,8 +171,7 @@ static void pf_grow(struct pf_master *m)
     unsigned want;
     while (!srv_stopping() && (want = pf_wanted(m)) > 0) {
         int rc = pf_spawn_batch(m, want);
-        if (rc == -ENOSPC)
-            return; /* --max-workers: queued connections wait for a free child */
+        if (rc == -ENOSPC) return; /* --max-workers: queued connections wait for a free child */
         if (rc < 0) {
             srv_stats_reject(&m->board->stats, "prefork", -rc);
             return;
@@ -193,16 +181,14 @@ static void pf_grow(struct pf_master *m)
 
 static void pf_release(struct pf_master *m, pid_t pid)
 {
-    if ((unsigned)pid >= m->pid_max || m->slot_of[pid] == 0)
-        return;
+    if ((unsigned)pid >= m->pid_max || m->slot_of[pid] == 0) return;
     unsigned slot = m->slot_of[pid] - 1;
     m->slot_of[pid] = 0;
     struct pf_board *b = m->board;
     struct pf_slot *s = &b->slots[slot];
     if (atomic_load(&s->state) != PF_RETIRED) { /* died without retiring */
         atomic_fetch_sub(&b->pool, 1);
-        if (atomic_load(&s->idle))
-            atomic_fetch_sub(&b->idle, 1);
+        if (atomic_load(&s->idle)) atomic_fetch_sub(&b->idle, 1);
     }
     atomic_store(&s->idle, 0);
     atomic_store(&s->pid, 0);
@@ -246,8 +232,7 @@ int pf_master_run(struct pf_master *m)
 {
     struct sigaction sa = {.sa_handler = pf_on_sigchld, .sa_flags = SA_RESTART | SA_NOCLDSTOP};
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGCHLD, &sa, NULL) < 0)
-        return -errno;
+    if (sigaction(SIGCHLD, &sa, NULL) < 0) return -errno;
     struct pollfd p[2] = {
         {.fd = m->board->wake_fd, .events = POLLIN},
         {.fd = srv_stop_fd(), .events = POLLIN},
@@ -257,12 +242,10 @@ int pf_master_run(struct pf_master *m)
         /* short ticks while children run short: queued connections need forks */
         int busy = atomic_load(&m->board->idle) < (int)m->board->spare;
         int n = poll(p, 2, busy ? 10 : 200);
-        if (n < 0 && errno != EINTR)
-            return -errno;
+        if (n < 0 && errno != EINTR) return -errno;
         if (n > 0 && (p[0].revents & POLLIN)) {
             uint64_t v;
-            if (read(m->board->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-                return -errno;
+            if (read(m->board->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN) return -errno;
         }
         pf_reap(m, atomic_exchange(&pf_sigchld, false));
         pf_grow(m);
@@ -274,8 +257,7 @@ static void pf_signal_all(struct pf_master *m, int sig)
 {
     for (unsigned i = 0; i < m->board->slots_n; i++) {
         pid_t pid = atomic_load(&m->board->slots[i].pid);
-        if (pid > 0)
-            kill(pid, sig);
+        if (pid > 0) kill(pid, sig);
     }
 }
 
@@ -292,11 +274,9 @@ static unsigned pf_reap_all(struct pf_master *m)
     struct pf_board *b = m->board;
     for (unsigned i = 0; i < b->slots_n && m->children > 0; i++) {
         pid_t pid = atomic_load(&b->slots[i].pid);
-        if (pid <= 0)
-            continue;
+        if (pid <= 0) continue;
         pid_t r = waitpid(pid, NULL, 0);
-        if (r < 0 && errno == EINTR)
-            return m->children;
+        if (r < 0 && errno == EINTR) return m->children;
         pf_release(m, pid);
     }
     return m->children;
@@ -307,15 +287,14 @@ void pf_master_stop(struct pf_master *m)
     struct sigaction sa = {.sa_handler = pf_on_alarm}; /* no SA_RESTART */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
-    struct itimerval grace = {.it_value = {.tv_sec = PF_STOP_GRACE_MS / 1000,
-                                           .tv_usec = PF_STOP_GRACE_MS % 1000 * 1000}};
+    struct itimerval grace = {
+        .it_value = {.tv_sec = PF_STOP_GRACE_MS / 1000, .tv_usec = PF_STOP_GRACE_MS % 1000 * 1000}};
     setitimer(ITIMER_REAL, &grace, NULL);
     pf_signal_all(m, SIGTERM);
     unsigned left = pf_reap_all(m);
     struct itimerval off = {0};
     setitimer(ITIMER_REAL, &off, NULL);
-    if (left == 0)
-        return;
+    if (left == 0) return;
     pf_signal_all(m, SIGKILL);
     pf_reap_all(m);
 }

@@ -12,27 +12,27 @@
 
 /* Slot states in the scoreboard. */
 enum pf_state {
-    PF_FREE = 0,     /* no child */
-    PF_LIVE = 1,     /* a child lives here (idle or serving) */
-    PF_RETIRED = 2,  /* the child decided to exit (pool already decremented) */
+    PF_FREE = 0,    /* no child */
+    PF_LIVE = 1,    /* a child lives here (idle or serving) */
+    PF_RETIRED = 2, /* the child decided to exit (pool already decremented) */
 };
 
 struct pf_slot {
     atomic_int pid;
-    atomic_int state;             /* enum pf_state */
-    atomic_int idle;              /* 1 while the child waits in accept() */
+    atomic_int state; /* enum pf_state */
+    atomic_int idle;  /* 1 while the child waits in accept() */
 };
 
 /* The scoreboard: one MAP_SHARED|MAP_ANONYMOUS mapping made by the master
  * before the first fork, so every child sees the same counters. */
 struct pf_board {
-    struct srv_stats stats;       /* accept statistics of the whole pool */
-    atomic_int idle;              /* children waiting in accept() (or starting) */
-    atomic_int pool;              /* children alive and not retiring */
-    unsigned spare;               /* idle children kept (--spare) */
-    unsigned floor;               /* the pool never shrinks below (--workers) */
-    unsigned slots_n;             /* --max-workers */
-    int wake_fd;                  /* eventfd: a child tells the master idle is low */
+    struct srv_stats stats; /* accept statistics of the whole pool */
+    atomic_int idle;        /* children waiting in accept() (or starting) */
+    atomic_int pool;        /* children alive and not retiring */
+    unsigned spare;         /* idle children kept (--spare) */
+    unsigned floor;         /* the pool never shrinks below (--workers) */
+    unsigned slots_n;       /* --max-workers */
+    int wake_fd;            /* eventfd: a child tells the master idle is low */
     struct pf_slot slots[];
 };
 
@@ -46,10 +46,10 @@ struct pf_master {
     int listen_fd;
     struct pf_board *board;
     size_t board_bytes;
-    unsigned *free_slots;         /* stack of free slot indices (master only) */
+    unsigned *free_slots; /* stack of free slot indices (master only) */
     unsigned free_n;
-    unsigned children;            /* forked and not yet reaped */
-    unsigned *slot_of;            /* pid -> slot + 1 (0 = none), pid_max entries */
+    unsigned children; /* forked and not yet reaped */
+    unsigned *slot_of; /* pid -> slot + 1 (0 = none), pid_max entries */
     unsigned pid_max;
     pid_t master_pid;
 };

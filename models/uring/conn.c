@@ -35,8 +35,7 @@ static void ur_obuf_put(struct ur_loop *l, struct ur_conn *c)
     char *b = c->obuf;
     c->obuf = NULL;
     c->olen = c->osent = 0;
-    if (!b)
-        return;
+    if (!b) return;
     if ((c->flags & UR_C_OBUF_HEAP) || l->obuf_free_n >= UR_OBUF_POOL_MAX) {
         free(b);
     } else {
@@ -57,8 +56,7 @@ static int ur_in_append(struct ur_conn *c, const char *p, size_t n)
         while (cap < need)
             cap *= 2;
         char *b = realloc(c->in, cap);
-        if (!b)
-            return -ENOMEM;
+        if (!b) return -ENOMEM;
         c->in = b;
         c->in_cap = (uint32_t)cap;
     }
@@ -84,8 +82,7 @@ static void ur_in_drop(struct ur_conn *c, size_t n)
 static int ur_arm_recv(struct ur_loop *l, struct ur_conn *c)
 {
     struct io_uring_sqe *sqe = ur_sqe(l);
-    if (!sqe)
-        return -EBUSY;
+    if (!sqe) return -EBUSY;
     if (l->feat->multishot_recv)
         io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
     else
@@ -101,8 +98,7 @@ static int ur_arm_recv(struct ur_loop *l, struct ur_conn *c)
 static int ur_arm_send(struct ur_loop *l, struct ur_conn *c, const char *p, size_t n, bool body)
 {
     struct io_uring_sqe *sqe = ur_sqe(l);
-    if (!sqe)
-        return -EBUSY;
+    if (!sqe) return -EBUSY;
     io_uring_prep_send(sqe, c->fd, p, n, MSG_NOSIGNAL);
     io_uring_sqe_set_data64(sqe, ur_data(c, UR_T_SEND));
     c->flags |= UR_C_SEND;
@@ -117,8 +113,7 @@ static int ur_arm_send(struct ur_loop *l, struct ur_conn *c, const char *p, size
 static int ur_arm_timeout(struct ur_loop *l, struct ur_conn *c, uint32_t delay_us)
 {
     struct io_uring_sqe *sqe = ur_sqe(l);
-    if (!sqe)
-        return -EBUSY;
+    if (!sqe) return -EBUSY;
     c->ts.tv_sec = delay_us / 1000000u;
     c->ts.tv_nsec = (long long)(delay_us % 1000000u) * 1000;
     io_uring_prep_timeout(sqe, &c->ts, 0, 0);
@@ -132,8 +127,7 @@ static int ur_arm_timeout(struct ur_loop *l, struct ur_conn *c, uint32_t delay_u
 static void ur_cancel_recv(struct ur_loop *l, struct ur_conn *c)
 {
     struct io_uring_sqe *sqe = ur_sqe(l);
-    if (!sqe)
-        return;
+    if (!sqe) return;
     io_uring_prep_cancel64(sqe, ur_data(c, UR_T_RECV), 0);
     io_uring_sqe_set_data64(sqe, ur_data(NULL, UR_T_IGNORE));
 }
@@ -142,10 +136,8 @@ static void ur_cancel_recv(struct ur_loop *l, struct ur_conn *c)
  * body. Returns 1 when a send is in flight, 0 when all is sent, -errno. */
 static int ur_send_next(struct ur_loop *l, struct ur_conn *c)
 {
-    if (c->flags & UR_C_SEND)
-        return 1;
-    if (c->osent < c->olen)
-    {
+    if (c->flags & UR_C_SEND) return 1;
+    if (c->osent < c->olen) {
         int err = ur_arm_send(l, c, c->obuf + c->osent, c->olen - c->osent, false);
         return err ? err : 1;
     }
@@ -168,8 +160,7 @@ static int ur_answer_big(struct ur_loop *l, struct ur_conn *c, const struct prot
 {
     if (req->echo) {
         char *b = malloc(PROTO_RESP_HEAD_MAX + req->body_len);
-        if (!b)
-            return -ENOMEM;
+        if (!b) return -ENOMEM;
         ur_obuf_put(l, c);
         c->obuf = b;
         c->flags |= UR_C_OBUF_HEAP;
@@ -190,15 +181,11 @@ static int ur_answer_big(struct ur_loop *l, struct ur_conn *c, const struct prot
 static int ur_answer(struct ur_loop *l, struct ur_conn *c, const struct proto_req *req)
 {
     size_t need = PROTO_RESP_HEAD_MAX + proto_resp_body_len(req);
-    if (c->olen > 0 && c->olen + need > UR_OBUF_BYTES)
-        return UR_LATER;
-    if (!c->obuf && !(c->obuf = ur_obuf_get(l)))
-        return -ENOMEM;
-    if (req->work_us)
-        srv_burn_us(req->work_us);
+    if (c->olen > 0 && c->olen + need > UR_OBUF_BYTES) return UR_LATER;
+    if (!c->obuf && !(c->obuf = ur_obuf_get(l))) return -ENOMEM;
+    if (req->work_us) srv_burn_us(req->work_us);
     size_t n = proto_resp_write(req, c->obuf + c->olen, UR_OBUF_BYTES - c->olen);
-    if (n == 0)
-        return ur_answer_big(l, c, req);
+    if (n == 0) return ur_answer_big(l, c, req);
     c->olen += (uint32_t)n;
     return 0;
 }
@@ -216,20 +203,17 @@ static int ur_process(struct ur_loop *l, struct ur_conn *c, const char *buf, siz
            c->body_len == 0) {
         struct proto_req req;
         ssize_t n = proto_parse(&c->parser, buf + off, len - off, &req);
-        if (n == PROTO_PARTIAL)
-            break;
+        if (n == PROTO_PARTIAL) break;
         proto_parser_init(&c->parser);
         if (req.delay_us && !(c->flags & UR_C_DELAY_DONE)) {
             rc = ur_arm_timeout(l, c, req.delay_us);
             break;
         }
         rc = ur_answer(l, c, &req);
-        if (rc)
-            break;
+        if (rc) break;
         c->flags &= (uint16_t)~UR_C_DELAY_DONE;
         off += (size_t)n;
-        if (req.conn == PROTO_CONN_CLOSE)
-            c->flags |= UR_C_CLOSING;
+        if (req.conn == PROTO_CONN_CLOSE) c->flags |= UR_C_CLOSING;
     }
     *used = off;
     return rc < 0 ? rc : 0;
@@ -280,11 +264,9 @@ static void ur_close(struct ur_loop *l, struct ur_conn *c, bool graceful)
                 io_uring_sqe_set_data64(sqe, ur_data(NULL, UR_T_IGNORE));
             }
         }
-        if (c->flags & UR_C_RECV)
-            ur_cancel_recv(l, c);
+        if (c->flags & UR_C_RECV) ur_cancel_recv(l, c);
     }
-    if (c->inflight == 0 && !(c->flags & UR_C_REARM))
-        ur_conn_free(l, c);
+    if (c->inflight == 0 && !(c->flags & UR_C_REARM)) ur_conn_free(l, c);
 }
 
 /* After any event: send what is ready, pause or resume receiving, close. */
@@ -309,8 +291,7 @@ static void ur_settle(struct ur_loop *l, struct ur_conn *c)
     } else if ((c->flags & UR_C_PAUSED) && !(c->flags & UR_C_RECV) &&
                c->in_len < UR_IN_PAUSE_BYTES / 2) {
         c->flags &= (uint16_t)~UR_C_PAUSED;
-        if (ur_arm_recv(l, c) < 0)
-            ur_close(l, c, false);
+        if (ur_arm_recv(l, c) < 0) ur_close(l, c, false);
     }
 }
 
@@ -323,8 +304,7 @@ static void ur_recv_data(struct ur_loop *l, struct ur_conn *c, const char *p, si
     bool busy = c->flags & (UR_C_SEND | UR_C_PARKED | UR_C_CLOSING);
     if (c->in_len == 0 && !busy) { /* the usual case: answer straight from the ring buffer */
         rc = ur_process(l, c, p, n, &used);
-        if (rc == 0 && used < n)
-            rc = ur_in_append(c, p + used, n - used);
+        if (rc == 0 && used < n) rc = ur_in_append(c, p + used, n - used);
     } else if ((rc = ur_in_append(c, p, n)) == 0 && !busy) {
         rc = ur_process(l, c, c->in, c->in_len, &used);
         ur_in_drop(c, used);
@@ -345,15 +325,15 @@ static void ur_recv_ended(struct ur_loop *l, struct ur_conn *c, int res)
     }
     if (res == -EINVAL && l->feat->multishot_recv && !(c->flags & UR_C_CLOSED)) {
         l->feat->multishot_recv = false;
-        fprintf(stderr, "c10k-server-uring: kernel lacks multishot recv, using one recv per read\n");
+        fprintf(stderr,
+                "c10k-server-uring: kernel lacks multishot recv, using one recv per read\n");
     }
     if (c->flags & UR_C_CLOSED) {
         ur_close(l, c, false);
     } else if (res == -ECANCELED && (c->flags & UR_C_PAUSED)) {
         ur_settle(l, c);
     } else if (res >= 0 || res == -EINVAL) {
-        if (ur_arm_recv(l, c) < 0)
-            ur_close(l, c, false);
+        if (ur_arm_recv(l, c) < 0) ur_close(l, c, false);
     } else {
         ur_close(l, c, false);
     }
@@ -379,8 +359,7 @@ void ur_conn_recv(struct ur_loop *l, struct ur_conn *c, struct io_uring_cqe *cqe
         ur_settle(l, c);
         return;
     }
-    if (!more)
-        ur_recv_ended(l, c, cqe->res);
+    if (!more) ur_recv_ended(l, c, cqe->res);
 }
 
 void ur_conn_sent(struct ur_loop *l, struct ur_conn *c, int res)
@@ -396,8 +375,7 @@ void ur_conn_sent(struct ur_loop *l, struct ur_conn *c, int res)
     else
         c->osent += (uint32_t)res;
     int rc = ur_send_next(l, c);
-    if (rc == 0)
-        rc = ur_resume(l, c);
+    if (rc == 0) rc = ur_resume(l, c);
     if (rc < 0)
         ur_close(l, c, false);
     else
@@ -465,8 +443,7 @@ int ur_conn_open(struct ur_loop *l, int fd)
 void ur_conn_free_all(struct ur_loop *l)
 {
     for (unsigned fd = 0; fd < l->conns_cap; fd++)
-        if (l->conns[fd])
-            ur_conn_free(l, l->conns[fd]);
+        if (l->conns[fd]) ur_conn_free(l, l->conns[fd]);
     while (l->obuf_free) {
         char *b = l->obuf_free;
         memcpy(&l->obuf_free, b, sizeof(char *));

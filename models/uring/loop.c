@@ -26,8 +26,7 @@ struct ur_start {
 static void ur_arm_accept(struct ur_loop *l)
 {
     struct io_uring_sqe *sqe = ur_sqe(l);
-    if (!sqe)
-        return;
+    if (!sqe) return;
     if (l->feat->multishot_accept)
         io_uring_prep_multishot_accept(sqe, l->listen_fd, NULL, NULL, SOCK_CLOEXEC);
     else
@@ -38,31 +37,16 @@ static void ur_arm_accept(struct ur_loop *l)
 static void ur_arm_stop(struct ur_loop *l)
 {
     struct io_uring_sqe *sqe = ur_sqe(l);
-    if (!sqe)
-        return;
+    if (!sqe) return;
     io_uring_prep_poll_add(sqe, srv_stop_fd(), POLLIN);
     io_uring_sqe_set_data64(sqe, ur_data(l, UR_T_STOP));
-}
-
-/* The spare-fd trick: frees the reserve fd, accepts and closes one queued
- * connection, takes the reserve back. Returns true when one was shed. */
-static bool ur_shed(struct ur_loop *l)
-{
-    if (l->spare_fd >= 0)
-        close(l->spare_fd);
-    int fd = accept4(l->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd >= 0)
-        close(fd);
-    l->spare_fd = srv_spare_open();
-    return fd >= 0;
 }
 
 /* After EMFILE: accept again only once a connection is queued. */
 static void ur_arm_listen_poll(struct ur_loop *l)
 {
     struct io_uring_sqe *sqe = ur_sqe(l);
-    if (!sqe)
-        return;
+    if (!sqe) return;
     io_uring_prep_poll_add(sqe, l->listen_fd, POLLIN);
     io_uring_sqe_set_data64(sqe, ur_data(l, UR_T_LISTEN));
 }
@@ -84,15 +68,13 @@ static void ur_on_accept(struct ur_loop *l, const struct io_uring_cqe *cqe)
         /* io_uring takes the fd before it looks at the queue, so EMFILE comes
          * back at once even with nothing queued: shed what is queued, then
          * wait for the listener to be readable before accepting again */
-        if (ur_shed(l))
-            srv_stats_reject(l->stats, "uring", -res);
+        if (srv_shed(l->listen_fd, &l->spare_fd) > 0) srv_stats_reject(l->stats, "uring", -res);
         ur_arm_listen_poll(l);
         return;
     } else if (res != -ECANCELED && res != -EINTR && res != -EAGAIN && res != -ECONNABORTED) {
         srv_stats_reject(l->stats, "uring", -res);
     }
-    if (!(cqe->flags & IORING_CQE_F_MORE) && !l->stop && res != -ECANCELED)
-        ur_arm_accept(l);
+    if (!(cqe->flags & IORING_CQE_F_MORE) && !l->stop && res != -ECANCELED) ur_arm_accept(l);
 }
 
 static void ur_dispatch(struct ur_loop *l, struct io_uring_cqe *cqe)
@@ -100,16 +82,26 @@ static void ur_dispatch(struct ur_loop *l, struct io_uring_cqe *cqe)
     uint64_t d = io_uring_cqe_get_data64(cqe);
     void *p = (void *)(uintptr_t)(d & ~UR_TAG_MASK);
     switch (d & UR_TAG_MASK) {
-    case UR_T_ACCEPT: ur_on_accept(l, cqe); break;
-    case UR_T_STOP: l->stop = true; break;
-    case UR_T_LISTEN:
-        if (!l->stop)
-            ur_arm_accept(l);
+    case UR_T_ACCEPT:
+        ur_on_accept(l, cqe);
         break;
-    case UR_T_RECV: ur_conn_recv(l, p, cqe); break;
-    case UR_T_SEND: ur_conn_sent(l, p, cqe->res); break;
-    case UR_T_TIMEOUT: ur_conn_timeout(l, p, cqe->res); break;
-    default: break;
+    case UR_T_STOP:
+        l->stop = true;
+        break;
+    case UR_T_LISTEN:
+        if (!l->stop) ur_arm_accept(l);
+        break;
+    case UR_T_RECV:
+        ur_conn_recv(l, p, cqe);
+        break;
+    case UR_T_SEND:
+        ur_conn_sent(l, p, cqe->res);
+        break;
+    case UR_T_TIMEOUT:
+        ur_conn_timeout(l, p, cqe->res);
+        break;
+    default:
+        break;
     }
 }
 
@@ -120,8 +112,7 @@ static int ur_run(struct ur_loop *l)
     while (!l->stop && !srv_stopping()) {
         int rc = io_uring_submit_and_wait(&l->ring, 1);
         /* -EBUSY/-EAGAIN: the CQ is backed up; reaping below makes room */
-        if (rc < 0 && rc != -EINTR && rc != -EBUSY && rc != -EAGAIN && rc != -ETIME)
-            return rc;
+        if (rc < 0 && rc != -EINTR && rc != -EBUSY && rc != -EAGAIN && rc != -ETIME) return rc;
         unsigned head, n = 0;
         struct io_uring_cqe *cqe;
         io_uring_for_each_cqe(&l->ring, head, cqe)
@@ -139,7 +130,8 @@ static int ur_run(struct ur_loop *l)
 static unsigned ur_nofile(void)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 24))
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+        rl.rlim_cur > (1u << 24))
         return 1u << 16;
     return (unsigned)rl.rlim_cur;
 }
@@ -148,28 +140,22 @@ static int ur_loop_init(struct ur_loop *l, bool report)
 {
     l->conns_cap = ur_nofile();
     l->conns = calloc(l->conns_cap, sizeof(*l->conns));
-    if (!l->conns)
-        return -ENOMEM;
+    if (!l->conns) return -ENOMEM;
     l->spare_fd = srv_spare_open();
     int err = ur_ring_open(l, l->opts->sqpoll, report);
-    if (err)
-        return err;
+    if (err) return err;
     return ur_probe(l);
 }
 
 static void ur_loop_free(struct ur_loop *l)
 {
-    if (l->ring_ok)
-        io_uring_queue_exit(&l->ring); /* cancels what is in flight first */
+    if (l->ring_ok) io_uring_queue_exit(&l->ring); /* cancels what is in flight first */
     l->ring_ok = false;
-    if (l->conns)
-        ur_conn_free_all(l);
+    if (l->conns) ur_conn_free_all(l);
     ur_ring_close(l);
     free(l->conns);
-    if (l->listen_fd >= 0)
-        close(l->listen_fd);
-    if (l->spare_fd >= 0)
-        close(l->spare_fd);
+    if (l->listen_fd >= 0) close(l->listen_fd);
+    if (l->spare_fd >= 0) close(l->spare_fd);
 }
 
 static void *ur_thread(void *arg)
@@ -184,8 +170,7 @@ static void *ur_thread(void *arg)
         pthread_cond_wait(&st->cv, &st->mu);
     int go = st->go;
     pthread_mutex_unlock(&st->mu);
-    if (go > 0 && l->rc == 0)
-        l->rc = ur_run(l);
+    if (go > 0 && l->rc == 0) l->rc = ur_run(l);
     return NULL;
 }
 
@@ -196,13 +181,11 @@ static int ur_open_listeners(struct ur_loop *loops, unsigned n, const struct srv
     bool reuse = n > 1 || o->reuseport;
     for (unsigned i = 0; i < n; i++) {
         int fd = srv_listen(&lo, reuse, true);
-        if (fd < 0)
-            return fd;
+        if (fd < 0) return fd;
         loops[i].listen_fd = fd;
         if (i == 0) {
             int port = srv_bound_port(fd);
-            if (port < 0)
-                return port;
+            if (port < 0) return port;
             lo.port = (uint16_t)port;
         }
     }
@@ -214,15 +197,13 @@ static unsigned ur_start_threads(struct ur_loop *loops, unsigned n, struct ur_st
 {
     unsigned started = 1;
     for (; started < n; started++)
-        if (pthread_create(&loops[started].thread, NULL, ur_thread, &loops[started]) != 0)
-            break;
+        if (pthread_create(&loops[started].thread, NULL, ur_thread, &loops[started]) != 0) break;
     pthread_mutex_lock(&st->mu);
     while (st->inited < started - 1)
         pthread_cond_wait(&st->cv, &st->mu);
     int go = started == n ? 1 : -1;
     for (unsigned i = 1; i < started; i++)
-        if (loops[i].rc)
-            go = -1;
+        if (loops[i].rc) go = -1;
     st->go = go;
     pthread_cond_broadcast(&st->cv);
     pthread_mutex_unlock(&st->mu);
@@ -241,11 +222,14 @@ int ur_serve(const struct srv_opts *o, struct srv_stats *stats)
     struct ur_features feat = {.multishot_accept = true, .multishot_recv = true};
     struct ur_start st = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
     struct ur_loop *loops = calloc(n, sizeof(*loops));
-    if (!loops)
-        return -ENOMEM;
+    if (!loops) return -ENOMEM;
     for (unsigned i = 0; i < n; i++) {
-        loops[i] = (struct ur_loop){.opts = o, .stats = stats, .feat = &feat, .start = &st,
-                                    .listen_fd = -1, .spare_fd = -1};
+        loops[i] = (struct ur_loop){.opts = o,
+                                    .stats = stats,
+                                    .feat = &feat,
+                                    .start = &st,
+                                    .listen_fd = -1,
+                                    .spare_fd = -1};
     }
     int err = ur_loop_init(&loops[0], true);
     if (ur_unavailable(err)) {
@@ -256,14 +240,12 @@ int ur_serve(const struct srv_opts *o, struct srv_stats *stats)
         err = UR_UNAVAILABLE;
         goto out;
     }
-    if (err || (err = ur_open_listeners(loops, n, o)) != 0)
-        goto out;
+    if (err || (err = ur_open_listeners(loops, n, o)) != 0) goto out;
     started = ur_start_threads(loops, n, &st);
     if (st.go < 0) {
         err = -EAGAIN;
         for (unsigned i = 1; i < started; i++)
-            if (loops[i].rc)
-                err = loops[i].rc;
+            if (loops[i].rc) err = loops[i].rc;
         goto out;
     }
     if ((err = srv_ready(loops[0].listen_fd)) != 0) {
@@ -274,8 +256,7 @@ int ur_serve(const struct srv_opts *o, struct srv_stats *stats)
 out:
     for (unsigned i = 1; i < started; i++) {
         pthread_join(loops[i].thread, NULL);
-        if (!err && loops[i].rc)
-            err = loops[i].rc;
+        if (!err && loops[i].rc) err = loops[i].rc;
     }
     for (unsigned i = 0; i < n; i++)
         ur_loop_free(&loops[i]);

@@ -21,14 +21,11 @@ int main(int argc, char **argv)
 {
     struct srv_opts o;
     int rc = srv_opts_parse(&o, &ur_model, argc, argv);
-    if (rc != 0)
-        return rc > 0 ? 0 : 2;
+    if (rc != 0) return rc > 0 ? 0 : 2;
     srv_raise_nofile();
     int err = srv_signals_init();
-    if (err == 0)
-        err = ur_serve(&o, &ur_stats);
-    if (err == UR_UNAVAILABLE)
-        return UR_UNAVAILABLE;
+    if (err == 0) err = ur_serve(&o, &ur_stats);
+    if (err == UR_UNAVAILABLE) return UR_UNAVAILABLE;
     if (err) {
         fprintf(stderr, "c10k-server-uring: %s\n", strerror(-err));
         return 1;

@@ -60,8 +60,7 @@ int ur_ring_open(struct ur_loop *l, bool sqpoll, bool report)
             l->feat->setup_flags = s[i].flags;
             break;
         }
-        if (err != -EINVAL || i + 1 == n)
-            break;
+        if (err != -EINVAL || i + 1 == n) break;
         fprintf(stderr, "c10k-server-uring: kernel refused setup flags %s, falling back to %s\n",
                 s[i].name, s[i + 1].name);
     }
@@ -71,11 +70,9 @@ int ur_ring_open(struct ur_loop *l, bool sqpoll, bool report)
 
 void ur_ring_close(struct ur_loop *l)
 {
-    if (l->ring_ok)
-        io_uring_queue_exit(&l->ring);
+    if (l->ring_ok) io_uring_queue_exit(&l->ring);
     l->ring_ok = false;
-    if (l->br)
-        munmap(l->br, UR_BUF_COUNT * sizeof(struct io_uring_buf));
+    if (l->br) munmap(l->br, UR_BUF_COUNT * sizeof(struct io_uring_buf));
     free(l->bufs);
     l->br = NULL;
     l->bufs = NULL;
@@ -85,9 +82,12 @@ static const struct {
     int op;
     const char *name;
 } ur_needed[] = {
-    {IORING_OP_ACCEPT, "ACCEPT"},       {IORING_OP_RECV, "RECV"},
-    {IORING_OP_SEND, "SEND"},           {IORING_OP_TIMEOUT, "TIMEOUT"},
-    {IORING_OP_TIMEOUT_REMOVE, "TIMEOUT_REMOVE"}, {IORING_OP_POLL_ADD, "POLL_ADD"},
+    {IORING_OP_ACCEPT, "ACCEPT"},
+    {IORING_OP_RECV, "RECV"},
+    {IORING_OP_SEND, "SEND"},
+    {IORING_OP_TIMEOUT, "TIMEOUT"},
+    {IORING_OP_TIMEOUT_REMOVE, "TIMEOUT_REMOVE"},
+    {IORING_OP_POLL_ADD, "POLL_ADD"},
     {IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL"},
 };
 
@@ -95,20 +95,17 @@ static int ur_buf_ring_setup(struct ur_loop *l)
 {
     size_t ring_bytes = UR_BUF_COUNT * sizeof(struct io_uring_buf);
     void *p = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return -errno;
+    if (p == MAP_FAILED) return -errno;
     l->br = p;
     l->bufs = malloc((size_t)UR_BUF_COUNT * UR_BUF_BYTES);
-    if (!l->bufs)
-        return -ENOMEM;
+    if (!l->bufs) return -ENOMEM;
     /* the kernel cycles through every buffer: fault them in now so this fixed
      * cost shows in the idle footprint, not as a per-connection cost */
     memset(l->bufs, 0, (size_t)UR_BUF_COUNT * UR_BUF_BYTES);
     struct io_uring_buf_reg reg = {
         .ring_addr = (unsigned long)l->br, .ring_entries = UR_BUF_COUNT, .bgid = UR_BGID};
     int err = io_uring_register_buf_ring(&l->ring, &reg, 0);
-    if (err)
-        return err;
+    if (err) return err;
     io_uring_buf_ring_init(l->br);
     int mask = io_uring_buf_ring_mask(UR_BUF_COUNT);
     for (unsigned i = 0; i < UR_BUF_COUNT; i++)
@@ -126,8 +123,10 @@ int ur_probe(struct ur_loop *l)
     if (pr) {
         for (size_t i = 0; i < sizeof(ur_needed) / sizeof(ur_needed[0]); i++) {
             if (!io_uring_opcode_supported(pr, ur_needed[i].op)) {
-                fprintf(stderr, "c10k-server-uring: io_uring unavailable: kernel lacks "
-                                "IORING_OP_%s\n", ur_needed[i].name);
+                fprintf(stderr,
+                        "c10k-server-uring: io_uring unavailable: kernel lacks "
+                        "IORING_OP_%s\n",
+                        ur_needed[i].name);
                 io_uring_free_probe(pr);
                 return -EOPNOTSUPP;
             }
@@ -136,8 +135,10 @@ int ur_probe(struct ur_loop *l)
     }
     int err = ur_buf_ring_setup(l);
     if (err) {
-        fprintf(stderr, "c10k-server-uring: io_uring unavailable: provided buffer ring: %s "
-                        "(needs Linux 5.19)\n", strerror(-err));
+        fprintf(stderr,
+                "c10k-server-uring: io_uring unavailable: provided buffer ring: %s "
+                "(needs Linux 5.19)\n",
+                strerror(-err));
         return -EOPNOTSUPP;
     }
     return 0;

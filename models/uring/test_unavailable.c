@@ -27,10 +27,8 @@ static int tu_forbid_io_uring(int err)
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
     struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        return -errno;
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
-        return -errno;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -errno;
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) return -errno;
     return 0;
 }
 
@@ -39,11 +37,9 @@ static int tu_forbid_io_uring(int err)
 static int tu_run(const char *server, int err, char *out, size_t cap)
 {
     int p[2];
-    if (pipe(p) != 0)
-        return -1;
+    if (pipe(p) != 0) return -1;
     pid_t pid = fork();
-    if (pid < 0)
-        return -1;
+    if (pid < 0) return -1;
     if (pid == 0) {
         dup2(p[1], 1);
         dup2(p[1], 2);
@@ -65,8 +61,7 @@ static int tu_run(const char *server, int err, char *out, size_t cap)
     out[len] = '\0';
     close(p[0]);
     int st;
-    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-        return -1;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) return -1;
     return WEXITSTATUS(st) == 100 ? TU_NO_FILTER : WEXITSTATUS(st);
 }
 
@@ -88,8 +83,7 @@ int main(int argc, char **argv)
                  !strstr(out, "ready ");
         printf("%s: io_uring_setup -> %s: exit %d, output: %s", ok ? "ok" : "FAIL",
                strerror(errs[i]), rc, out);
-        if (!ok)
-            return 1;
+        if (!ok) return 1;
     }
     return 0;
 }

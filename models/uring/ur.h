@@ -13,27 +13,27 @@
 #include "srv.h"
 
 #define UR_SQ_ENTRIES 4096u
-#define UR_CQ_ENTRIES (8u * UR_SQ_ENTRIES)   /* one multishot recv per connection posts many */
-#define UR_BUF_BYTES 2048u                    /* one provided receive buffer */
-#define UR_BUF_COUNT 2048u                    /* per ring, shared by every connection */
+#define UR_CQ_ENTRIES (8u * UR_SQ_ENTRIES) /* one multishot recv per connection posts many */
+#define UR_BUF_BYTES 2048u                 /* one provided receive buffer */
+#define UR_BUF_COUNT 2048u                 /* per ring, shared by every connection */
 #define UR_BGID 0
-#define UR_OBUF_BYTES (16u * 1024u)           /* pooled response buffer of a connection */
-#define UR_OBUF_POOL_MAX 1024u                /* free response buffers kept per ring */
+#define UR_OBUF_BYTES (16u * 1024u) /* pooled response buffer of a connection */
+#define UR_OBUF_POOL_MAX 1024u      /* free response buffers kept per ring */
 #define UR_IN_MIN_BYTES 4096u
 #define UR_IN_PAUSE_BYTES (PROTO_HEAD_MAX + PROTO_ECHO_MAX + 64u * 1024u)
-#define UR_STREAM_CHUNK (256u * 1024u)        /* most of a size=N body in one send */
-#define UR_UNAVAILABLE 77                     /* exit status: io_uring cannot run here */
+#define UR_STREAM_CHUNK (256u * 1024u) /* most of a size=N body in one send */
+#define UR_UNAVAILABLE 77              /* exit status: io_uring cannot run here */
 
 /* What a completion is about: the low 3 bits of user_data (the rest is the
  * connection or loop pointer, 8-byte aligned). */
 enum ur_tag {
-    UR_T_IGNORE = 0,   /* cancel / timeout-remove results */
+    UR_T_IGNORE = 0, /* cancel / timeout-remove results */
     UR_T_ACCEPT = 1,
     UR_T_STOP = 2,
     UR_T_RECV = 3,
     UR_T_SEND = 4,
     UR_T_TIMEOUT = 5,
-    UR_T_LISTEN = 6,   /* poll on the listener after EMFILE */
+    UR_T_LISTEN = 6, /* poll on the listener after EMFILE */
 };
 #define UR_TAG_MASK 7ull
 
@@ -56,12 +56,12 @@ struct ur_start;
 
 struct ur_conn {
     int fd;
-    uint16_t flags;            /* enum ur_cflag */
-    uint8_t inflight;          /* recv + send + timeout requests not yet completed */
-    char *in;                  /* unanswered input (heap), NULL while idle */
+    uint16_t flags;   /* enum ur_cflag */
+    uint8_t inflight; /* recv + send + timeout requests not yet completed */
+    char *in;         /* unanswered input (heap), NULL while idle */
     uint32_t in_len, in_cap;
     struct proto_parser parser;
-    char *obuf;                /* responses waiting to be sent, NULL while idle */
+    char *obuf; /* responses waiting to be sent, NULL while idle */
     uint32_t olen, osent;
     struct proto_req body_req; /* size=N body being streamed after obuf */
     size_t body_off, body_len;
@@ -70,7 +70,7 @@ struct ur_conn {
 };
 
 struct ur_features {
-    unsigned setup_flags;      /* what io_uring_queue_init_params accepted */
+    unsigned setup_flags; /* what io_uring_queue_init_params accepted */
     bool multishot_accept;
     bool multishot_recv;
 };
@@ -80,18 +80,18 @@ struct ur_loop {
     bool ring_ok;
     const struct srv_opts *opts;
     struct srv_stats *stats;
-    struct ur_features *feat;  /* shared by the rings: a fallback applies to all */
+    struct ur_features *feat; /* shared by the rings: a fallback applies to all */
     int listen_fd, spare_fd;
-    struct ur_conn **conns;    /* by fd */
+    struct ur_conn **conns; /* by fd */
     unsigned conns_cap;
     struct io_uring_buf_ring *br;
     char *bufs;
-    unsigned recycled;         /* buffers given back since the last advance */
-    struct ur_conn *rearm;     /* connections whose recv waits for buffers */
-    char *obuf_free;           /* free list of pooled response buffers */
+    unsigned recycled;     /* buffers given back since the last advance */
+    struct ur_conn *rearm; /* connections whose recv waits for buffers */
+    char *obuf_free;       /* free list of pooled response buffers */
     unsigned obuf_free_n;
     bool stop;
-    struct ur_start *start;    /* how the rings start together (loop.c) */
+    struct ur_start *start; /* how the rings start together (loop.c) */
     pthread_t thread;
     int rc;
 };
