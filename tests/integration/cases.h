@@ -17,7 +17,10 @@
 
 struct case_ctx {
     const char *path;
-    bool solo_delay;                /* the model may hold other connections during a delay */
+    bool solo_delay;
+    bool expect_reject;
+        /* emfile: the model must refuse (not queue) connections */ /* the model may hold other
+                                                                       connections during a delay */
     const char *const *server_args; /* extra server arguments, NULL-terminated */
     struct itc_server srv;          /* started by main for cases that need it */
 };
@@ -44,5 +47,8 @@ int case_help(struct case_ctx *x);
 int case_badflag(struct case_ctx *x);
 int case_sigterm(struct case_ctx *x);
 int case_stats(struct case_ctx *x);
+int case_emfile(struct case_ctx *x);
+
+#define CASE_EMFILE_NOFILE 64 /* RLIMIT_NOFILE of the server in case emfile */
 
 #endif

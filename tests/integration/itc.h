@@ -20,6 +20,8 @@ struct itc_server {
     uint16_t port;
     char out[4096]; /* what it printed on stdout so far */
     size_t out_len;
+    unsigned nofile; /* set before start: RLIMIT_NOFILE (soft = hard) for the
+                        server, 0 = inherited */
 };
 
 /* Starts path --port 0 [args...] (args NULL-terminated, may be NULL) and

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,7 +26,7 @@ uint64_t itc_now_ms(void)
 }
 
 /* fork + exec path args with stdout (and stderr when err_fd) on pipes. */
-static pid_t proc_spawn(const char *const *argv, int *out_fd, int *err_fd)
+static pid_t proc_spawn(const char *const *argv, int *out_fd, int *err_fd, unsigned nofile)
 {
     int out[2], err[2] = {-1, -1};
     if (pipe2(out, O_CLOEXEC) != 0) return -errno;
@@ -37,6 +38,10 @@ static pid_t proc_spawn(const char *const *argv, int *out_fd, int *err_fd)
     pid_t pid = fork();
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed test leaves no server */
+        if (nofile) {
+            struct rlimit rl = {.rlim_cur = nofile, .rlim_max = nofile};
+            setrlimit(RLIMIT_NOFILE, &rl);
+        }
         dup2(out[1], STDOUT_FILENO);
         if (err_fd) dup2(err[1], STDERR_FILENO);
         execv(argv[0], (char *const *)argv);
@@ -116,9 +121,11 @@ int itc_server_start(struct itc_server *s, const char *path, const char *const *
     for (; args && *args && n + 1 < PROC_MAX_ARGS; args++)
         argv[n++] = *args;
     argv[n] = NULL;
+    unsigned nofile = s->nofile;
     memset(s, 0, sizeof(*s));
     s->out_fd = -1;
-    pid_t pid = proc_spawn(argv, &s->out_fd, NULL);
+    s->nofile = nofile;
+    pid_t pid = proc_spawn(argv, &s->out_fd, NULL, nofile);
     if (pid < 0) {
         fprintf(stderr, "itc: cannot start %s: %s\n", path, strerror((int)-pid));
         s->pid = 0;
@@ -197,7 +204,7 @@ int itc_run(const char *path, const char *const *args, char *out, size_t out_cap
         argv[n++] = *args;
     argv[n] = NULL;
     int out_fd, err_fd;
-    pid_t pid = proc_spawn(argv, &out_fd, &err_fd);
+    pid_t pid = proc_spawn(argv, &out_fd, &err_fd, 0);
     if (pid < 0) return (int)pid;
     uint64_t deadline = itc_now_ms() + (uint64_t)timeout_ms;
     size_t out_len = 0, err_len = 0;

@@ -14,6 +14,7 @@
 
 #define LIFE_MAX_PIDS 4096
 #define LIFE_STOP_MS 2000
+#define LIFE_FLOOD 100 /* connections against CASE_EMFILE_NOFILE fds */
 
 int case_help(struct case_ctx *x)
 {
@@ -165,6 +166,72 @@ int case_stats(struct case_ctx *x)
     fprintf(stderr, "stats: accepted=%llu rejected=%llu reason=%s\n", acc, rej, reason);
     CASE_CHECK(acc >= 3);
     CASE_CHECK(rej == 0 && strcmp(reason, "none") == 0);
+    return 0;
+fail:
+    fprintf(stderr, "server stdout:\n%s\n", x->srv.out);
+    return 1;
+}
+
+/* Receives one answer within timeout_ms: 1 (200), 0 (closed by the server),
+ * 2 (nothing yet), -1 (anything else). */
+static int life_flood_answer(struct itc_conn *c, int timeout_ms)
+{
+    struct itc_resp r;
+    int rc = itc_recv_resp(c, &r, timeout_ms < 1 ? 1 : timeout_ms);
+    if (rc == -ECONNRESET || rc == -EPIPE) return 0;
+    if (rc == -ETIMEDOUT) return 2;
+    return rc == 0 && r.status == 200 ? 1 : -1;
+}
+
+/* Out of descriptors (RLIMIT_NOFILE 64): the server refuses what it cannot
+ * take, keeps serving, and counts it in the stats line. */
+int case_emfile(struct case_ctx *x)
+{
+    static struct itc_conn flood[LIFE_FLOOD];
+    unsigned n[3] = {0}; /* closed, answered, silent */
+    int st = -1, bad = 0;
+    for (int i = 0; i < LIFE_FLOOD; i++)
+        flood[i].fd = -1;
+    for (int i = 0; i < LIFE_FLOOD && !bad; i++) {
+        bad = itc_conn_open(&flood[i], &x->srv) != 0;
+        if (!bad && itc_send_str(&flood[i], "GET / HTTP/1.1\r\n\r\n") != 0) {
+            n[0]++; /* already closed by the server */
+            itc_conn_close(&flood[i]);
+        }
+    }
+    uint64_t deadline = itc_now_ms() + 3000;
+    for (int i = 0; i < LIFE_FLOOD && !bad; i++) {
+        int a = flood[i].fd < 0 ? 3 : life_flood_answer(&flood[i], (int)(deadline - itc_now_ms()));
+        bad = a < 0;
+        if (a >= 0 && a <= 2) n[a]++;
+    }
+    for (int i = 0; i < LIFE_FLOOD; i++)
+        itc_conn_close(&flood[i]);
+    fprintf(stderr, "flood of %d: %u answered, %u closed, %u not answered in 3 s\n", LIFE_FLOOD,
+            n[1], n[0], n[2]);
+    CASE_CHECK(!bad);
+    CASE_CHECK(n[1] > 0);
+    usleep(200000);
+    struct itc_conn c = {.fd = -1};
+    int rc = itc_conn_open(&c, &x->srv);
+    rc = rc ? rc : itc_send_str(&c, "GET / HTTP/1.1\r\n\r\n");
+    rc = rc ? rc : itc_expect_hello(&c, NULL);
+    itc_conn_close(&c);
+    CASE_CHECK(rc == 0);
+    CASE_CHECK(itc_server_stop(&x->srv, SIGTERM, LIFE_STOP_MS, &st) == 0);
+    CASE_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    itc_server_drain_out(&x->srv, 1000);
+    unsigned long long acc = 0, rej = 0;
+    char reason[32] = "";
+    const char *line = strstr(x->srv.out, "\nstats ");
+    CASE_CHECK(line && sscanf(line, "\nstats accepted=%llu rejected=%llu reason=%31s", &acc, &rej,
+                              reason) == 3);
+    fprintf(stderr, "stats: accepted=%llu rejected=%llu reason=%s\n", acc, rej, reason);
+    CASE_CHECK((rej > 0) == (strcmp(reason, "none") != 0));
+    if (x->expect_reject) {
+        CASE_CHECK(rej > 0 && n[0] > 0);
+        CASE_CHECK(strcmp(reason, "EMFILE") == 0 || strcmp(reason, "ENFILE") == 0);
+    }
     return 0;
 fail:
     fprintf(stderr, "server stdout:\n%s\n", x->srv.out);

@@ -11,30 +11,32 @@ struct case_def {
     const char *name;
     int (*run)(struct case_ctx *x);
     bool needs_server;
+    unsigned nofile; /* RLIMIT_NOFILE for the server, 0 = inherited */
 };
 
 static const struct case_def case_defs[] = {
-    {"get", case_get, true},
-    {"size", case_size, true},
-    {"echo-small", case_echo_small, true},
-    {"echo-large", case_echo_large, true},
-    {"404", case_404, true},
-    {"501", case_501, true},
-    {"400-kept", case_400_kept, true},
-    {"400-close", case_400_close, true},
-    {"431", case_431, true},
-    {"pipeline", case_pipeline, true},
-    {"keepalive", case_keepalive, true},
-    {"close", case_close, true},
-    {"http10", case_http10, true},
-    {"http10-keepalive", case_http10_keepalive, true},
-    {"delay", case_delay, true},
-    {"delay-pipeline", case_delay_pipeline, true},
-    {"bad-isolated", case_bad_isolated, true},
-    {"help", case_help, false},
-    {"badflag", case_badflag, false},
-    {"sigterm", case_sigterm, true},
-    {"stats", case_stats, true},
+    {"get", case_get, true, 0},
+    {"size", case_size, true, 0},
+    {"echo-small", case_echo_small, true, 0},
+    {"echo-large", case_echo_large, true, 0},
+    {"404", case_404, true, 0},
+    {"501", case_501, true, 0},
+    {"400-kept", case_400_kept, true, 0},
+    {"400-close", case_400_close, true, 0},
+    {"431", case_431, true, 0},
+    {"pipeline", case_pipeline, true, 0},
+    {"keepalive", case_keepalive, true, 0},
+    {"close", case_close, true, 0},
+    {"http10", case_http10, true, 0},
+    {"http10-keepalive", case_http10_keepalive, true, 0},
+    {"delay", case_delay, true, 0},
+    {"delay-pipeline", case_delay_pipeline, true, 0},
+    {"bad-isolated", case_bad_isolated, true, 0},
+    {"help", case_help, false, 0},
+    {"badflag", case_badflag, false, 0},
+    {"sigterm", case_sigterm, true, 0},
+    {"stats", case_stats, true, 0},
+    {"emfile", case_emfile, true, CASE_EMFILE_NOFILE},
 };
 
 #define CASE_COUNT (sizeof(case_defs) / sizeof(case_defs[0]))
@@ -49,6 +51,8 @@ static void usage(FILE *f)
                "                  default none)\n"
                "  --solo-delay    do not require other connections served during delay_us\n"
                "                  (default: required)\n"
+               "  --expect-reject emfile: the server must refuse connections it cannot take\n"
+               "                  (default: it may also queue them)\n"
                "  --list          print the case names\n"
                "  -h, --help      this text\n"
                "Exit 0 pass, 1 fail, 2 usage, 77 skip (the server exited 77 before ready).\n");
@@ -64,6 +68,7 @@ static const struct case_def *case_find(const char *name)
 static int run_case(const struct case_def *d, struct case_ctx *x)
 {
     if (d->needs_server) {
+        x->srv.nofile = d->nofile;
         int rc = itc_server_start(&x->srv, x->path, x->server_args);
         if (rc != 0) return rc == ITC_SKIP ? ITC_SKIP : 1;
     }
@@ -77,6 +82,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"case", required_argument, NULL, 'c'},
         {"solo-delay", no_argument, NULL, 's'},
+        {"expect-reject", no_argument, NULL, 'r'},
         {"list", no_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
         {"server-arg", required_argument, NULL, 'a'},
@@ -98,6 +104,9 @@ int main(int argc, char **argv)
             break;
         case 's':
             x.solo_delay = true;
+            break;
+        case 'r':
+            x.expect_reject = true;
             break;
         case 'a':
             if (nargs == MAIN_MAX_SERVER_ARGS) {
