@@ -176,8 +176,8 @@ class Pool:
         total = len(self.pids)
         idle = self.shared.count(IDLE)
         want = max(self.opts.spare - idle, self.opts.workers - total, 0)
-        if want and idle == 0:
-            want = max(want, min(total // 4, GROW_BATCH_MAX))
+        if idle == 0:                  # busy pool: grow by a quarter (at least one)
+            want = max(want, 1, min(total // 4, GROW_BATCH_MAX))
         want = min(want, self.opts.max_workers - total, GROW_BATCH_MAX)
         if want <= 0:
             if idle == 0 and total >= self.opts.max_workers:
