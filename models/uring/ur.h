@@ -16,6 +16,7 @@
 #define UR_CQ_ENTRIES (8u * UR_SQ_ENTRIES) /* one multishot recv per connection posts many */
 #define UR_BUF_BYTES 2048u                 /* one provided receive buffer */
 #define UR_BUF_COUNT 2048u                 /* per ring, shared by every connection */
+#define UR_BUF_AREA ((size_t)UR_BUF_COUNT * UR_BUF_BYTES)
 #define UR_BGID 0
 #define UR_OBUF_BYTES (16u * 1024u) /* pooled response buffer of a connection */
 #define UR_OBUF_POOL_MAX 1024u      /* free response buffers kept per ring */
