@@ -15,7 +15,8 @@
  *                    (same start, more bytes): p remembers how far it scanned so
  *                    feeding byte by byte stays linear.
  *   Never fails otherwise: fatal errors come back as n > 0 (n may be all of len)
- *   with req.status 400/431 and req.conn == PROTO_CONN_CLOSE.
+ *   with req.status 400/413/431/505 and req.conn == PROTO_CONN_CLOSE; n then
+ *   depends only on the bytes (never on how they were split): docs/protocol.md.
  *
  * Responding (head + body; bodies of size=N are never materialised):
  *   size_t n = proto_resp_write(&req, out, cap);  whole response if it fits (else 0)
