@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # test_real.sh aa|ab C10K: c10k compare on real tiny sweeps of the epoll model,
 # interleaved ABBA (single-trial sweeps), as scripts/ci-compare.sh runs them.
-#   aa: the same server and path on both sides -> exit 0 (no regression)
-#   ab: NEW's "max" scenario path adds delay_us -> exit 1, latency_p50_us regressed
+#   aa: the same server and path on both sides, 7 rounds, --alpha 0.01 (a false
+#       alarm rate of at most 1% by construction, so the test is not flaky) -> exit 0
+#   ab: NEW's "max" scenario path adds delay_us=2000, 5 rounds -> exit 1 with
+#       latency_p50_us regressed
 # Exit 77 (skip) when c10k, the epoll model or c10k-load is not built.
 set -uo pipefail
 mode=${1:?aa|ab} c10k=${2:?path of c10k}
-rounds=${ROUNDS:-5}
+rounds=${ROUNDS:-5} alpha=0.05
+[ "$1" = aa ] && rounds=${ROUNDS:-7} alpha=0.01
 [ -x "$c10k" ] || { echo "skip: $c10k not built"; exit 77; }
 models=$("$c10k" models 2>/dev/null) || { echo "skip: c10k models failed"; exit 77; }
 grep -Eq '^epoll +available' <<<"$models" || { echo "skip: epoll model not available"; exit 77; }
@@ -14,7 +17,7 @@ grep -Eq '^c10k-load +available' <<<"$models" || { echo "skip: c10k-load not bui
 
 tmp=$(mktemp -d /tmp/c10k-cmp-real-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-common=(--models epoll --connections 20 --duration 400ms --warmup 100ms --timeout 2s)
+common=(--models epoll --connections 20 --duration 250ms --warmup 50ms --timeout 2s)
 base_path=/ new_path=/
 [ "$mode" = ab ] && new_path="/?delay_us=2000"
 
@@ -31,8 +34,8 @@ for ((k = 1; k <= rounds; k++)); do
   else sweep new "$new_path" "$k"; sweep base "$base_path" "$k"; fi
 done
 
-"$c10k" compare "$tmp/base" "$tmp/new"
-"$c10k" compare --format json "$tmp/base" "$tmp/new" >"$tmp/cmp.json"
+"$c10k" compare --alpha "$alpha" "$tmp/base" "$tmp/new"
+"$c10k" compare --alpha "$alpha" --format json "$tmp/base" "$tmp/new" >"$tmp/cmp.json"
 rc=$?
 python3 - "$tmp/cmp.json" "$mode" "$rc" <<'PY'
 import json, sys
