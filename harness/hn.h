@@ -127,6 +127,8 @@ int hn_probe_kick(struct hn_probe *p);
 void hn_probe_stop(struct hn_probe *p);
 size_t hn_probe_samples(const struct hn_probe *p, const struct hn_sample **s);
 double hn_probe_cpu_fraction(const struct hn_probe *p);
+/* Whether some tree sample was estimated from a subset of >512 processes. */
+bool hn_probe_sampled(const struct hn_probe *p);
 /* Samples of the whole tree (the others hold only the system figures). */
 size_t hn_probe_heavy_samples(const struct hn_probe *p);
 uint64_t hn_probe_max_interval_ns(const struct hn_probe *p);

@@ -15,6 +15,8 @@
 #include <util.h>
 
 #define HN_PROBE_MAX_PIDS 65536
+#define HN_PROBE_FULL_MAX 512  /* trees larger than this are read from a subset */
+#define HN_PROBE_SUBSET 256    /* of this many processes */
 #define HN_PROBE_BUDGET 200 /* heavy interval >= 200 x its cost: 0.5%, light ones on top */
 
 const char *const hn_sf_names[HN_SF_COUNT] = {
@@ -37,7 +39,7 @@ struct hn_probe {
     pid_t *pids;
     size_t npids;
     unsigned kicks, misses;
-    bool stop, running;
+    bool stop, running, sampled;
 };
 
 static uint64_t thread_cpu_ns(void)
@@ -75,7 +77,7 @@ static int take(struct hn_probe *p, struct hn_sample *x, bool heavy)
 {
     struct procfs_tree t;
     struct procfs_sys y;
-    size_t n = 0, i;
+    size_t n = 0, i, stride;
     int rc;
     x->v[HN_SF_T] = (double)(util_mono_ns() - p->t0_ns) / 1e9;
     if (procfs_sys_read(&y) < 0)
@@ -87,12 +89,16 @@ static int take(struct hn_probe *p, struct hn_sample *x, bool heavy)
             x->v[i] = NAN;
         return kill(p->root, 0) == 0 || errno == EPERM ? 0 : -ESRCH;
     }
-    rc = procfs_tree_pids(p->root, p->pids, HN_PROBE_MAX_PIDS, &n);
+    /* a big tree (prefork at 10k) is read from a spread subset, scaled */
+    stride = p->npids > HN_PROBE_FULL_MAX ? p->npids / HN_PROBE_SUBSET : 1;
+    rc = procfs_tree_pids_stride(p->root, p->pids, HN_PROBE_MAX_PIDS, &n, stride);
     if (rc == -ESRCH || n == 0)
         return -ESRCH;
     p->npids = n;
-    if (procfs_tree_read(p->pids, n, PROCFS_PSS | PROCFS_CTXSW, &t) < 0)
+    if (procfs_tree_read_sampled(p->pids, n, PROCFS_PSS | PROCFS_CTXSW,
+                                 n > HN_PROBE_FULL_MAX ? HN_PROBE_SUBSET : n, &t) < 0)
         return -ESRCH;
+    p->sampled |= t.sampled;
     fill(x, &t, &y);
     return 0;
 }
@@ -226,6 +232,11 @@ void hn_probe_stop(struct hn_probe *p)
     pthread_join(p->thread, NULL);
     p->running = false;
     p->stopped_ns = util_mono_ns();
+}
+
+bool hn_probe_sampled(const struct hn_probe *p)
+{
+    return p->sampled;
 }
 
 size_t hn_probe_heavy_samples(const struct hn_probe *p)

@@ -124,6 +124,24 @@ static void server_why(const json_t *stats, const char *err_tail, char *out, siz
         snprintf(out, cap, "no reason given by the server");
 }
 
+/* "c10k-load: connect ETIMEDOUT x6928, ECONNREFUSED x3" from its JSON. */
+static void load_why(const json_t *load, char *out, size_t cap)
+{
+    const json_t *by = json_object_get(json_object_get(load, "errors"), "connect_by_errno");
+    const char *k;
+    json_t *v;
+    size_t len = 0;
+    out[0] = '\0';
+    json_object_foreach((json_t *)by, k, v) {
+        if (json_integer_value(v) <= 0 || len + 48 >= cap)
+            continue;
+        len += (size_t)snprintf(out + len, cap - len, "%s%s x%lld", len ? ", " : " (c10k-load: connect ",
+                                k, (long long)json_integer_value(v));
+    }
+    if (len)
+        snprintf(out + len, cap - len, ")");
+}
+
 static void break_reason(struct hn_trial *t, const json_t *stats, const char *err_tail)
 {
     char why[400], st[80];
@@ -146,9 +164,11 @@ static void break_reason(struct hn_trial *t, const json_t *stats, const char *er
         status_text(t->lg.status, st, sizeof st);
         snprintf(t->reason, t->reason_cap, "c10k-load failed (%s): %s", st, line);
     } else if (!(est >= 0.9 * (double)t->pt->conns)) {
+        char lw[200];
+        load_why(t->load, lw, sizeof lw);
         *t->broken = true;
-        snprintf(t->reason, t->reason_cap, "only %.0f of %llu connections established; %s",
-                 isfinite(est) ? est : 0.0, (unsigned long long)t->pt->conns, why);
+        snprintf(t->reason, t->reason_cap, "only %.0f of %llu connections established%s; %s",
+                 isfinite(est) ? est : 0.0, (unsigned long long)t->pt->conns, lw, why);
     }
 }
 
@@ -202,6 +222,8 @@ static json_t *probe_json(const struct hn_trial *t, const struct hn_probe_view *
                           "idle_samples", (json_int_t)v->n_idle, "loaded_samples",
                           (json_int_t)v->n_loaded, "window", "start_s", w->start_s, "end_s",
                           w->end_s);
+    json_object_set_new(j, "tree_subset", json_boolean(hn_probe_sampled(t->probe)));
+    json_object_set_new(j, "tree_subset_processes", json_integer(256));
     json_object_set_new(j, "idle", v->n_idle ? hn_sample_json(&v->idle) : json_null());
     json_object_set_new(j, "loaded", v->n_loaded ? hn_sample_json(&v->loaded) : json_null());
     json_object_set_new(j, "peak", v->n ? hn_sample_json(&v->peak) : json_null());

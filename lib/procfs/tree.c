@@ -129,8 +129,15 @@ static int add_process_children(pid_t pid, pid_t *pids, size_t cap, size_t *n)
 
 int procfs_tree_pids(pid_t root, pid_t *pids, size_t cap, size_t *n)
 {
+    return procfs_tree_pids_stride(root, pids, cap, n, 1);
+}
+
+int procfs_tree_pids_stride(pid_t root, pid_t *pids, size_t cap, size_t *n, size_t stride)
+{
     size_t i;
     int rc;
+    if (stride == 0)
+        stride = 1;
     *n = 0;
     if (cap == 0)
         return -ENOSPC;
@@ -138,7 +145,7 @@ int procfs_tree_pids(pid_t root, pid_t *pids, size_t cap, size_t *n)
     rc = add_process_children(root, pids, cap, n);
     if (rc == -ESRCH)
         return -ESRCH;
-    for (i = 1; rc == 0 && i < *n; i++) {
+    for (i = 1; rc == 0 && i < *n; i += stride) {
         rc = add_process_children(pids[i], pids, cap, n);
         if (rc == -ESRCH)
             rc = 0; /* exited meanwhile */
@@ -257,11 +264,42 @@ static int process_read(pid_t pid, unsigned what, struct procfs_tree *t, double 
 
 int procfs_tree_read(const pid_t *pids, size_t n, unsigned what, struct procfs_tree *t)
 {
+    return procfs_tree_read_sampled(pids, n, what, n, t);
+}
+
+static void scale_add(struct procfs_tree *t, const struct procfs_tree *o, double f)
+{
+    t->rss_bytes += (uint64_t)((double)o->rss_bytes * f + 0.5);
+    t->pss_bytes += (uint64_t)((double)o->pss_bytes * f + 0.5);
+    t->vsz_bytes += (uint64_t)((double)o->vsz_bytes * f + 0.5);
+    t->page_tables_bytes += (uint64_t)((double)o->page_tables_bytes * f + 0.5);
+    t->threads += (uint64_t)((double)o->threads * f + 0.5);
+    t->utime_s += o->utime_s * f;
+    t->stime_s += o->stime_s * f;
+    t->ctxsw_voluntary += (uint64_t)((double)o->ctxsw_voluntary * f + 0.5);
+    t->ctxsw_involuntary += (uint64_t)((double)o->ctxsw_involuntary * f + 0.5);
+    t->missed += o->missed;
+}
+
+int procfs_tree_read_sampled(const pid_t *pids, size_t n, unsigned what, size_t max,
+                             struct procfs_tree *t)
+{
     double tick_s = 1.0 / (double)sysconf(_SC_CLK_TCK);
-    size_t i;
+    struct procfs_tree o;
+    size_t i, step, others = n > 1 ? n - 1 : 0;
     memset(t, 0, sizeof *t);
-    for (i = 0; i < n; i++)
-        if (process_read(pids[i], what, t, tick_s) < 0)
-            t->missed++;
-    return t->processes > 0 ? 0 : -ESRCH;
+    memset(&o, 0, sizeof o);
+    if (n == 0 || process_read(pids[0], what, t, tick_s) < 0)
+        return -ESRCH;
+    if (max < 2)
+        max = 2;
+    step = others > max - 1 ? (others + max - 2) / (max - 1) : 1;
+    for (i = 1; i < n; i += step)
+        if (process_read(pids[i], what, &o, tick_s) < 0)
+            o.missed++;
+    if (o.processes > 0)
+        scale_add(t, &o, (double)(others - o.missed * (step == 1)) / (double)o.processes);
+    t->processes = 1 + (step == 1 ? o.processes : others);
+    t->sampled = step > 1;
+    return 0;
 }
