@@ -19,8 +19,8 @@ struct case_ctx {
     const char *path;
     bool solo_delay;
     bool expect_reject;
-        /* emfile: the model must refuse (not queue) connections */ /* the model may hold other
-                                                                       connections during a delay */
+    /* emfile: the model must refuse (not queue) connections */ /* the model may hold other
+                                                                   connections during a delay */
     const char *const *server_args; /* extra server arguments, NULL-terminated */
     struct itc_server srv;          /* started by main for cases that need it */
 };

@@ -31,7 +31,8 @@ int itc_server_start(struct itc_server *s, const char *path, const char *const *
 /* Sends sig and waits up to timeout_ms for the exit; *status as waitpid's.
  * Returns 0 or -ETIMEDOUT (then the server was killed). */
 int itc_server_stop(struct itc_server *s, int sig, int timeout_ms, int *status);
-/* SIGKILL and reap, if still running (cleanup path). */
+/* Cleanup: SIGTERM, SIGKILL after 2 s, and kill and reap any child the server
+ * left behind (the test is their subreaper). */
 void itc_server_kill(struct itc_server *s);
 /* Reads the server's stdout until EOF or timeout into s->out (NUL-terminated). */
 void itc_server_drain_out(struct itc_server *s, int timeout_ms);

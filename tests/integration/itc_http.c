@@ -4,6 +4,7 @@
 #include "itc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -14,6 +15,26 @@
 #include <unistd.h>
 
 #define HTTP_BUF_MIN 65536u
+
+/* connect() bounded by ITC_IO_TIMEOUT_MS (a full backlog drops SYNs and the
+ * kernel would retry for minutes); the socket stays blocking afterwards. */
+static int http_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+    int fl = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    int rc = connect(fd, sa, len) == 0 ? 0 : -errno;
+    if (rc == -EINPROGRESS) {
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        int err = 0;
+        socklen_t elen = sizeof(err);
+        if (poll(&p, 1, ITC_IO_TIMEOUT_MS) != 1)
+            rc = -ETIMEDOUT;
+        else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0)
+            rc = -err;
+    }
+    fcntl(fd, F_SETFL, fl);
+    return rc;
+}
 
 int itc_conn_open(struct itc_conn *c, const struct itc_server *s)
 {
@@ -26,7 +47,7 @@ int itc_conn_open(struct itc_conn *c, const struct itc_server *s)
     snprintf(port, sizeof(port), "%u", (unsigned)s->port);
     if (getaddrinfo(s->host, port, &hints, &ai) != 0) return -EINVAL;
     int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int rc = fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 ? -errno : 0;
+    int rc = fd < 0 ? -errno : http_connect(fd, ai->ai_addr, ai->ai_addrlen);
     freeaddrinfo(ai);
     if (rc < 0) {
         if (fd >= 0) close(fd);

@@ -3,6 +3,7 @@
  * and a deadline, run a binary to capture its output and exit status. */
 #include "itc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -157,17 +158,49 @@ int itc_server_stop(struct itc_server *s, int sig, int timeout_ms, int *status)
         }
         usleep(2000);
     } while (itc_now_ms() < deadline);
-    itc_server_kill(s);
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, NULL, 0);
+    s->pid = 0;
     return -ETIMEDOUT;
+}
+
+/* With this process as child subreaper, a server's orphaned children become
+ * ours: kill and reap every one, so none keeps the test's stderr open. */
+static void proc_kill_orphans(void)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    char path[300], buf[512];
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+        if (f) fclose(f);
+        buf[n] = '\0';
+        char *p = strrchr(buf, ')');
+        int ppid = 0;
+        char state;
+        if (p && sscanf(p + 1, " %c %d", &state, &ppid) == 2 && ppid == getpid())
+            kill(atoi(e->d_name), SIGKILL);
+    }
+    if (d) closedir(d);
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
 }
 
 void itc_server_kill(struct itc_server *s)
 {
     if (s->pid > 0) {
-        kill(s->pid, SIGKILL);
-        waitpid(s->pid, NULL, 0);
+        /* a chance to take its children down, then no more chances */
+        int status;
+        if (itc_server_stop(s, SIGTERM, 2000, &status) != 0 && s->pid > 0) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, NULL, 0);
+        }
         s->pid = 0;
     }
+    proc_kill_orphans();
     if (s->out_fd >= 0) {
         close(s->out_fd);
         s->out_fd = -1;
