@@ -27,12 +27,39 @@ static void lv_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void lv_on_close(uv_handle_t *h)
 {
     struct lv_conn *c = h->data;
-    if (--c->handles == 0) {
-        free(c->in);
-        if (c->out) free(c->out->buf);
-        free(c->out);
-        free(c);
+    free(c->in);
+    if (c->out) free(c->out->buf);
+    free(c->out);
+    free(c);
+}
+
+static void lv_timer_free(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+/* Back to the pool (stopped), or closed when the pool is full. */
+static void lv_timer_put(struct lv_loop *l, struct lv_timer *t)
+{
+    uv_timer_stop(&t->t);
+    t->conn = NULL;
+    if (l->timers_n >= LV_TIMER_POOL_MAX) {
+        uv_close((uv_handle_t *)&t->t, lv_timer_free);
+        return;
     }
+    t->next = l->timers;
+    l->timers = t;
+    l->timers_n++;
+}
+
+void lv_timers_close(struct lv_loop *l)
+{
+    while (l->timers) {
+        struct lv_timer *t = l->timers;
+        l->timers = t->next;
+        uv_close((uv_handle_t *)&t->t, lv_timer_free);
+    }
+    l->timers_n = 0;
 }
 
 void lv_conn_close(struct lv_conn *c, bool graceful)
@@ -47,8 +74,9 @@ void lv_conn_close(struct lv_conn *c, bool graceful)
         for (int i = 0; i < 4 && recv(fd, c->loop->rbuf, LV_RBUF_BYTES, MSG_DONTWAIT) > 0; i++) {
         }
     }
+    if (c->timer) lv_timer_put(c->loop, c->timer);
+    c->timer = NULL;
     uv_close((uv_handle_t *)&c->tcp, lv_on_close);
-    if (c->flags & LV_F_TIMER) uv_close((uv_handle_t *)&c->timer, lv_on_close);
 }
 
 static int lv_in_reserve(struct lv_conn *c, size_t more)
@@ -205,28 +233,41 @@ static int lv_answer(struct lv_conn *c, const struct proto_req *req)
     return 0;
 }
 
-static void lv_on_timer(uv_timer_t *t)
+static void lv_on_timer(uv_timer_t *handle)
 {
-    struct lv_conn *c = t->data;
+    struct lv_timer *t = handle->data;
+    struct lv_conn *c = t->conn;
+    lv_timer_put(c->loop, t);
+    c->timer = NULL;
     c->flags &= (uint16_t)~LV_F_PARKED;
     c->flags |= LV_F_DELAY_DONE;
     lv_resume(c);
 }
 
-/* delay_us on the connection's timer (libuv timers count whole milliseconds:
- * rounded up, never early). */
+/* delay_us on a timer from the loop's pool (libuv timers count whole
+ * milliseconds: rounded up, never early). */
 static int lv_park(struct lv_conn *c, uint32_t delay_us)
 {
-    if (!(c->flags & LV_F_TIMER)) {
-        int err = uv_timer_init(&c->loop->uv, &c->timer);
-        if (err) return err;
-        c->timer.data = c;
-        c->handles++;
-        c->flags |= LV_F_TIMER;
+    struct lv_loop *l = c->loop;
+    struct lv_timer *t = l->timers;
+    if (t) {
+        l->timers = t->next;
+        l->timers_n--;
+    } else {
+        t = malloc(sizeof(*t));
+        if (!t) return -ENOMEM;
+        int err = uv_timer_init(&l->uv, &t->t);
+        if (err) {
+            free(t);
+            return err;
+        }
+        t->t.data = t;
     }
-    uv_update_time(&c->loop->uv);
+    t->conn = c;
+    c->timer = t;
+    uv_update_time(&l->uv);
     c->flags |= LV_F_PARKED;
-    return uv_timer_start(&c->timer, lv_on_timer, (delay_us + 999u) / 1000u, 0);
+    return uv_timer_start(&t->t, lv_on_timer, (delay_us + 999u) / 1000u, 0);
 }
 
 /* Answers the whole requests of buf; stores in *used the bytes answered.
@@ -372,7 +413,6 @@ int lv_conn_open(struct lv_loop *l, int fd)
         return err;
     }
     c->tcp.data = c;
-    c->handles = 1;
     err = uv_tcp_open(&c->tcp, fd);
     if (err) {
         close(fd);

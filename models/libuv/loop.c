@@ -52,17 +52,23 @@ static void lv_close_walk(uv_handle_t *h, void *arg)
     (void)arg;
     if (uv_is_closing(h)) return;
     if (h->type == UV_TCP)
-        lv_conn_close((struct lv_conn *)h, false); /* closes its timer too */
-    else if (h->type != UV_TIMER)
+        lv_conn_close((struct lv_conn *)h, false); /* its timer goes back to the pool */
+    else if (h->type == UV_POLL)
         uv_close(h, NULL); /* the two polls, embedded in the loop */
+}
+
+/* Every handle of the loop closed (each freed in its close callback). */
+static void lv_close_all(struct lv_loop *l)
+{
+    uv_walk(&l->uv, lv_close_walk, NULL);
+    lv_timers_close(l);
 }
 
 static void lv_on_stop(uv_poll_t *p, int status, int events)
 {
-    struct lv_loop *l = p->data;
     (void)status;
     (void)events;
-    uv_walk(&l->uv, lv_close_walk, NULL);
+    lv_close_all(p->data);
 }
 
 static int lv_loop_init(struct lv_loop *l, const struct srv_opts *o, struct srv_stats *stats,
@@ -92,7 +98,7 @@ static int lv_loop_init(struct lv_loop *l, const struct srv_opts *o, struct srv_
 static void lv_loop_free(struct lv_loop *l)
 {
     if (l->uv.data) {
-        uv_walk(&l->uv, lv_close_walk, NULL);
+        lv_close_all(l);
         uv_run(&l->uv, UV_RUN_DEFAULT);
         uv_loop_close(&l->uv);
     }

@@ -18,7 +18,6 @@
 #define LV_STREAM_CHUNK (256u * 1024u) /* most of a size=N body handed to one write */
 
 enum lv_flag {
-    LV_F_TIMER = 1u << 0,      /* the timer handle is initialised */
     LV_F_PARKED = 1u << 1,     /* waiting for a delay_us timer */
     LV_F_DELAY_DONE = 1u << 2, /* the timer fired: answer the first request now */
     LV_F_WRITING = 1u << 3,    /* a uv_write is in flight: no reading, no parsing */
@@ -31,17 +30,27 @@ enum lv_flag {
 struct lv_loop;
 struct lv_out;
 
+#define LV_TIMER_POOL_MAX 4096u /* stopped timers kept per loop for the next delay_us */
+
+/* A delay_us timer, lent by the loop's pool to a parked connection only:
+ * idle connections do not carry a uv_timer_t. A stopped timer stays open in
+ * the pool (it never needs uv_close until the loop ends). */
+struct lv_timer {
+    uv_timer_t t;
+    struct lv_conn *conn; /* the parked connection, NULL in the pool */
+    struct lv_timer *next;
+};
+
 /* One connection. The uv_tcp_t comes first (a handle pointer is a conn
- * pointer); the timer is initialised on the first delay_us only. */
+ * pointer). */
 struct lv_conn {
     uv_tcp_t tcp;
-    uv_timer_t timer;
+    struct lv_timer *timer; /* only while parked */
     struct lv_loop *loop;
     char *in; /* unanswered input (heap), NULL while idle */
     uint32_t in_len, in_cap;
     struct proto_parser parser;
     uint16_t flags;     /* enum lv_flag */
-    uint8_t handles;    /* handles still to see their close callback */
     struct lv_out *out; /* the write in flight, only while LV_F_WRITING */
 };
 
@@ -52,7 +61,9 @@ struct lv_loop {
     int listen_fd, spare_fd;
     uv_poll_t listen_poll, stop_poll;
     char *rbuf, *obuf;
-    size_t olen; /* bytes in obuf for the connection being answered */
+    size_t olen;             /* bytes in obuf for the connection being answered */
+    struct lv_timer *timers; /* the pool of stopped timers */
+    unsigned timers_n;
     pthread_t thread;
     int rc;
 };
@@ -60,6 +71,8 @@ struct lv_loop {
 /* conn.c */
 int lv_conn_open(struct lv_loop *l, int fd);
 void lv_conn_close(struct lv_conn *c, bool graceful);
+/* Closes the pooled timers (at the end of the loop). */
+void lv_timers_close(struct lv_loop *l);
 
 /* loop.c: the whole server (listeners, loops, threads) until SIGTERM. */
 int lv_serve(const struct srv_opts *o, struct srv_stats *stats);
