@@ -213,8 +213,9 @@ static void pf_took_one(struct pf_board *b, struct pf_slot *s)
 {
     atomic_store(&s->idle, 0);
     int left = atomic_fetch_sub(&b->idle, 1) - 1;
-    /* the master forks up to --spare idle; it is woken below half of that */
-    if (left < (int)(b->spare + 1) / 2) pf_wake_master(b);
+    /* the master forks up to --spare idle; it is woken below half of that (or at none) */
+    int low = (int)(b->spare + 1) / 2;
+    if (left < (low > 0 ? low : 1)) pf_wake_master(b);
     srv_stats_accepted(&b->stats);
 }
 

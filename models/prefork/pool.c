@@ -240,7 +240,8 @@ int pf_master_run(struct pf_master *m)
     pf_grow(m);
     while (!srv_stopping()) {
         /* short ticks while children run short: queued connections need forks */
-        int busy = atomic_load(&m->board->idle) < (int)m->board->spare;
+        int idle = atomic_load(&m->board->idle);
+        int busy = idle < (int)m->board->spare || idle == 0;
         int n = poll(p, 2, busy ? 10 : 200);
         if (n < 0 && errno != EINTR) return -errno;
         if (n > 0 && (p[0].revents & POLLIN)) {
