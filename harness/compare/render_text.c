@@ -73,6 +73,11 @@ static void point_notes(const struct tx *x, const struct cmp_row *first, size_t 
 {
     const struct cmp_config *cfg = x->r->cfg;
     const char *lead = x->md ? "" : "  ";
+    const struct cmp_point *b = first->base, *n = first->new;
+    if (x->md && (b->valid < b->trials || n->valid < n->trials))
+        fprintf(x->f,
+                "- %s: valid trials: base %zu/%zu, new %zu/%zu (flagged ones are not tested)\n",
+                n->id, b->valid, b->trials, n->valid, n->trials);
     for (size_t i = 0; i < nrows; i++) {
         const struct cmp_row *row = &first[i];
         if (row->verdict != CMP_TOO_FEW) continue;
