@@ -169,6 +169,8 @@ static uint64_t owed(struct lg_worker *w, bool count_all)
         return 0;
     for (uint32_t i = 0; i < w->nconns; i++) {
         struct lg_conn *c = &w->conns[i];
+        if (!count_all && c->state != LG_OPEN)
+            continue; /* closed slots do not reconnect in the drain */
         while (c->next_ns < end) {
             n++;
             if (!count_all)
