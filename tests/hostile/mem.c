@@ -1,0 +1,110 @@
+/* hx mem: the memory of a server's process tree (PSS summed from
+ * /proc/PID/smaps_rollup, so the pages a prefork pool shares count once),
+ * the normal-client check and the after-case check. */
+#include "hostile.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MEM_MAX_PIDS 4096
+
+static pid_t mem_ppid(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    char state;
+    int ppid;
+    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2) return -1;
+    return (pid_t)ppid;
+}
+
+static uint64_t mem_pss_kib(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
+    FILE *f = fopen(path, "r");
+    unsigned long long kib = 0;
+    while (f && fgets(line, sizeof(line), f))
+        if (sscanf(line, "Pss: %llu kB", &kib) == 1) break;
+    if (f) fclose(f);
+    return kib;
+}
+
+uint64_t hx_tree_pss_kib(pid_t root)
+{
+    static pid_t tree[MEM_MAX_PIDS];
+    size_t n = 0;
+    tree[n++] = root;
+    for (int grew = 1; grew;) {
+        grew = 0;
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        while (d && (e = readdir(d)) && n < MEM_MAX_PIDS) {
+            if (!isdigit((unsigned char)e->d_name[0])) continue;
+            pid_t pid = (pid_t)atoi(e->d_name), pp = mem_ppid(pid);
+            bool parent_in = false, known = false;
+            for (size_t i = 0; i < n; i++) {
+                parent_in |= tree[i] == pp;
+                known |= tree[i] == pid;
+            }
+            if (parent_in && !known) {
+                tree[n++] = pid;
+                grew = 1;
+            }
+        }
+        if (d) closedir(d);
+    }
+    uint64_t kib = 0;
+    for (size_t i = 0; i < n; i++)
+        kib += mem_pss_kib(tree[i]);
+    return kib;
+}
+
+int hx_normal(const struct hx_ctx *x, int timeout_ms)
+{
+    struct itc_conn c = {.fd = -1};
+    struct itc_resp r = {0};
+    uint64_t t0 = itc_now_ms();
+    int rc = itc_conn_open(&c, &x->srv);
+    rc = rc ? rc : itc_send_str(&c, "GET / HTTP/1.1\r\n\r\n");
+    rc = rc ? rc : itc_recv_resp(&c, &r, timeout_ms);
+    itc_conn_close(&c);
+    if (rc == 0 && r.status == 200) return 0;
+    fprintf(stderr, "hostile: normal client: %s, status %u after %llu ms\n",
+            rc ? strerror(-rc) : "answered", r.status, (unsigned long long)(itc_now_ms() - t0));
+    return -1;
+}
+
+int hx_after(struct hx_ctx *x, const char *what)
+{
+    if (hx_normal(x, HX_NORMAL_TIMEOUT_MS) != 0) {
+        fprintf(stderr, "hostile: after %s: a normal client is not answered within %d ms\n",
+                what, HX_NORMAL_TIMEOUT_MS);
+        return -1;
+    }
+    uint64_t deadline = itc_now_ms() + 3000, kib;
+    while ((kib = hx_tree_pss_kib(x->srv.pid)) > x->base_kib + HX_AFTER_SLACK_KIB &&
+           itc_now_ms() < deadline)
+        usleep(100000);
+    fprintf(stderr, "hostile: after %s: PSS %llu KiB (baseline %llu KiB, bound +%u KiB)\n", what,
+            (unsigned long long)kib, (unsigned long long)x->base_kib, HX_AFTER_SLACK_KIB);
+    return kib <= x->base_kib + HX_AFTER_SLACK_KIB ? 0 : -1;
+}
+
+void hx_reset_close(int fd)
+{
+    struct linger l = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+    close(fd);
+}
