@@ -166,12 +166,30 @@ static int pf_spawn_batch(struct pf_master *m, unsigned want)
     return err ? err : done;
 }
 
+/* Says so (at most every 10 s) when connections queue because the pool is full:
+ * they are not refused, they wait, which is how a prefork server degrades. */
+static void pf_report_full(struct pf_master *m)
+{
+    uint64_t now = util_mono_ns();
+    unsigned queued = pf_backlog(m->listen_fd);
+    if (queued == 0 || (m->full_reported_ns && now - m->full_reported_ns < 10 * UTIL_NS_PER_S))
+        return;
+    m->full_reported_ns = now;
+    fprintf(stderr,
+            "c10k-server-prefork: --max-workers %u reached, %u connections wait in the "
+            "accept queue\n",
+            m->board->slots_n, queued);
+}
+
 static void pf_grow(struct pf_master *m)
 {
     unsigned want;
     while (!srv_stopping() && (want = pf_wanted(m)) > 0) {
         int rc = pf_spawn_batch(m, want);
-        if (rc == -ENOSPC) return; /* --max-workers: queued connections wait for a free child */
+        if (rc == -ENOSPC) { /* --max-workers: queued connections wait for a free child */
+            pf_report_full(m);
+            return;
+        }
         if (rc < 0) {
             srv_stats_reject(&m->board->stats, "prefork", -rc);
             return;

@@ -6,6 +6,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "srv.h"
@@ -52,6 +53,7 @@ struct pf_master {
     unsigned *slot_of; /* pid -> slot + 1 (0 = none), pid_max entries */
     unsigned pid_max;
     pid_t master_pid;
+    uint64_t full_reported_ns; /* last "--max-workers reached" line */
 };
 
 int pf_master_init(struct pf_master *m, const struct srv_opts *o, int listen_fd);
