@@ -12,6 +12,8 @@
 
 #include "util.h"
 
+_Static_assert(sizeof(struct lg_conn) == 64, "a connection slot stays one cache line");
+
 static int64_t us_of(uint64_t later, uint64_t earlier)
 {
     return later >= earlier ? (int64_t)((later - earlier + 500) / 1000) : 0;
