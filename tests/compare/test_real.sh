@@ -3,13 +3,13 @@
 # interleaved ABBA (single-trial sweeps), as scripts/ci-compare.sh runs them.
 #   aa: the same server and path on both sides, 7 rounds, --alpha 0.01 (a false
 #       alarm rate of at most 1% by construction, so the test is not flaky) -> exit 0
-#   ab: NEW's "max" scenario path adds delay_us=2000, 5 rounds -> exit 1 with
-#       latency_p50_us regressed
+#   ab: NEW's "max" scenario path adds delay_us=2000, 7 rounds (a flagged trial or
+#       two still leaves enough) -> exit 1 with latency_p50_us regressed
 # Exit 77 (skip) when c10k, the epoll model or c10k-load is not built.
 set -uo pipefail
 mode=${1:?aa|ab} c10k=${2:?path of c10k}
-rounds=${ROUNDS:-5} alpha=0.05
-[ "$1" = aa ] && rounds=${ROUNDS:-7} alpha=0.01
+rounds=${ROUNDS:-7} alpha=0.05
+[ "$mode" = aa ] && alpha=0.01
 [ -x "$c10k" ] || { echo "skip: $c10k not built"; exit 77; }
 models=$("$c10k" models 2>/dev/null) || { echo "skip: c10k models failed"; exit 77; }
 grep -Eq '^epoll +available' <<<"$models" || { echo "skip: epoll model not available"; exit 77; }
