@@ -27,10 +27,14 @@ int main(int argc, char **argv)
     rc = lg_run_exec(&run) < 0;
     if (!cfg.quiet)
         lg_report_human(&run, stderr);
-    if (cfg.json_path && lg_report_json(&run, cfg.json_path) < 0)
-        fprintf(stderr, "c10k-load: cannot write %s\n", cfg.json_path), rc = 1;
-    if (cfg.hgrm_path && lg_report_hgrm(&run, cfg.hgrm_path) < 0)
-        fprintf(stderr, "c10k-load: cannot write %s\n", cfg.hgrm_path), rc = 1;
+    if (cfg.json_path && lg_report_json(&run, cfg.json_path) < 0) {
+        fprintf(stderr, "c10k-load: cannot write %s\n", cfg.json_path);
+        rc = 1;
+    }
+    if (cfg.hgrm_path && lg_report_hgrm(&run, cfg.hgrm_path) < 0) {
+        fprintf(stderr, "c10k-load: cannot write %s\n", cfg.hgrm_path);
+        rc = 1;
+    }
     if (lg_report_established(&run) == 0) {
         fprintf(stderr, "c10k-load: no connection to %s could be established\n", cfg.url);
         rc = 1;
