@@ -3,6 +3,7 @@
  * trials, and reading it back for --resume.  try: tests/harness/test-store */
 #include "hn.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stats.h>
 #include <stdio.h>
@@ -76,12 +77,12 @@ int hn_point_load(const char *dir, struct hn_point *pt)
     snprintf(path, sizeof path, "%s/points/%s.json", dir, pt->id);
     j = json_load_file(path, 0, NULL);
     if (!j)
-        return -1;
+        return -ENOENT;
     st = json_object_get(j, "status");
     re = json_object_get(j, "reason");
     if (!json_is_string(st) || strcmp(json_string_value(st), "pending") == 0) {
         json_decref(j);
-        return -1;
+        return -ENOENT;
     }
     snprintf(pt->status, sizeof pt->status, "%s", json_string_value(st));
     snprintf(pt->reason, sizeof pt->reason, "%s", json_is_string(re) ? json_string_value(re) : "");

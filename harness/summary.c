@@ -3,6 +3,7 @@
  * where a value does not exist.  try: tests/harness/test-store */
 #include "hn.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ int hn_summary_write(const char *dir, const struct hn_point *pts, size_t n)
     FILE *f = open_memstream(&buf, &len);
     int rc;
     if (!f)
-        return -1;
+        return -ENOMEM;
     header(f);
     for (i = 0; i < n; i++)
         if (strcmp(pts[i].status, "pending") != 0)

@@ -4,6 +4,7 @@
  *   try: column -s, -t < results/.../points/epoll-c100-r0-max-t0.timeline.csv */
 #include "trial.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,17 +42,17 @@ static int series_read(const char *path, struct series *s, double t_spawn)
     size_t len;
     memset(s, 0, sizeof *s);
     if (!f)
-        return -1;
+        return -errno;
     s->text = calloc(1, HN_SERIES_MAX_BYTES + 1);
     len = s->text ? fread(s->text, 1, HN_SERIES_MAX_BYTES, f) : 0;
     fclose(f);
     if (!s->text || len == 0)
-        return -1;
+        return -EIO;
     s->rows = calloc(len, sizeof *s->rows);
     s->t = calloc(len, sizeof *s->t);
     line = strtok_r(s->text, "\n", &save);
     if (!s->rows || !s->t || !line || strncmp(line, "t_s,", 4) != 0)
-        return -1;
+        return -EIO;
     s->header = line + 4;
     s->cols = count_cols(s->header);
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
@@ -116,7 +117,7 @@ int hn_timeline_write(const struct hn_trial *t, const struct hn_sample *s, size_
     f = open_memstream(&buf, &len);
     if (!f) {
         series_free(&se);
-        return -1;
+        return -ENOMEM;
     }
     header(f, &se);
     while (i < n || j < se.n) {

@@ -32,7 +32,8 @@ struct procfs_tree {
 /* What to read (the costly parts can be left out). */
 enum procfs_what {
     PROCFS_PSS = 1u << 0,          /* smaps_rollup (Rss, Pss); else RSS from status */
-    PROCFS_CTXSW = 1u << 1,        /* task/TID/status of every thread */
+    PROCFS_CTXSW = 1u << 1,        /* task/TID/status of every thread (a spread subset of
+                                      256, scaled, for a process of more than 512) */
 };
 
 /* Lists root and all its descendants (through /proc/PID/task/TID/children, or
