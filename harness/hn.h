@@ -121,6 +121,8 @@ struct hn_probe;
 /* Starts the probe thread sampling root's tree every interval_ns (adapting to
  * keep its own CPU under 1% of a core); times are seconds since t0_ns. */
 int hn_probe_start(struct hn_probe **out, pid_t root, uint64_t t0_ns, uint64_t interval_ns);
+/* Pins the probe thread to cpus ("1", "0-1"), off the server's CPUs. */
+int hn_probe_pin(struct hn_probe *p, const char *cpus);
 /* Takes one heavy sample (tree + system) now; waits for it (at most 30 s). */
 int hn_probe_kick(struct hn_probe *p);
 /* Stops and joins the thread; the samples stay readable until _free. */

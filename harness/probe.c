@@ -8,6 +8,7 @@
 #include <math.h>
 #include <signal.h>
 #include <pthread.h>
+#include <sched.h>
 #include <procfs.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,14 @@ fail:
     free(p->pids);
     free(p);
     return -ENOMEM;
+}
+
+int hn_probe_pin(struct hn_probe *p, const char *cpus)
+{
+    cpu_set_t set;
+    if (!cpus || hn_cpus_parse(cpus, &set) < 0)
+        return -EINVAL;
+    return -pthread_setaffinity_np(p->thread, sizeof set, &set);
 }
 
 int hn_probe_kick(struct hn_probe *p)

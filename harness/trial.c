@@ -75,6 +75,8 @@ static int idle_samples(struct hn_trial *t)
     int rc = hn_probe_start(&t->probe, t->ready_pid, t->t0_ns, HN_PROBE_INTERVAL_NS);
     if (rc < 0)
         return rc;
+    /* on the load generator's CPUs, so that the server's CPU is the server's */
+    hn_probe_pin(t->probe, t->c->load_cpus);
     /* light samples every 100 ms; at least one of the whole tree */
     rc = hn_sleep_ns(300 * UTIL_NS_PER_MS);
     if (rc == 0)

@@ -115,6 +115,20 @@ static int is_point_file(const struct dirent *d)
     return n > 5 && strcmp(d->d_name + n - 5, ".json") == 0;
 }
 
+/* A well-formed JSON file that is not a point (the per-trial <id>-t<k>.load.json
+ * lives in points/ too): skipped when scanning. Malformed files are not skipped. */
+static bool foreign_json(const char *dir, const char *file)
+{
+    char *path;
+    if (asprintf(&path, "%s/%s", dir, file) < 0) return false;
+    json_t *doc = json_load_file(path, 0, NULL);
+    const char *schema = json_string_value(json_object_get(doc, "schema"));
+    bool foreign = doc && !(schema && strncmp(schema, "c10k-point/", 11) == 0);
+    json_decref(doc);
+    free(path);
+    return foreign;
+}
+
 static int load_from_points_dir(struct cmp_run *run)
 {
     char path[4096];
@@ -130,7 +144,8 @@ static int load_from_points_dir(struct cmp_run *run)
     for (int i = 0; i < n; i++) {
         if (run->pts && rc == 0) {
             snprintf(path, sizeof path, "points/%s", names[i]->d_name);
-            rc = point_load(&run->pts[run->npts++], run->dir, path);
+            if (!foreign_json(run->dir, path))
+                rc = point_load(&run->pts[run->npts++], run->dir, path);
         }
         free(names[i]);
     }
