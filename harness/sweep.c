@@ -318,9 +318,14 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
         fprintf(stderr, "c10k %s: cannot create %s: %s\n", verb, path, strerror(-rc));
         goto done;
     }
+    snprintf(path, sizeof path, "%s/manifest.json", c->out);
     if (resume) {
-        snprintf(path, sizeof path, "%s/manifest.json", c->out);
         old = json_load_file(path, 0, NULL);
+    } else if (access(path, F_OK) == 0) {
+        fprintf(stderr, "c10k %s: %s already holds a run (c10k sweep --resume %s finishes it; or choose another --out)\n",
+                verb, c->out, c->out);
+        rc = -EEXIST;
+        goto done;
     }
     if ((rc = points_build(s)) < 0)
         goto done;
@@ -347,5 +352,5 @@ done:
         json_decref(s->pts[i].trials);
     free(s->pts);
     free(s);
-    return rc == -EINTR ? 130 : rc < 0 ? 1 : 0;
+    return rc == -EINTR ? 130 : rc == -EEXIST ? 2 : rc < 0 ? 1 : 0;
 }

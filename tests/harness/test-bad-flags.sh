@@ -24,6 +24,9 @@ expect2 sweep --rates -5
 expect2 sweep --scenario nopath
 expect2 sweep --trials 0
 expect2 sweep --models fake-ok extra-arg
+mkdir -p "$TMP/used" && echo '{}' > "$TMP/used/manifest.json"
+rc=0; "$C10K" sweep --models fake-ok --out "$TMP/used" > /dev/null 2> "$TMP/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "already holds a run" "$TMP/err" || fail "sweep into a used folder: exit $rc"
 "$C10K" sweep --help | grep -q -- --resume || fail "sweep --help misses --resume"
 "$C10K" run --help | grep -q "default 1)" || fail "run --help shows no defaults"
 echo ok
