@@ -143,6 +143,10 @@ def main():
                 t["metrics"]["latency_p50_us"] = None
         doc = dict(p, schema="c10k-point/1", status=e["status"], reason=e["reason"],
                    trials=trials, summary=summary(trials))
+        for t in trials:  # the harness keeps each trial's c10k-load JSON beside the point
+            with open(os.path.join(args.out, "points", "%s-t%d.load.json" % (p["id"], t["trial"])),
+                      "w") as f:
+                json.dump(t["load"], f)
         with open(os.path.join(args.out, e["file"]), "w") as f:
             if args.corrupt == p["id"]:
                 f.write(json.dumps(doc, indent=1)[:-40] + "\n")

@@ -28,11 +28,22 @@ sweep() { # SIDE PATH ROUND
   [ -f "$dir/manifest.json" ] || { echo "FAIL: the $1 sweep wrote nothing"; tail -n 5 "$dir.log"; exit 1; }
 }
 
+valid() { # SIDE: valid trials so far (flagged ones do not count)
+  cat "$tmp/$1"/*/points/*-c20-r0-max.json 2>/dev/null | grep -c '"valid": true'
+}
+
+# At least $rounds rounds; more (up to 12, within 40 s) while a side has
+# fewer than $rounds - 1 valid trials: a loaded machine flags trials.
 mkdir -p "$tmp/base" "$tmp/new"
-for ((k = 1; k <= rounds; k++)); do
+start=$SECONDS
+for ((k = 1; k <= 12; k++)); do
   if ((k % 2)); then sweep base "$base_path" "$k"; sweep new "$new_path" "$k"
   else sweep new "$new_path" "$k"; sweep base "$base_path" "$k"; fi
+  ((k >= rounds)) || continue
+  (($(valid base) >= rounds - 1 && $(valid new) >= rounds - 1)) && break
+  ((SECONDS - start < 40)) || break
 done
+echo "rounds: $k, valid trials: base $(valid base), new $(valid new)"
 
 "$c10k" compare --alpha "$alpha" "$tmp/base" "$tmp/new"
 "$c10k" compare --alpha "$alpha" --format json "$tmp/base" "$tmp/new" >"$tmp/cmp.json"
