@@ -170,9 +170,9 @@ def _new_loop(use_uvloop):
 
 
 def main():
-    opts = srv.options(NAME, SUMMARY, _model_options)
-    if opts.uvloop:
-        STATS.name = "py-uvloop"
+    name = "py-uvloop" if "--uvloop" in sys.argv[1:] else NAME   # for --help/--version
+    opts = srv.options(name, SUMMARY, _model_options)
+    STATS.name = name
     srv.raise_nofile()
     loop = _new_loop(opts.uvloop)
     try:
