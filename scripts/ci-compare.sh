@@ -12,6 +12,8 @@ usage() {
 usage: scripts/ci-compare.sh [options] BASE_REV [--] [c10k sweep options]
   --rounds N         trials per side, one single-trial sweep each, interleaved
                      ABBA so a drifting machine hits both sides alike (default: 6)
+  --max-rounds M     while flagged trials leave compare with "too few trials",
+                     run more rounds, up to M in all (default: rounds + rounds/2)
   --out DIR          results: DIR/base/<k>, DIR/new/<k>, DIR/compare.md
                      (default: results/ci-<UTC time>)
   --build DIR        build folder of this tree (default: build-ci)
@@ -28,11 +30,12 @@ USAGE
 }
 
 DEFAULT_SWEEP="--models epoll --connections 100 --duration 3s --warmup 1s"
-rounds=6 out="" build=build-ci format=md keep=0 base_rev=""
+rounds=6 max_rounds="" out="" build=build-ci format=md keep=0 base_rev=""
 compare_args=() sweep_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
+    --max-rounds) max_rounds="${2:?--max-rounds needs a number}"; shift ;;
     --out) out="${2:?--out needs a folder}"; shift ;;
     --build) build="${2:?--build needs a folder}"; shift ;;
     --format) format="${2:?--format needs md, text or json}"; shift ;;
@@ -49,6 +52,9 @@ done
 [ -n "$base_rev" ] || { echo "ci-compare.sh: BASE_REV is missing" >&2; usage >&2; exit 2; }
 [[ "$rounds" =~ ^[0-9]+$ ]] && [ "$rounds" -ge 1 ] && [ "$rounds" -le 100 ] ||
   { echo "ci-compare.sh: --rounds must be 1..100" >&2; exit 2; }
+max_rounds=${max_rounds:-$((rounds + rounds / 2))}
+[[ "$max_rounds" =~ ^[0-9]+$ ]] && [ "$max_rounds" -ge "$rounds" ] && [ "$max_rounds" -le 200 ] ||
+  { echo "ci-compare.sh: --max-rounds must be rounds..200" >&2; exit 2; }
 case "$format" in md|text|json) ;; *) echo "ci-compare.sh: bad --format '$format'" >&2; exit 2 ;; esac
 [ ${#sweep_args[@]} -gt 0 ] || read -r -a sweep_args <<<"$DEFAULT_SWEEP"
 
@@ -84,7 +90,7 @@ build_tree() { # TREE BUILD_DIR LOG
 
 sweep() { # SIDE TREE C10K ROUND
   local dir="$out/$1/$(printf %03d "$4")"
-  say "round $4/$rounds: $1"
+  say "round $4 (of $rounds, up to $max_rounds): $1"
   (cd "$2" && "$3" sweep "${sweep_args[@]}" --trials 1 --out "$dir") >"$dir.log" 2>&1 || true
   [ -f "$dir/manifest.json" ] || { say "the $1 sweep wrote no results (see $dir.log)"; tail -n 5 "$dir.log" >&2; return 1; }
 }
@@ -95,12 +101,25 @@ build_tree "$wt" "$wt/build-ci" "$out/build-base.log" || { say "BASE build faile
 build_tree "$root" "$build" "$out/build-new.log" || { say "NEW build failed"; exit 2; }
 base_c10k="$wt/build-ci/harness/c10k" new_c10k="$(cd "$build" && pwd)/harness/c10k"
 
-for ((k = 1; k <= rounds; k++)); do
-  if ((k % 2)); then order="base new"; else order="new base"; fi
+round() { # K: one sweep per side, ABBA order
+  local order=base\ new side
+  (($1 % 2)) || order=new\ base
   for side in $order; do
-    if [ "$side" = base ]; then sweep base "$wt" "$base_c10k" "$k" || exit 2
-    else sweep new "$root" "$new_c10k" "$k" || exit 2; fi
+    if [ "$side" = base ]; then sweep base "$wt" "$base_c10k" "$1" || return 1
+    else sweep new "$root" "$new_c10k" "$1" || return 1; fi
   done
+}
+
+too_few() { # does compare still lack trials somewhere? (counts, not outcomes: no p-hacking)
+  "$new_c10k" compare --format json "${compare_args[@]}" "$out/base" "$out/new" 2>/dev/null |
+    grep -q '"verdict": "too_few"'
+}
+
+for ((k = 1; k <= rounds; k++)); do round "$k" || exit 2; done
+while ((k <= max_rounds)) && too_few; do
+  say "flagged trials left too few to decide: one more round"
+  round "$k" || exit 2
+  k=$((k + 1))
 done
 
 rc=0
