@@ -42,15 +42,20 @@ static double midranks2(const struct mwu_obs *o, size_t n, long *r2)
  * rank sum (dynamic programming over values, sizes and sums). */
 static double exact_p(const long *r2, size_t n, size_t na, long obs2)
 {
-    long maxsum = (long)(n * (n + 1));
+    long maxsum = 0, reach = 0; /* r2 ascends: the largest sum takes the last na */
+    for (size_t i = n - na; i < n; i++)
+        maxsum += r2[i];
     size_t width = (size_t)maxsum + 1;
     double *w = calloc((na + 1) * width, sizeof *w);
     if (!w) return NAN;
     w[0] = 1;
     for (size_t i = 0; i < n; i++) {
+        reach += r2[i]; /* no subset of the first i+1 values sums higher */
+        long hi = reach < maxsum ? reach : maxsum;
         size_t top = i + 1 < na ? i + 1 : na;
-        for (size_t k = top; k >= 1; k--)
-            for (long s = maxsum; s >= r2[i]; s--)
+        size_t low = na + i + 1 > n ? na + i + 1 - n : 1; /* still able to reach na */
+        for (size_t k = top; k >= low && k >= 1; k--)
+            for (long s = hi; s >= r2[i]; s--)
                 w[k * width + (size_t)s] += w[(k - 1) * width + (size_t)(s - r2[i])];
     }
     double mean2 = (double)na * (double)(n + 1); /* E[doubled rank sum] */

@@ -39,6 +39,8 @@ static void test_exact_ties(void **state)
     check(a, N(a), b, N(b), 7.0 / 18);
     const double c[] = {5, 5, 5}, d[] = {5, 5, 5};
     check(c, N(c), d, N(d), 1);
+    const double g[] = {3, 5, 5, 7, 7, 7, 9, 12}, h[] = {5, 7, 9, 9, 11, 12, 12, 14, 15};
+    check(g, N(g), h, N(h), 919.0 / 24310);
     const double e[] = {1}, f[] = {2};
     check(e, 1, f, 1, 1);
 }
@@ -59,6 +61,22 @@ static void test_normal(void **state)
     check(a, 50, b, 45, 0.245586888967);
 }
 
+/* exact at the largest size it is used for agrees with the approximation */
+static void test_exact_vs_normal(void **state)
+{
+    (void)state;
+    double a[STATS_MWU_EXACT_MAX], b[STATS_MWU_EXACT_MAX + 2];
+    size_t na = STATS_MWU_EXACT_MAX / 2, nb = STATS_MWU_EXACT_MAX - na;
+    for (size_t i = 0; i < na; i++)
+        a[i] = (double)i * 1.3;
+    for (size_t i = 0; i < nb + 2; i++)
+        b[i] = (double)i * 1.1 + 3;
+    double exact = stats_mwu_p(a, na, b, nb);      /* N = 64: exact */
+    double approx = stats_mwu_p(a, na, b, nb + 2); /* N = 66: normal */
+    assert_true(exact > 0.5 && exact < 1);
+    assert_true(fabs(exact - approx) < 0.25);
+}
+
 static void test_min_p(void **state)
 {
     (void)state;
@@ -77,9 +95,8 @@ static void test_min_p(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exact_no_ties),
-        cmocka_unit_test(test_exact_ties),
-        cmocka_unit_test(test_normal),
+        cmocka_unit_test(test_exact_no_ties), cmocka_unit_test(test_exact_ties),
+        cmocka_unit_test(test_normal),        cmocka_unit_test(test_exact_vs_normal),
         cmocka_unit_test(test_min_p),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
