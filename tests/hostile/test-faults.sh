@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# test-faults: the harness (c10k) against faults: a server that crashes
+# mid-run, never prints ready or hangs on SIGTERM; c10k-load killed mid-run;
+# the disk full under the results folder; Ctrl-C during a sweep, then
+# --resume. Each must end with a clear message, no process left, every point
+# measured before still on disk and readable.
+#   try: tests/hostile/test-faults.sh build/harness/c10k build/loadgen/c10k-load sigint
+set -u
+C10K="$1"; LOAD="$2"; CASE="$3"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+[ -x "$C10K" ] || { echo "c10k not built: skip"; exit 77; }
+[ -x "$LOAD" ] || { echo "c10k-load not built: skip"; exit 77; }
+TMP="$(mktemp -d /tmp/c10k-faults.XXXXXX)"
+for m in ok crash noready hangterm; do
+  printf '#!/bin/sh\nexec python3 %s/fault-server.py %s "$@"\n' "$HERE" "$m" > "$TMP/srv-$m"
+  chmod +x "$TMP/srv-$m"
+done
+# c10k-load that is SIGKILLed 1 s into its run (same pid after exec)
+printf '#!/bin/sh\n(sleep 1; kill -9 $$) &\nexec %s "$@"\n' "$LOAD" > "$TMP/load-killed"
+chmod +x "$TMP/load-killed"
+export C10K_MODELS_EXTRA="ft-ok=$TMP/srv-ok,ft-ok2=$TMP/srv-ok,ft-crash=$TMP/srv-crash,ft-noready=$TMP/srv-noready,ft-hangterm=$TMP/srv-hangterm"
+
+fail() { echo "FAIL: $CASE: $*" >&2; leftovers >/dev/null 2>&1; exit 1; }
+
+# Processes whose command line holds $TMP (the fault servers, c10k-load
+# writing into $TMP, a c10k under test): none may outlive the harness.
+leftovers() {
+  local left=0 p
+  for p in /proc/[0-9]*; do
+    [ "${p#/proc/}" = "$$" ] && continue
+    if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "$TMP/"; then
+      grep -q '^State:.*Z' "$p/status" 2>/dev/null && continue
+      echo "left behind: ${p#/proc/} $(tr '\0' ' ' < "$p/cmdline")" >&2
+      kill -9 "${p#/proc/}" 2>/dev/null
+      left=1
+    fi
+  done
+  return $left
+}
+cleanup() { leftovers >/dev/null 2>&1; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+# pycheck FILE EXPR: EXPR over d = the JSON in FILE (fails if unreadable)
+pycheck() {
+  python3 - "$1" "$2" <<'PY' || fail "check failed on $1: $2"
+import json, sys
+d = json.load(open(sys.argv[1]))
+ok = eval(sys.argv[2])
+if not ok:
+    print(json.dumps(d.get("points", d), indent=1)[:2500], file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+}
+# every JSON under DIR/points parses
+points_readable() {
+  python3 - "$1" <<'PY' || fail "a point file in $1 is not readable JSON"
+import glob, json, sys
+files = glob.glob(sys.argv[1] + "/points/*.json")
+for f in files:
+    json.load(open(f))
+print("%d point files readable" % len(files))
+PY
+}
+# run MODEL OUTDIR [extra flags]: c10k run, prints the exit code
+run() {
+  local m="$1" out="$2"; shift 2
+  local rc=0
+  timeout -s KILL 60 "$C10K" run --model "$m" -c 4 --duration 2s --warmup 0s \
+    --ready-timeout 2s --out "$out" "$@" > "$TMP/run.out" 2> "$TMP/run.err" || rc=$?
+  echo "$rc"
+}
+say() { echo "$CASE: exit $1; stderr tail:"; tail -3 "$TMP/run.err" | sed 's/^/  /'; }
+one_line_reason() { # the point's reason, for the log
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("status"), "-", d.get("reason"))' "$1"
+}
+
+case "$CASE" in
+crash|noready|hangterm)
+  rc=$(run "ft-$CASE" "$TMP/out"); say "$rc"
+  [ "$rc" -lt 128 ] || fail "c10k died of a signal (exit $rc)"
+  pj="$TMP/out/points/ft-$CASE-c4-r0-max.json"
+  [ -f "$pj" ] || fail "no point file $pj"
+  one_line_reason "$pj"
+  if [ "$CASE" = hangterm ]; then
+    [ "$rc" = 0 ] || fail "exit $rc, want 0 (point flagged)"
+    pycheck "$pj" 'd["status"] == "flagged" and "stop_timeout" in d["trials"][0]["flags"]'
+  else
+    [ "$rc" = 1 ] || fail "exit $rc, want 1 (point broken)"
+    pycheck "$pj" 'd["status"] == "broken" and len(d.get("reason") or "") > 10'
+  fi
+  pycheck "$TMP/out/manifest.json" 'd["status"] in ("complete", "failed")'
+  ;;
+loadkilled)
+  rc=$(C10K_LOAD="$TMP/load-killed" run ft-ok "$TMP/out"); say "$rc"
+  [ "$rc" -lt 128 ] || fail "c10k died of a signal (exit $rc)"
+  [ "$rc" = 1 ] || fail "exit $rc, want 1: a trial without load results is not a measurement"
+  pj="$TMP/out/points/ft-ok-c4-r0-max.json"
+  [ -f "$pj" ] || fail "no point file"
+  one_line_reason "$pj"
+  pycheck "$pj" 'd["status"] == "broken" and "load" in (d.get("reason") or "").lower()'
+  ;;
+diskfull)
+  command -v unshare > /dev/null || { echo "no unshare: skip"; exit 77; }
+  mkdir -p "$TMP/full"
+  # a 48 KiB tmpfs in a private mount namespace: the folder and manifest fit, the points do not
+  rc=0
+  unshare -m sh -c "mount -t tmpfs -o size=48k tmpfs '$TMP/full' || exit 77
+    exec timeout -s KILL 60 '$C10K' sweep --models ft-ok,ft-ok2 --connections 4,8 --trials 2 \
+      --duration 1s --warmup 0s --ready-timeout 2s --out '$TMP/full/run'" \
+    > "$TMP/run.out" 2> "$TMP/run.err" || rc=$?
+  [ "$rc" = 77 ] && { echo "cannot mount a tmpfs here: skip"; exit 77; }
+  say "$rc"
+  [ "$rc" -lt 128 ] || fail "c10k died of a signal (exit $rc)"
+  [ "$rc" != 0 ] || fail "exit 0 although the disk was full"
+  grep -qiE "no space|ENOSPC|disk full" "$TMP/run.err" || fail "no message saying the disk is full"
+  ;;
+sigint)
+  OUT="$TMP/sweep"
+  "$C10K" sweep --models ft-ok,ft-hangterm,ft-ok2 --connections 4,8 --trials 1 --duration 2s \
+    --warmup 0s --ready-timeout 5s --out "$OUT" > "$TMP/run.out" 2> "$TMP/run.err" &
+  pid=$!
+  for _ in $(seq 400); do   # until the first point is on disk, then Ctrl-C
+    [ "$(ls "$OUT"/points/*.json 2>/dev/null | grep -cvE -- '-t[0-9]+\.')" -ge 1 ] && break
+    sleep 0.05
+  done
+  sleep 0.7                 # inside the next point: the server that ignores SIGTERM
+  kill -INT "$pid"
+  rc=0; wait "$pid" || rc=$?
+  say "$rc"
+  [ "$rc" = 130 ] || fail "interrupted sweep exited $rc, want 130"
+  grep -qi "interrupt" "$TMP/run.err" || fail "no message saying it was interrupted"
+  sleep 0.3
+  leftovers || fail "processes left after Ctrl-C"
+  points_readable "$OUT"
+  pycheck "$OUT/manifest.json" 'd["status"] == "interrupted" and sum(p["status"] != "pending" for p in d["points"]) >= 1'
+  before=$(ls "$OUT"/points/*.json | grep -cvE -- '-t[0-9]+\.')
+  rc=0
+  timeout -s KILL 120 "$C10K" sweep --resume "$OUT" > "$TMP/run.out" 2> "$TMP/run.err" || rc=$?
+  say "$rc"
+  [ "$rc" = 0 ] || fail "--resume exited $rc"
+  points_readable "$OUT"
+  pycheck "$OUT/manifest.json" 'd["status"] == "complete" and len(d["points"]) == 6 and all(p["status"] in ("ok", "flagged") for p in d["points"])'
+  [ "$(ls "$OUT"/points/*.json | grep -cvE -- '-t[0-9]+\.')" = 6 ] || fail "not 6 point files after --resume"
+  ;;
+*) echo "unknown case $CASE" >&2; exit 2 ;;
+esac
+sleep 0.3
+leftovers || fail "processes left behind"
+echo "$CASE: ok"
