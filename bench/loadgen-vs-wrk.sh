@@ -27,12 +27,23 @@ tmp=$(mktemp -d /tmp/c10k-lgvswrk.XXXXXX)
 trap 'nginx_stop; rm -rf "$tmp"' EXIT
 nginx_start 0
 
-run_lg() { # conns -> req/s
-  taskset -c 1 "$lg" -t 1 -c "$1" -d "$duration" -q --json "$tmp/lg.json" "$NGINX_URL" >/dev/null
-  jget "$tmp/lg.json" 'round(j["throughput_rps"], 1)'
+# Each run prints "req/s cpu_us_per_request" (CPU of the whole process, user +
+# system, from /usr/bin/time, over the requests it completed).
+run_lg() { # conns
+  /usr/bin/time -f "%U %S" -o "$tmp/time" taskset -c 1 "$lg" -t 1 -c "$1" -d "$duration" -q \
+    --json "$tmp/lg.json" "$NGINX_URL" >/dev/null
+  local rps n
+  rps=$(jget "$tmp/lg.json" 'round(j["throughput_rps"], 1)')
+  n=$(jget "$tmp/lg.json" 'j["requests"]["completed"]')
+  awk -v r="$rps" -v n="$n" '{printf "%s %.2f\n", r, ($1+$2)*1e6/n}' "$tmp/time"
 }
-run_wrk() { # conns -> req/s
-  taskset -c 1 wrk -t 1 -c "$1" -d "$duration" "$NGINX_URL" | awk '/^Requests\/sec:/{print $2}'
+run_wrk() { # conns
+  /usr/bin/time -f "%U %S" -o "$tmp/time" taskset -c 1 wrk -t 1 -c "$1" -d "$duration" \
+    "$NGINX_URL" >"$tmp/wrk.txt"
+  local rps n
+  rps=$(awk '/^Requests\/sec:/{print $2}' "$tmp/wrk.txt")
+  n=$(awk '/requests in/{print $1}' "$tmp/wrk.txt")
+  awk -v r="$rps" -v n="$n" '{printf "%s %.2f\n", r, ($1+$2)*1e6/n}' "$tmp/time"
 }
 
 # syscalls per request: strace -c -f over a short run of each tool.
@@ -54,15 +65,17 @@ strace_one() { # name conns
 
 echo "nginx (1 worker) on CPU 0 at $NGINX_URL; load on CPU 1; $runs runs of $duration each"
 for c in $conns; do
-  lgv=() wrkv=()
+  lgv=() wrkv=() lgc=() wrkc=()
   for i in $(seq "$runs"); do
-    a=$(run_lg "$c"); lgv+=("$a")
-    b=$(run_wrk "$c"); wrkv+=("$b")
-    printf '  -c %-5s run %d: c10k-load %10s req/s   wrk %10s req/s\n' "$c" "$i" "$a" "$b"
+    read -r a ac < <(run_lg "$c"); lgv+=("$a"); lgc+=("$ac")
+    read -r b bc < <(run_wrk "$c"); wrkv+=("$b"); wrkc+=("$bc")
+    printf '  -c %-5s run %d: c10k-load %10s req/s (%s us CPU/req)   wrk %10s req/s (%s us CPU/req)\n' \
+      "$c" "$i" "$a" "$ac" "$b" "$bc"
   done
   ml=$(median "${lgv[@]}") mw=$(median "${wrkv[@]}")
-  awk -v c="$c" -v l="$ml" -v w="$mw" \
-    'BEGIN {printf "-c %-5s median: c10k-load %.0f req/s, wrk %.0f req/s, ratio %.3f\n", c, l, w, l/w}'
+  mlc=$(median "${lgc[@]}") mwc=$(median "${wrkc[@]}")
+  awk -v c="$c" -v l="$ml" -v w="$mw" -v lc="$mlc" -v wc="$mwc" \
+    'BEGIN {printf "-c %-5s median: c10k-load %.0f req/s, wrk %.0f req/s, ratio %.3f; CPU/request: c10k-load %.2f us, wrk %.2f us\n", c, l, w, l/w, lc, wc}'
 done
 if [ "$do_strace" = 1 ]; then
   echo "syscalls per request (strace -c -f, 2 s runs; strace slows both tools alike):"
