@@ -158,6 +158,23 @@ def t_misc(lg, server, tmp):
     check(errs == 0 and j["requests"]["ok"] == j["requests"]["completed"] > 0, "pipeline 8, 3000-byte bodies")
 
 
+def t_rate(lg, server, tmp):
+    """The open-loop schedule sends exactly R*d requests in the window (constant
+    arrivals, warm-up excluded), about R*d with poisson arrivals."""
+    _, url = start_server(server)
+    j = load_json(lg, ["-c", "10", "-t", "1", "-R", "2000", "--warmup", "500ms", "-d", "1s", url], tmp)
+    req = j["requests"]
+    check(req["sent"] + req["unsent_due"] == 2000, "constant: %d sent + %d unsent = 2000 scheduled"
+          % (req["sent"], req["unsent_due"]))
+    check(req["completed"] == req["sent"] and req["ok"] == req["sent"], "all answered")
+    check(j["lateness_us"]["count"] == req["sent"], "one lateness sample per send")
+    check(j["latency_uncorrected_us"]["p50"] <= j["latency_us"]["p50"], "uncorrected <= corrected")
+    j = load_json(lg, ["-c", "10", "-t", "2", "-R", "2000", "--arrival", "poisson", "-d", "1s", url], tmp)
+    n = j["requests"]["sent"] + j["requests"]["unsent_due"]
+    check(1800 <= n <= 2200, "poisson: %d scheduled, 2000 expected (+-4.5 sigma)" % n)
+    check(j["config"]["arrival"] == "poisson", "config echoes the arrival")
+
+
 NGINX_CONF = """worker_processes 1;
 daemon off;
 pid {d}/nginx.pid;
@@ -214,7 +231,7 @@ def main():
         elif what == "nginx":
             t_nginx(lg, tmp)
         else:
-            {"closed": t_closed, "stop": t_stop, "misc": t_misc}[what](lg, sys.argv[3], tmp)
+            {"closed": t_closed, "stop": t_stop, "misc": t_misc, "rate": t_rate}[what](lg, sys.argv[3], tmp)
     finally:
         for p in procs:
             if p.poll() is None:
