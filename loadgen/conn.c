@@ -108,6 +108,7 @@ static void connect_failed(struct lg_worker *w, struct lg_conn *c, int err, uint
 static void opened(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 {
     c->state = LG_OPEN;
+    c->since_ns = now;
     w->connecting--;
     w->open++;
     c->served = 0;
@@ -174,8 +175,11 @@ int lg_conn_send(struct lg_worker *w, struct lg_conn *c, uint32_t n, uint64_t no
         c->inflight++;
         if (lg_in_window(run, intended)) {
             w->counts.sent++;
-            if (open_loop(w))
+            if (open_loop(w)) {
                 hist_record(&w->late, us_of(now, intended));
+                /* the load generator's own delay: from when it could have sent */
+                hist_record(&w->delay, us_of(now, intended > c->since_ns ? intended : c->since_ns));
+            }
         }
         if (open_loop(w))
             lg_sched_advance(w, c);
@@ -199,6 +203,8 @@ static void response_done(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 {
     struct lg_flight f = ring_of(w, c)[c->ring_head];
     c->ring_head = (uint16_t)((c->ring_head + 1) % w->cfg->pipeline);
+    if (c->inflight == w->cfg->pipeline)
+        c->since_ns = now; /* free to send again from now */
     c->inflight--;
     w->inflight_total--;
     w->all_completed++;
@@ -319,6 +325,7 @@ static void on_writable(struct lg_worker *w, struct lg_conn *c, uint64_t now)
     c->wr_left -= (uint32_t)rc;
     if (c->wr_left)
         return;
+    c->since_ns = now;
     if (watch(w, c, EPOLL_CTL_MOD, EPOLLIN) < 0) {
         lg_conn_fail(w, c, &w->counts.err_write, now);
         return;

@@ -66,7 +66,8 @@ struct lg_conn {
     uint32_t id;                   /* global slot number, for the schedule's phase */
     uint64_t next_ns;              /* open loop: intended time of the next unsent request;
                                       closed slot: when to reconnect */
-    uint64_t since_ns;             /* connecting: when it started; closed: when to retry */
+    uint64_t since_ns;             /* connecting: when it started; closed: when to retry;
+                                      open: since when it could send (open loop) */
     uint32_t sched_k;              /* requests consumed from this slot's schedule */
     int32_t heap_pos;              /* -1 when not in the send heap */
     uint32_t wr_left;              /* bytes of the last write still to go (EPOLLOUT) */
@@ -120,7 +121,7 @@ struct lg_worker {
     uint64_t all_completed, all_errors;
     uint64_t next_scan_ns;
     struct lg_counts counts;
-    struct hist lat, lat_unc, late;
+    struct hist lat, lat_unc, late, delay;
     /* series */
     struct lg_interval iv[2];
     uint64_t iv_seq;
@@ -189,8 +190,12 @@ int lg_run_exec(struct lg_run *run);
 void lg_run_close(struct lg_run *run);
 
 /* report.c */
-void lg_report_sum(const struct lg_run *run, struct lg_counts *c, struct hist *lat,
-                   struct hist *unc, struct hist *late);
+struct lg_hists {
+    struct hist lat, unc, late, delay;
+};
+int lg_hists_init(struct lg_hists *h);
+void lg_hists_close(struct lg_hists *h);
+void lg_report_sum(const struct lg_run *run, struct lg_counts *c, struct lg_hists *h);
 int lg_report_json(const struct lg_run *run, const char *path);
 int lg_report_hgrm(const struct lg_run *run, const char *path);
 void lg_report_human(const struct lg_run *run, FILE *f);

@@ -9,8 +9,26 @@
 
 #include "util.h"
 
-void lg_report_sum(const struct lg_run *run, struct lg_counts *c, struct hist *lat,
-                   struct hist *unc, struct hist *late)
+int lg_hists_init(struct lg_hists *h)
+{
+    memset(h, 0, sizeof(*h));
+    if (hist_init_lab(&h->lat) || hist_init_lab(&h->unc) || hist_init_lab(&h->late) ||
+        hist_init_lab(&h->delay)) {
+        lg_hists_close(h);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+void lg_hists_close(struct lg_hists *h)
+{
+    hist_close(&h->lat);
+    hist_close(&h->unc);
+    hist_close(&h->late);
+    hist_close(&h->delay);
+}
+
+void lg_report_sum(const struct lg_run *run, struct lg_counts *c, struct lg_hists *h)
 {
     memset(c, 0, sizeof(*c));
     for (uint32_t i = 0; i < run->nworkers; i++) {
@@ -19,9 +37,10 @@ void lg_report_sum(const struct lg_run *run, struct lg_counts *c, struct hist *l
         uint64_t *dst = (uint64_t *)c;
         for (size_t k = 0; k < sizeof(*c) / sizeof(uint64_t); k++)
             dst[k] += src[k];
-        hist_add(lat, &w->lat);
-        hist_add(unc, &w->lat_unc);
-        hist_add(late, &w->late);
+        hist_add(&h->lat, &w->lat);
+        hist_add(&h->unc, &w->lat_unc);
+        hist_add(&h->late, &w->late);
+        hist_add(&h->delay, &w->delay);
     }
 }
 
@@ -99,10 +118,10 @@ static json_t *build_json(const struct lg_run *run)
 {
     const struct lg_config *cfg = run->cfg;
     struct lg_counts c;
-    struct hist lat, unc, late;
-    if (hist_init_lab(&lat) || hist_init_lab(&unc) || hist_init_lab(&late))
+    struct lg_hists h;
+    if (lg_hists_init(&h) < 0)
         return NULL;
-    lg_report_sum(run, &c, &lat, &unc, &late);
+    lg_report_sum(run, &c, &h);
     uint32_t est = lg_report_established(run);
     double dur = window_s(run), user_s, sys_s;
     process_cpu(run, &user_s, &sys_s);
@@ -118,18 +137,17 @@ static json_t *build_json(const struct lg_run *run)
         "ok", (json_int_t)c.ok, "non2xx", (json_int_t)c.non2xx, "timeouts",
         (json_int_t)c.timeouts, "unsent_due", (json_int_t)c.unsent_due, "received", (json_int_t)c.received, "errors", errors_json(&c),
         "throughput_rps", dur > 0 ? (double)c.received / dur : 0.0, "duration_s", dur,
-        "latency_us", hist_json(&lat), "cpu", "utime_s", user_s, "stime_s", sys_s,
+        "latency_us", hist_json(&h.lat), "cpu", "utime_s", user_s, "stime_s", sys_s,
         "busiest_thread_fraction", busiest_fraction(run), "memory", "max_rss_bytes",
         (json_int_t)ru.ru_maxrss * 1024);
     if (o && cfg->rate_rps) {
-        json_object_set_new(o, "latency_uncorrected_us", hist_json(&unc));
-        json_object_set_new(o, "lateness_us", hist_json(&late));
+        json_object_set_new(o, "latency_uncorrected_us", hist_json(&h.unc));
+        json_object_set_new(o, "lateness_us", hist_json(&h.late));
+        json_object_set_new(o, "send_delay_us", hist_json(&h.delay));
     }
     if (o)
         json_object_set_new(o, "bytes_read", json_integer((json_int_t)c.bytes_read));
-    hist_close(&lat);
-    hist_close(&unc);
-    hist_close(&late);
+    lg_hists_close(&h);
     return o;
 }
 
@@ -158,17 +176,15 @@ int lg_report_json(const struct lg_run *run, const char *path)
 int lg_report_hgrm(const struct lg_run *run, const char *path)
 {
     struct lg_counts c;
-    struct hist lat, unc, late;
-    if (hist_init_lab(&lat) || hist_init_lab(&unc) || hist_init_lab(&late))
+    struct lg_hists h;
+    if (lg_hists_init(&h) < 0)
         return -ENOMEM;
-    lg_report_sum(run, &c, &lat, &unc, &late);
+    lg_report_sum(run, &c, &h);
     FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-    int rc = f ? hist_write_hgrm(&lat, f, 5, 1.0) : -errno;
+    int rc = f ? hist_write_hgrm(&h.lat, f, 5, 1.0) : -errno;
     if (f && f != stdout && fclose(f) != 0)
         rc = -EIO;
-    hist_close(&lat);
-    hist_close(&unc);
-    hist_close(&late);
+    lg_hists_close(&h);
     return rc;
 }
 
@@ -202,10 +218,10 @@ void lg_report_human(const struct lg_run *run, FILE *f)
 {
     const struct lg_config *cfg = run->cfg;
     struct lg_counts c;
-    struct hist lat, unc, late;
-    if (hist_init_lab(&lat) || hist_init_lab(&unc) || hist_init_lab(&late))
+    struct lg_hists h;
+    if (lg_hists_init(&h) < 0)
         return;
-    lg_report_sum(run, &c, &lat, &unc, &late);
+    lg_report_sum(run, &c, &h);
     uint32_t est = lg_report_established(run);
     double dur = window_s(run);
     fprintf(f, "Running %.1fs test @ %s (%s)\n", dur, cfg->url,
@@ -216,10 +232,11 @@ void lg_report_human(const struct lg_run *run, FILE *f)
         fprintf(f, "  WARNING: only %u of %u connections were established\n", est, cfg->connections);
     fprintf(f, "  %-13s %9s %9s %9s %9s %9s %9s %9s\n", "", "mean", "stdev", "p50", "p90", "p99",
             "p99.9", "max");
-    latency_line(f, cfg->rate_rps ? "Latency" : "Latency", &lat);
+    latency_line(f, "Latency", &h.lat);
     if (cfg->rate_rps) {
-        latency_line(f, "Uncorrected", &unc);
-        latency_line(f, "Lateness", &late);
+        latency_line(f, "Uncorrected", &h.unc);
+        latency_line(f, "Lateness", &h.late);
+        latency_line(f, "Send delay", &h.delay);
     }
     fprintf(f, "  %llu requests in %.2fs, %.2fMB read, busiest thread %.0f%% CPU\n",
             (unsigned long long)c.completed, dur, (double)c.bytes_read / 1048576.0,
@@ -228,7 +245,5 @@ void lg_report_human(const struct lg_run *run, FILE *f)
     fprintf(f, "Requests/sec: %.2f\n", dur > 0 ? (double)c.received / dur : 0.0);
     if (cfg->rate_rps && c.unsent_due)
         fprintf(f, "  %llu scheduled requests were never sent\n", (unsigned long long)c.unsent_due);
-    hist_close(&lat);
-    hist_close(&unc);
-    hist_close(&late);
+    lg_hists_close(&h);
 }

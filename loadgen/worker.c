@@ -36,6 +36,7 @@ int lg_worker_init(struct lg_worker *w, struct lg_run *run, int index, uint32_t 
     if (w->epfd < 0 || !w->conns || !w->flights || !w->heap || !w->rbuf)
         goto fail;
     if (hist_init_lab(&w->lat) || hist_init_lab(&w->lat_unc) || hist_init_lab(&w->late) ||
+        hist_init_lab(&w->delay) ||
         hist_init_lab(&w->iv[0].lat) || hist_init_lab(&w->iv[1].lat))
         goto fail;
     for (uint32_t i = 0; i < n; i++) {
@@ -67,6 +68,7 @@ void lg_worker_close(struct lg_worker *w)
     hist_close(&w->lat);
     hist_close(&w->lat_unc);
     hist_close(&w->late);
+    hist_close(&w->delay);
     hist_close(&w->iv[0].lat);
     hist_close(&w->iv[1].lat);
     w->conns = NULL;
