@@ -29,22 +29,23 @@ tmp=$(mktemp -d /tmp/c10k-lateness.XXXXXX)
 trap 'nginx_stop; epoll_stop; rm -rf "$tmp"' EXIT
 if [ -n "$server" ]; then epoll_start 0 "$server"; url=$SRV_URL; else nginx_start 0; url=$NGINX_URL; fi
 
-late=() rss_big=() rss_small=() busy=() errs=()
+late=() delay=() rss_big=() rss_small=() busy=() errs=()
 for i in $(seq "$runs"); do
   taskset -c 1 "$lg" -t 1 -c "$conns" -R "$rate" -d "$duration" -q --json "$tmp/big.json" "$url"
   late+=("$(jget "$tmp/big.json" 'j["lateness_us"]["p99"]')")
+  delay+=("$(jget "$tmp/big.json" 'j["send_delay_us"]["p99"]')")
   rss_big+=("$(jget "$tmp/big.json" 'j["memory"]["max_rss_bytes"]')")
   busy+=("$(jget "$tmp/big.json" 'j["cpu"]["busiest_thread_fraction"]')")
   errs+=("$(jget "$tmp/big.json" 'sum(v for v in j["errors"].values() if isinstance(v, int)) + j["requests"]["timeouts"]')")
-  printf '  run %d: -R %s -c %s: established %s, lateness p50 %s us p99 %s us p999 %s us, corrected p99 %s us, rps %s, busiest thread %s, errors %s\n' \
+  printf '  run %d: -R %s -c %s: established %s, lateness p50 %s us p99 %s us p999 %s us, send delay p99 %s us, corrected p99 %s us, rps %s, busiest thread %s, errors %s\n' \
     "$i" "$rate" "$conns" "$(jget "$tmp/big.json" 'j["connections"]["established"]')" \
     "$(jget "$tmp/big.json" 'j["lateness_us"]["p50"]')" "${late[-1]}" \
-    "$(jget "$tmp/big.json" 'j["lateness_us"]["p999"]')" \
+    "$(jget "$tmp/big.json" 'j["lateness_us"]["p999"]')" "${delay[-1]}" \
     "$(jget "$tmp/big.json" 'j["latency_us"]["p99"]')" \
     "$(jget "$tmp/big.json" 'round(j["throughput_rps"])')" "${busy[-1]}" "${errs[-1]}"
   taskset -c 1 "$lg" -t 1 -c 100 -R 1000 -d 2s -q --json "$tmp/small.json" "$url"
   rss_small+=("$(jget "$tmp/small.json" 'j["memory"]["max_rss_bytes"]')")
 done
 ml=$(median "${late[@]}") mb=$(median "${rss_big[@]}") ms=$(median "${rss_small[@]}")
-echo "median lateness p99 at -R $rate -c $conns: $ml us (goal < 100 us)"
+echo "median lateness p99 at -R $rate -c $conns: $ml us (goal < 100 us); send delay p99 $(median "${delay[@]}") us"
 awk -v b="$mb" -v s="$ms" -v c="$conns" 'BEGIN {printf "c10k-load max RSS: %.1f MiB at -c %d, %.1f MiB at -c 100: %.0f bytes per connection\n", b/1048576, c, s/1048576, (b-s)/(c-100)}'
