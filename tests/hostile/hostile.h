@@ -37,7 +37,7 @@ struct hx_ctx {
 uint64_t hx_tree_pss_kib(pid_t root);
 /* GET / on a new connection, 200 within timeout_ms: 0 or -1 (says why). */
 int hx_normal(const struct hx_ctx *x, int timeout_ms);
-/* The after-case check: normal client, then PSS back under the bound within 3 s. */
+/* The after-case check: normal client, then PSS back under the bound within 5 s. */
 int hx_after(struct hx_ctx *x, const char *what);
 /* Closes fd with SO_LINGER 0 (an RST, no TIME_WAIT). */
 void hx_reset_close(int fd);

@@ -93,7 +93,7 @@ int hx_after(struct hx_ctx *x, const char *what)
                 what, HX_NORMAL_TIMEOUT_MS);
         return -1;
     }
-    uint64_t deadline = itc_now_ms() + 3000, kib;
+    uint64_t deadline = itc_now_ms() + 5000, kib;
     while ((kib = hx_tree_pss_kib(x->srv.pid)) > x->base_kib + HX_AFTER_SLACK_KIB &&
            itc_now_ms() < deadline)
         usleep(100000);
