@@ -7,6 +7,7 @@ Try it: build/models/nginx/c10k-server-nginx --port 8080 & curl 127.0.0.1:8080/
 
 import argparse
 import ctypes
+import ipaddress
 import os
 import resource
 import shutil
@@ -80,6 +81,14 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def _host(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("'%s' is not an IPv4 or IPv6 address" % text)
+    return text
+
+
 def _port(text):
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError("'%s' is not a port (0..65535)" % text)
@@ -98,7 +107,7 @@ def options(argv=None):
                             "GET / answers 'Hello, World!'. Flags of the other models ("
                             + " ".join(IGNORED_VALUE_FLAGS + IGNORED_BOOL_FLAGS)
                             + ") are accepted and ignored.")
-    p.add_argument("--host", default="127.0.0.1", help="listen address")
+    p.add_argument("--host", type=_host, default="127.0.0.1", help="listen address")
     p.add_argument("--port", type=_port, default=0, help="listen port (0 = a free port)")
     p.add_argument("--backlog", type=_backlog, default=4096, help="listen backlog")
     p.add_argument("--version", action="version", version="%(prog)s " + VERSION)

@@ -7,7 +7,6 @@ Try it: /usr/bin/python3 models/python/c10k_asyncio.py --port 8080 & curl 127.0.
 import asyncio
 import collections
 import errno
-import functools
 import os
 import signal
 import sys
@@ -18,6 +17,7 @@ import c10k_srv as srv
 NAME = "py-asyncio"
 SUMMARY = "Python asyncio: one event loop, one asyncio.Protocol per connection."
 QUEUE_MAX = 64          # pipelined requests waiting before reading pauses
+ACCEPT_BATCH = 256      # connections accepted per readiness event at most
 REJECT_ERRNOS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 
 STATS = srv.Stats(NAME)
@@ -122,6 +122,12 @@ class Conn(asyncio.Protocol):
             self.wake.set_result(None)
         self._flow()
 
+    def eof_received(self):
+        """The client half-closed: answer what was asked, then close (True
+        keeps the transport open for writing while the queue drains)."""
+        self.closing = True
+        return self.queue is not None
+
     def connection_lost(self, exc):
         self.closing = True
         self.queue = None
@@ -134,29 +140,56 @@ def _model_options(p):
                    help="run on uvloop (python3-uvloop) instead of the asyncio loop")
 
 
-def _on_loop_error(lsock, spare, loop, context):
-    """asyncio's accept loop reports EMFILE & co here and goes on trying (up to
-    backlog times, each one ending here): count a refusal and shed one pending
-    connection with the spare fd, so the loop stops once the queue is empty
-    instead of spinning (uvloop/libuv do the same trick on their own, uncounted)."""
-    exc = context.get("exception")
-    if isinstance(exc, OSError) and exc.errno in REJECT_ERRNOS:
-        if spare.shed(lsock):
-            STATS.reject(exc.errno)
-        return
-    loop.default_exception_handler(context)
+class Acceptor:
+    """Our own accept loop on the listening socket (not create_server): asyncio
+    retries accept() up to backlog times after EMFILE and libuv sheds silently;
+    here every refusal is counted, the spare fd sheds it, and accepting goes on
+    (the same for asyncio and uvloop)."""
+
+    def __init__(self, loop, lsock):
+        self.loop = loop
+        self.lsock = lsock
+        self.spare = srv.Spare()
+
+    def start(self):
+        self.loop.add_reader(self.lsock.fileno(), self._ready)
+
+    def stop(self):
+        self.loop.remove_reader(self.lsock.fileno())
+
+    def _ready(self):
+        for _ in range(ACCEPT_BATCH):
+            try:
+                conn, _ = self.lsock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as e:
+                if e.errno not in REJECT_ERRNOS:
+                    continue            # ECONNABORTED & co: that client is gone
+                if not self.spare.shed(self.lsock):
+                    return
+                STATS.reject(e.errno)
+                continue
+            conn.setblocking(False)
+            self.loop.create_task(self._attach(conn))
+
+    async def _attach(self, conn):
+        try:
+            await self.loop.connect_accepted_socket(Conn, conn)
+        except OSError:
+            conn.close()
 
 
 async def _serve(opts, lsock):
     loop = asyncio.get_running_loop()
-    loop.set_exception_handler(functools.partial(_on_loop_error, lsock, srv.Spare()))
     stop = loop.create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
-    server = await loop.create_server(Conn, sock=lsock, backlog=opts.backlog)
+    acceptor = Acceptor(loop, lsock)
+    acceptor.start()
     srv.ready(lsock, opts.host)
     await stop
-    server.close()
+    acceptor.stop()
 
 
 def _new_loop(use_uvloop):
@@ -178,7 +211,7 @@ def main():
     try:
         lsock = srv.listen(opts, blocking=False)
     except OSError as e:
-        srv.fail_start(NAME, e)
+        srv.fail_start(NAME, e, opts)
     loop.run_until_complete(_serve(opts, lsock))
     STATS.print()
     sys.stderr.flush()

@@ -240,7 +240,7 @@ def main():
     try:
         lsock = srv.listen(opts)
     except OSError as e:
-        srv.fail_start(NAME, e)
+        srv.fail_start(NAME, e, opts)
     srv.stop_on_signals()
     pool = Pool(opts, lsock)
     gc.collect()

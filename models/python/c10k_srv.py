@@ -6,6 +6,7 @@ models. Try it through a model: c10k-server-py-threads --help
 
 import argparse
 import errno
+import ipaddress
 import os
 import resource
 import signal
@@ -49,6 +50,15 @@ def parse_size(text, lo, hi):
     return n
 
 
+def host_arg(text):
+    """An IPv4 or IPv6 address literal (no names: a benchmark binds loopback)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("'%s' is not an IPv4 or IPv6 address" % text)
+    return text
+
+
 def count_arg(lo, hi):
     return lambda text: parse_count(text, lo, hi)
 
@@ -70,7 +80,7 @@ def options(name, summary, add_model_options=None, argv=None):
     """Parses the common server options (+ the model's); --help/--version exit 0."""
     p = _Parser(prog="c10k-server-" + name, description=summary,
                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--host", default="127.0.0.1", help="listen address")
+    p.add_argument("--host", type=host_arg, default="127.0.0.1", help="listen address")
     p.add_argument("--port", type=count_arg(0, 65535), default=0,
                    help="listen port (0 = ephemeral)")
     p.add_argument("--backlog", type=count_arg(1, 1 << 20), default=4096,
@@ -121,9 +131,10 @@ def stop_on_signals():
     signal.signal(signal.SIGINT, _raise_stop)
 
 
-def fail_start(name, exc):
+def fail_start(name, exc, opts=None):
     """A server that could not start: one line on stderr, exit 1."""
-    sys.stderr.write("c10k-server-%s: %s\n" % (name, exc))
+    where = "cannot listen on %s:%d: " % (opts.host, opts.port) if opts else ""
+    sys.stderr.write("c10k-server-%s: %s%s\n" % (name, where, exc))
     sys.exit(1)
 
 

@@ -69,7 +69,7 @@ def main():
     try:
         lsock = srv.listen(opts)
     except OSError as e:
-        srv.fail_start(NAME, e)
+        srv.fail_start(NAME, e, opts)
     stats = srv.Stats(NAME)
     spare = srv.Spare()
     srv.stop_on_signals()
