@@ -26,7 +26,10 @@ int lg_series_open(const char *path, FILE **out)
 /* Takes what worker w published since the last row into scratch. */
 static void take(struct lg_worker *w, struct hist *scratch, bool final)
 {
-    if (final) { /* after join: the unpublished second is safe to read */
+    if (final) { /* after join: everything is safe to read */
+        uint64_t done = atomic_load_explicit(&w->iv_done, memory_order_acquire);
+        if (done != atomic_load_explicit(&w->iv_consumed, memory_order_relaxed))
+            hist_add(scratch, &w->iv[(done - 1) & 1].lat);
         hist_add(scratch, &w->iv[w->iv_seq & 1].lat);
         w->main_completed = w->all_completed;
         w->main_errors = w->all_errors;
