@@ -20,8 +20,8 @@
 #define EM_ATTEMPTS 20000
 #define EM_BATCH 1000
 #define EM_BUDGET_MS 25000
-#define EM_CONNECT_MS 300
-#define EM_HOLD_MS 200
+#define EM_CONNECT_MS 150
+#define EM_HOLD_MS 150
 
 struct em_count {
     unsigned attempts, established, answered;
