@@ -11,8 +11,7 @@ int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 1000000;
     struct hist h;
-    if (hist_init_lab(&h) < 0)
-        return 1;
+    if (hist_init_lab(&h) < 0) return 1;
     uint64_t x = 88172645463325252ull;
     for (long i = 0; i < n; i++) {
         x ^= x << 13;

@@ -48,8 +48,7 @@ static int watch(struct lg_worker *w, struct lg_conn *c, int op, uint32_t events
 
 static void close_fd(struct lg_worker *w, struct lg_conn *c)
 {
-    if (c->fd >= 0)
-        close(c->fd);
+    if (c->fd >= 0) close(c->fd);
     c->fd = -1;
     if (c->state == LG_OPEN)
         w->open--;
@@ -72,10 +71,8 @@ static void count_and_close(struct lg_worker *w, struct lg_conn *c, uint64_t *co
     struct lg_flight *ring = ring_of(w, c);
     uint32_t n = 0;
     for (uint32_t i = 0; i < c->inflight; i++)
-        if (lg_in_window(w->run, ring[(c->ring_head + i) % w->cfg->pipeline].intended_ns))
-            n++;
-    if (c->inflight == 0 && w->measuring && !w->ended)
-        n = 1;
+        if (lg_in_window(w->run, ring[(c->ring_head + i) % w->cfg->pipeline].intended_ns)) n++;
+    if (c->inflight == 0 && w->measuring && !w->ended) n = 1;
     *counter += n;
     w->all_errors += c->inflight ? c->inflight : 1;
     close_fd(w, c);
@@ -84,8 +81,7 @@ static void count_and_close(struct lg_worker *w, struct lg_conn *c, uint64_t *co
 static void restart(struct lg_worker *w, struct lg_conn *c, uint64_t now, uint64_t delay_ns)
 {
     c->since_ns = now + delay_ns;
-    if (delay_ns == 0 && may_send(w))
-        lg_conn_start(w, c, now);
+    if (delay_ns == 0 && may_send(w)) lg_conn_start(w, c, now);
 }
 
 void lg_conn_fail(struct lg_worker *w, struct lg_conn *c, uint64_t *counter, uint64_t now)
@@ -98,8 +94,7 @@ void lg_conn_fail(struct lg_worker *w, struct lg_conn *c, uint64_t *counter, uin
 static void connect_failed(struct lg_worker *w, struct lg_conn *c, int err, uint64_t now)
 {
     w->counts.err_connect++;
-    if (err > 0 && err < LG_ERRNO_MAX)
-        w->counts.connect_errno[err]++;
+    if (err > 0 && err < LG_ERRNO_MAX) w->counts.connect_errno[err]++;
     w->all_errors++;
     close_fd(w, c);
     c->since_ns = now + LG_RETRY_NS;
@@ -121,8 +116,7 @@ static void opened(struct lg_worker *w, struct lg_conn *c, uint64_t now)
         lg_conn_fail(w, c, &w->counts.err_read, now);
         return;
     }
-    if (!may_send(w))
-        return;
+    if (!may_send(w)) return;
     if (open_loop(w))
         lg_heap_push(w, c);
     else
@@ -131,8 +125,7 @@ static void opened(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 
 static int bind_source(const struct lg_config *cfg, int fd, uint32_t id)
 {
-    if (!cfg->src_first)
-        return 0;
+    if (!cfg->src_first) return 0;
     int one = 1;
     struct sockaddr_in src = {.sin_family = AF_INET};
     src.sin_addr.s_addr = htonl(cfg->src_first + id % (cfg->src_last - cfg->src_first + 1));
@@ -153,13 +146,12 @@ void lg_conn_start(struct lg_worker *w, struct lg_conn *c, uint64_t now)
     }
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     rc = bind_source(w->cfg, c->fd, c->id);
-    if (rc == 0 && connect(c->fd, (const struct sockaddr *)&w->cfg->addr, sizeof(w->cfg->addr)) < 0 &&
+    if (rc == 0 &&
+        connect(c->fd, (const struct sockaddr *)&w->cfg->addr, sizeof(w->cfg->addr)) < 0 &&
         errno != EINPROGRESS)
         rc = -errno;
-    if (rc == 0)
-        rc = watch(w, c, EPOLL_CTL_ADD, EPOLLIN | EPOLLOUT);
-    if (rc < 0)
-        connect_failed(w, c, -rc, now);
+    if (rc == 0) rc = watch(w, c, EPOLL_CTL_ADD, EPOLLIN | EPOLLOUT);
+    if (rc < 0) connect_failed(w, c, -rc, now);
 }
 
 int lg_conn_send(struct lg_worker *w, struct lg_conn *c, uint32_t n, uint64_t now)
@@ -167,8 +159,7 @@ int lg_conn_send(struct lg_worker *w, struct lg_conn *c, uint32_t n, uint64_t no
     const struct lg_run *run = w->run;
     uint32_t depth = w->cfg->pipeline;
     struct lg_flight *ring = ring_of(w, c);
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t intended = open_loop(w) ? c->next_ns : now;
         ring[(c->ring_head + c->inflight) % depth] = (struct lg_flight){intended, now};
@@ -181,18 +172,15 @@ int lg_conn_send(struct lg_worker *w, struct lg_conn *c, uint32_t n, uint64_t no
                 hist_record(&w->delay, us_of(now, intended > c->since_ns ? intended : c->since_ns));
             }
         }
-        if (open_loop(w))
-            lg_sched_advance(w, c);
+        if (open_loop(w)) lg_sched_advance(w, c);
     }
     w->inflight_total += n;
     size_t size = (size_t)n * run->request_len;
     ssize_t rc = write(c->fd, run->request, size);
-    if (rc == (ssize_t)size)
-        return 0;
+    if (rc == (ssize_t)size) return 0;
     if (rc >= 0 || errno == EAGAIN) {
         c->wr_left = (uint32_t)(size - (size_t)(rc > 0 ? rc : 0));
-        if (watch(w, c, EPOLL_CTL_MOD, EPOLLIN | EPOLLOUT) == 0)
-            return 0;
+        if (watch(w, c, EPOLL_CTL_MOD, EPOLLIN | EPOLLOUT) == 0) return 0;
     }
     bool reset = errno == ECONNRESET || errno == EPIPE;
     lg_conn_fail(w, c, reset ? &w->counts.err_reset : &w->counts.err_write, now);
@@ -203,16 +191,14 @@ static void response_done(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 {
     struct lg_flight f = ring_of(w, c)[c->ring_head];
     c->ring_head = (uint16_t)((c->ring_head + 1) % w->cfg->pipeline);
-    if (c->inflight == w->cfg->pipeline)
-        c->since_ns = now; /* free to send again from now */
+    if (c->inflight == w->cfg->pipeline) c->since_ns = now; /* free to send again from now */
     c->inflight--;
     w->inflight_total--;
     w->all_completed++;
     c->served = 1;
     int64_t lat = us_of(now, f.intended_ns);
     hist_record(&w->iv[w->iv_seq & 1].lat, lat);
-    if (lg_in_window(w->run, now))
-        w->counts.received++;
+    if (lg_in_window(w->run, now)) w->counts.received++;
     if (lg_in_window(w->run, f.intended_ns)) {
         w->counts.completed++;
         if (c->resp.status >= 200 && c->resp.status < 300)
@@ -220,11 +206,9 @@ static void response_done(struct lg_worker *w, struct lg_conn *c, uint64_t now)
         else
             w->counts.non2xx++;
         hist_record(&w->lat, lat);
-        if (open_loop(w))
-            hist_record(&w->lat_unc, us_of(now, f.sent_ns));
+        if (open_loop(w)) hist_record(&w->lat_unc, us_of(now, f.sent_ns));
     }
-    if (c->resp.flags & LG_RESP_CLOSE)
-        c->close_after = 1;
+    if (c->resp.flags & LG_RESP_CLOSE) c->close_after = 1;
     lg_resp_reset(&c->resp);
 }
 
@@ -239,8 +223,7 @@ static int parse(struct lg_worker *w, struct lg_conn *c, size_t n, uint64_t now)
             return -1;
         }
         off += used;
-        if (rc == 0)
-            break;
+        if (rc == 0) break;
         response_done(w, c, now);
     }
     return 0;
@@ -273,8 +256,7 @@ static void after_read(struct lg_worker *w, struct lg_conn *c, uint64_t now)
         restart(w, c, now, 0);
         return;
     }
-    if (c->wr_left || c->inflight >= w->cfg->pipeline)
-        return;
+    if (c->wr_left || c->inflight >= w->cfg->pipeline) return;
     if (open_loop(w))
         lg_heap_push(w, c);
     else if (may_send(w))
@@ -289,22 +271,17 @@ static void on_readable(struct lg_worker *w, struct lg_conn *c)
         now = util_mono_ns();
         if (n > 0) {
             w->counts.bytes_read += (uint64_t)n;
-            if (parse(w, c, (size_t)n, now) < 0)
-                return;
-            if (n < LG_RBUF_BYTES || c->close_after)
-                break;
+            if (parse(w, c, (size_t)n, now) < 0) return;
+            if (n < LG_RBUF_BYTES || c->close_after) break;
             continue;
         }
         if (n == 0) {
             on_eof(w, c, now);
-            if (!c->close_after)
-                return;
+            if (!c->close_after) return;
             break;
         }
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN)
-            break;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN) break;
         lg_conn_fail(w, c, errno == ECONNRESET ? &w->counts.err_reset : &w->counts.err_read, now);
         return;
     }
@@ -315,16 +292,14 @@ static void on_writable(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 {
     size_t full = (size_t)w->cfg->pipeline * w->run->request_len;
     ssize_t rc = write(c->fd, w->run->request + (full - c->wr_left), c->wr_left);
-    if (rc < 0 && errno == EAGAIN)
-        return;
+    if (rc < 0 && errno == EAGAIN) return;
     if (rc < 0) {
         bool reset = errno == ECONNRESET || errno == EPIPE;
         lg_conn_fail(w, c, reset ? &w->counts.err_reset : &w->counts.err_write, now);
         return;
     }
     c->wr_left -= (uint32_t)rc;
-    if (c->wr_left)
-        return;
+    if (c->wr_left) return;
     c->since_ns = now;
     if (watch(w, c, EPOLL_CTL_MOD, EPOLLIN) < 0) {
         lg_conn_fail(w, c, &w->counts.err_write, now);
@@ -339,23 +314,19 @@ void lg_conn_event(struct lg_worker *w, struct lg_conn *c, uint32_t events)
     if (c->state == LG_CONNECTING) {
         int err = 0;
         socklen_t len = sizeof(err);
-        if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-            err = errno;
+        if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
         if (err || (events & (EPOLLERR | EPOLLHUP)))
             connect_failed(w, c, err ? err : ECONNRESET, now);
         else if (events & EPOLLOUT)
             opened(w, c, now);
         return;
     }
-    if (c->state != LG_OPEN)
-        return;
+    if (c->state != LG_OPEN) return;
     if ((events & EPOLLOUT) && c->wr_left) {
         on_writable(w, c, now);
-        if (c->state != LG_OPEN)
-            return;
+        if (c->state != LG_OPEN) return;
     }
-    if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
-        on_readable(w, c);
+    if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(w, c);
 }
 
 static void timed_out(struct lg_worker *w, struct lg_conn *c, uint64_t now)
@@ -363,13 +334,11 @@ static void timed_out(struct lg_worker *w, struct lg_conn *c, uint64_t now)
     struct lg_flight *ring = ring_of(w, c);
     for (uint32_t i = 0; i < c->inflight; i++) {
         struct lg_flight *f = &ring[(c->ring_head + i) % w->cfg->pipeline];
-        if (!lg_in_window(w->run, f->intended_ns))
-            continue;
+        if (!lg_in_window(w->run, f->intended_ns)) continue;
         /* a timed-out request still took at least this long: keep it */
         w->counts.timeouts++;
         hist_record(&w->lat, us_of(now, f->intended_ns));
-        if (open_loop(w))
-            hist_record(&w->lat_unc, us_of(now, f->sent_ns));
+        if (open_loop(w)) hist_record(&w->lat_unc, us_of(now, f->sent_ns));
     }
     w->all_errors += c->inflight;
     close_fd(w, c);
@@ -394,6 +363,5 @@ void lg_conn_scan(struct lg_worker *w, uint64_t now)
 void lg_conn_close_all(struct lg_worker *w)
 {
     for (uint32_t i = 0; i < w->nconns; i++)
-        if (w->conns[i].fd >= 0)
-            close_fd(w, &w->conns[i]);
+        if (w->conns[i].fd >= 0) close_fd(w, &w->conns[i]);
 }

@@ -16,8 +16,8 @@
 #include "resp.h"
 
 #define LG_VERSION "0.1.0"
-#define LG_ERRNO_MAX 134           /* connect errors are counted per errno below this */
-#define LG_RBUF_BYTES (64 * 1024)  /* one read buffer per thread */
+#define LG_ERRNO_MAX 134               /* connect errors are counted per errno below this */
+#define LG_RBUF_BYTES (64 * 1024)      /* one read buffer per thread */
 #define LG_RETRY_NS (100 * 1000000ull) /* wait before reconnecting after a connect error */
 #define LG_SCAN_NS (50 * 1000000ull)   /* timeout scan period */
 
@@ -25,26 +25,26 @@ enum lg_arrival { LG_ARRIVAL_CONSTANT, LG_ARRIVAL_POISSON };
 
 struct lg_config {
     const char *url;
-    struct sockaddr_in addr;       /* the target, 127.0.0.0/8 only */
+    struct sockaddr_in addr; /* the target, 127.0.0.0/8 only */
     char host_header[80];
-    char target[1024];             /* path and query */
-    const char *method;            /* --method, default GET */
-    const char *body;              /* --body, NULL for none */
-    uint32_t connections;          /* -c */
-    uint32_t threads;              /* -t (0 until resolved: CPUs in the affinity mask) */
-    uint64_t duration_ns;          /* -d */
-    uint64_t warmup_ns;            /* --warmup */
-    uint64_t timeout_ns;           /* --timeout: per request, and per connect */
-    uint64_t rate_rps;             /* -R, 0 = closed loop */
-    uint64_t connect_rate;         /* --connect-rate per second, 0 = all at once */
-    uint32_t pipeline;             /* --pipeline */
-    enum lg_arrival arrival;       /* --arrival */
-    uint32_t src_first, src_last;  /* --source range, host order; 0 = none */
+    char target[1024];            /* path and query */
+    const char *method;           /* --method, default GET */
+    const char *body;             /* --body, NULL for none */
+    uint32_t connections;         /* -c */
+    uint32_t threads;             /* -t (0 until resolved: CPUs in the affinity mask) */
+    uint64_t duration_ns;         /* -d */
+    uint64_t warmup_ns;           /* --warmup */
+    uint64_t timeout_ns;          /* --timeout: per request, and per connect */
+    uint64_t rate_rps;            /* -R, 0 = closed loop */
+    uint64_t connect_rate;        /* --connect-rate per second, 0 = all at once */
+    uint32_t pipeline;            /* --pipeline */
+    enum lg_arrival arrival;      /* --arrival */
+    uint32_t src_first, src_last; /* --source range, host order; 0 = none */
     const char *source_text;
     const char *json_path, *hgrm_path, *series_path;
-    bool quiet;                    /* --quiet: no human summary */
-    uint64_t seed;                 /* --seed for poisson arrivals */
-    int cpus[256];                 /* the affinity mask, in order */
+    bool quiet;    /* --quiet: no human summary */
+    uint64_t seed; /* --seed for poisson arrivals */
+    int cpus[256]; /* the affinity mask, in order */
     int ncpus;
 };
 
@@ -54,7 +54,7 @@ struct lg_counts {
     uint64_t sent, completed, ok, non2xx, timeouts;
     uint64_t err_connect, err_read, err_write, err_reset, err_eof, err_parse;
     uint64_t reconnects, bytes_read, unsent_due;
-    uint64_t received;             /* responses that arrived inside the window */
+    uint64_t received; /* responses that arrived inside the window */
     uint64_t connect_errno[LG_ERRNO_MAX];
 };
 
@@ -63,20 +63,20 @@ enum lg_state { LG_CLOSED, LG_CONNECTING, LG_OPEN };
 /* One connection slot: 64 bytes, no buffer of its own. */
 struct lg_conn {
     int fd;
-    uint32_t id;                   /* global slot number, for the schedule's phase */
-    uint64_t next_ns;              /* open loop: intended time of the next unsent request;
-                                      closed slot: when to reconnect */
-    uint64_t since_ns;             /* connecting: when it started; closed: when to retry;
-                                      open: since when it could send (open loop) */
-    uint32_t sched_k;              /* requests consumed from this slot's schedule */
-    int32_t heap_pos;              /* -1 when not in the send heap */
-    uint32_t wr_left;              /* bytes of the last write still to go (EPOLLOUT) */
+    uint32_t id;       /* global slot number, for the schedule's phase */
+    uint64_t next_ns;  /* open loop: intended time of the next unsent request;
+                          closed slot: when to reconnect */
+    uint64_t since_ns; /* connecting: when it started; closed: when to retry;
+                          open: since when it could send (open loop) */
+    uint32_t sched_k;  /* requests consumed from this slot's schedule */
+    int32_t heap_pos;  /* -1 when not in the send heap */
+    uint32_t wr_left;  /* bytes of the last write still to go (EPOLLOUT) */
     uint16_t inflight;
-    uint16_t ring_head;            /* oldest in-flight entry */
-    uint8_t state;                 /* enum lg_state */
+    uint16_t ring_head; /* oldest in-flight entry */
+    uint8_t state;      /* enum lg_state */
     uint8_t ever_open;
-    uint8_t close_after;           /* a Connection: close response ended it */
-    uint8_t served;                /* a response arrived since it opened */
+    uint8_t close_after; /* a Connection: close response ended it */
+    uint8_t served;      /* a response arrived since it opened */
     struct lg_resp resp;
 };
 
@@ -89,9 +89,9 @@ struct lg_flight {
 /* One second of the series, double-buffered between a worker and main. */
 struct lg_interval {
     struct hist lat;
-    uint64_t completed_total;      /* cumulative at the end of the interval */
+    uint64_t completed_total; /* cumulative at the end of the interval */
     uint64_t errors_total;
-    uint32_t open;                 /* connections open at the end of the interval */
+    uint32_t open; /* connections open at the end of the interval */
 };
 
 struct lg_run;
@@ -104,13 +104,13 @@ struct lg_worker {
     int epfd;
     struct lg_conn *conns;
     uint32_t nconns, first_id;
-    struct lg_flight *flights;     /* nconns * pipeline */
-    int32_t *heap;                 /* open loop send heap of conn indexes */
+    struct lg_flight *flights; /* nconns * pipeline */
+    int32_t *heap;             /* open loop send heap of conn indexes */
     uint32_t heap_len;
     char *rbuf;
     uint64_t rng;
-    uint64_t interval_ns;          /* per-slot schedule interval (constant arrivals) */
-    double mean_gap_ns;            /* per-slot mean gap (poisson) */
+    uint64_t interval_ns; /* per-slot schedule interval (constant arrivals) */
+    double mean_gap_ns;   /* per-slot mean gap (poisson) */
     /* connect pacing */
     uint32_t next_connect;
     uint64_t connect_gap_ns;
@@ -126,16 +126,16 @@ struct lg_worker {
     struct lg_interval iv[2];
     uint64_t iv_seq;
     uint64_t next_iv_ns;
-    _Atomic uint64_t iv_done;      /* written by the worker */
-    _Atomic uint64_t iv_consumed;  /* written by main */
-    _Atomic uint64_t iv_second;    /* the last second published (1 = the first) */
+    _Atomic uint64_t iv_done;     /* written by the worker */
+    _Atomic uint64_t iv_consumed; /* written by main */
+    _Atomic uint64_t iv_second;   /* the last second published (1 = the first) */
     /* phases */
     _Atomic int ramp_done;
     _Atomic int finished;
     uint64_t ramp_end_ns;
     bool going, measuring, ended;
-    uint64_t cpu0_ns, cpu1_ns;     /* thread CPU time at measure start / end */
-    double utime_s, stime_s;       /* measured-window user/system time */
+    uint64_t cpu0_ns, cpu1_ns; /* thread CPU time at measure start / end */
+    double utime_s, stime_s;   /* measured-window user/system time */
     double ru0_user_s, ru0_sys_s;
     /* read by main only */
     uint64_t main_completed, main_errors;
@@ -144,13 +144,13 @@ struct lg_worker {
 
 struct lg_run {
     const struct lg_config *cfg;
-    char *request;                 /* pipeline copies of the request */
-    size_t request_len;            /* one copy */
-    uint64_t start_ns;             /* process start: t_s = 0 of the series */
-    _Atomic uint64_t go_ns;        /* 0 until the ramp is over: load starts then */
-    _Atomic uint64_t end_ns;       /* end of the measured window (moved earlier on SIGINT) */
-    uint64_t measure_ns;           /* go + warm-up */
-    uint64_t drain_ns;             /* how long after the end in-flight requests may finish */
+    char *request;           /* pipeline copies of the request */
+    size_t request_len;      /* one copy */
+    uint64_t start_ns;       /* process start: t_s = 0 of the series */
+    _Atomic uint64_t go_ns;  /* 0 until the ramp is over: load starts then */
+    _Atomic uint64_t end_ns; /* end of the measured window (moved earlier on SIGINT) */
+    uint64_t measure_ns;     /* go + warm-up */
+    uint64_t drain_ns;       /* how long after the end in-flight requests may finish */
     struct lg_worker *workers;
     uint32_t nworkers;
     double ramp_s;

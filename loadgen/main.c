@@ -12,21 +12,18 @@ int main(int argc, char **argv)
     struct lg_config cfg;
     struct lg_run run;
     int rc = lg_opts_parse(argc, argv, &cfg);
-    if (rc == 1)
-        return 0;
+    if (rc == 1) return 0;
     if (rc < 0) {
         lg_usage(stderr, argv[0]);
         return 2;
     }
     rc = lg_run_init(&run, &cfg);
     if (rc < 0) {
-        if (rc != -EMFILE)
-            fprintf(stderr, "c10k-load: %s\n", strerror(-rc));
+        if (rc != -EMFILE) fprintf(stderr, "c10k-load: %s\n", strerror(-rc));
         return 2;
     }
     rc = lg_run_exec(&run) < 0;
-    if (!cfg.quiet)
-        lg_report_human(&run, stderr);
+    if (!cfg.quiet) lg_report_human(&run, stderr);
     if (cfg.json_path && lg_report_json(&run, cfg.json_path) < 0) {
         fprintf(stderr, "c10k-load: cannot write %s\n", cfg.json_path);
         rc = 1;

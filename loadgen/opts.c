@@ -18,7 +18,8 @@
 
 void lg_usage(FILE *f, const char *prog)
 {
-    fprintf(f,
+    fprintf(
+        f,
         "usage: %s [options] http://127.x.x.x:PORT/path?query\n"
         "HTTP/1.1 load generator for the c10k lab (loopback targets only).\n"
         "  -c, --connections N    connections to keep open [%d]\n"
@@ -56,14 +57,11 @@ static int parse_ipv4(const char *s, size_t n, uint32_t *out)
 {
     char tmp[64];
     struct in_addr a;
-    if (n == 0 || n >= sizeof(tmp))
-        return -EINVAL;
+    if (n == 0 || n >= sizeof(tmp)) return -EINVAL;
     memcpy(tmp, s, n);
     tmp[n] = 0;
-    if (strcmp(tmp, "localhost") == 0)
-        snprintf(tmp, sizeof(tmp), "127.0.0.1");
-    if (inet_pton(AF_INET, tmp, &a) != 1)
-        return -EINVAL;
+    if (strcmp(tmp, "localhost") == 0) snprintf(tmp, sizeof(tmp), "127.0.0.1");
+    if (inet_pton(AF_INET, tmp, &a) != 1) return -EINVAL;
     *out = ntohl(a.s_addr);
     return 0;
 }
@@ -71,32 +69,26 @@ static int parse_ipv4(const char *s, size_t n, uint32_t *out)
 static int parse_url(struct lg_config *cfg, const char *url)
 {
     const char *p = url;
-    if (strncmp(p, "http://", 7) != 0)
-        return -EINVAL;
+    if (strncmp(p, "http://", 7) != 0) return -EINVAL;
     p += 7;
     size_t hostlen = strcspn(p, ":/?#");
     uint32_t ip;
-    if (parse_ipv4(p, hostlen, &ip) < 0 || !in_lab(ip))
-        return -EPERM;
+    if (parse_ipv4(p, hostlen, &ip) < 0 || !in_lab(ip)) return -EPERM;
     uint64_t port = 80;
     const char *q = p + hostlen;
     if (*q == ':') {
         char digits[8];
         size_t dn = strcspn(q + 1, "/?#");
-        if (dn == 0 || dn >= sizeof(digits))
-            return -EINVAL;
+        if (dn == 0 || dn >= sizeof(digits)) return -EINVAL;
         memcpy(digits, q + 1, dn);
         digits[dn] = 0;
-        if (util_parse_count(digits, 1, 65535, &port) < 0)
-            return -EINVAL;
+        if (util_parse_count(digits, 1, 65535, &port) < 0) return -EINVAL;
         q += 1 + dn;
     }
-    if (*q == '#')
-        return -EINVAL;
+    if (*q == '#') return -EINVAL;
     snprintf(cfg->host_header, sizeof(cfg->host_header), "%.*s", (int)(q - p), p);
     int n = snprintf(cfg->target, sizeof(cfg->target), "%s%s", *q == '/' ? "" : "/", q);
-    if (n < 0 || (size_t)n >= sizeof(cfg->target) || strpbrk(cfg->target, " \r\n#"))
-        return -EINVAL;
+    if (n < 0 || (size_t)n >= sizeof(cfg->target) || strpbrk(cfg->target, " \r\n#")) return -EINVAL;
     cfg->addr.sin_family = AF_INET;
     cfg->addr.sin_port = htons((uint16_t)port);
     cfg->addr.sin_addr.s_addr = htonl(ip);
@@ -108,11 +100,9 @@ static int parse_source(struct lg_config *cfg, const char *s)
 {
     const char *dash = strchr(s, '-');
     size_t n1 = dash ? (size_t)(dash - s) : strlen(s);
-    if (parse_ipv4(s, n1, &cfg->src_first) < 0)
-        return -EINVAL;
+    if (parse_ipv4(s, n1, &cfg->src_first) < 0) return -EINVAL;
     cfg->src_last = cfg->src_first;
-    if (dash && parse_ipv4(dash + 1, strlen(dash + 1), &cfg->src_last) < 0)
-        return -EINVAL;
+    if (dash && parse_ipv4(dash + 1, strlen(dash + 1), &cfg->src_last) < 0) return -EINVAL;
     if (!in_lab(cfg->src_first) || !in_lab(cfg->src_last) || cfg->src_last < cfg->src_first)
         return -EINVAL;
     cfg->source_text = s;
@@ -131,34 +121,53 @@ static void defaults(struct lg_config *cfg)
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof(set), &set) == 0)
         for (int i = 0; i < CPU_SETSIZE && cfg->ncpus < 256; i++)
-            if (CPU_ISSET(i, &set))
-                cfg->cpus[cfg->ncpus++] = i;
-    if (cfg->ncpus == 0)
-        cfg->cpus[cfg->ncpus++] = 0;
+            if (CPU_ISSET(i, &set)) cfg->cpus[cfg->ncpus++] = i;
+    if (cfg->ncpus == 0) cfg->cpus[cfg->ncpus++] = 0;
 }
 
-enum { O_WARMUP = 256, O_CRATE, O_TIMEOUT, O_SOURCE, O_PIPELINE, O_ARRIVAL, O_JSON, O_HGRM,
-       O_SERIES, O_METHOD, O_BODY, O_SEED };
+enum {
+    O_WARMUP = 256,
+    O_CRATE,
+    O_TIMEOUT,
+    O_SOURCE,
+    O_PIPELINE,
+    O_ARRIVAL,
+    O_JSON,
+    O_HGRM,
+    O_SERIES,
+    O_METHOD,
+    O_BODY,
+    O_SEED
+};
 
 static const struct option long_opts[] = {
-    {"connections", required_argument, NULL, 'c'}, {"threads", required_argument, NULL, 't'},
-    {"duration", required_argument, NULL, 'd'},    {"rate", required_argument, NULL, 'R'},
-    {"warmup", required_argument, NULL, O_WARMUP}, {"connect-rate", required_argument, NULL, O_CRATE},
-    {"timeout", required_argument, NULL, O_TIMEOUT}, {"source", required_argument, NULL, O_SOURCE},
-    {"pipeline", required_argument, NULL, O_PIPELINE}, {"arrival", required_argument, NULL, O_ARRIVAL},
-    {"json", required_argument, NULL, O_JSON},     {"hgrm", required_argument, NULL, O_HGRM},
-    {"series", required_argument, NULL, O_SERIES}, {"method", required_argument, NULL, O_METHOD},
-    {"body", required_argument, NULL, O_BODY},     {"seed", required_argument, NULL, O_SEED},
-    {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
+    {"connections", required_argument, NULL, 'c'},
+    {"threads", required_argument, NULL, 't'},
+    {"duration", required_argument, NULL, 'd'},
+    {"rate", required_argument, NULL, 'R'},
+    {"warmup", required_argument, NULL, O_WARMUP},
+    {"connect-rate", required_argument, NULL, O_CRATE},
+    {"timeout", required_argument, NULL, O_TIMEOUT},
+    {"source", required_argument, NULL, O_SOURCE},
+    {"pipeline", required_argument, NULL, O_PIPELINE},
+    {"arrival", required_argument, NULL, O_ARRIVAL},
+    {"json", required_argument, NULL, O_JSON},
+    {"hgrm", required_argument, NULL, O_HGRM},
+    {"series", required_argument, NULL, O_SERIES},
+    {"method", required_argument, NULL, O_METHOD},
+    {"body", required_argument, NULL, O_BODY},
+    {"seed", required_argument, NULL, O_SEED},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static int u32_opt(const char *s, uint64_t min, uint64_t max, uint32_t *out)
 {
     uint64_t v;
     int rc = util_parse_count(s, min, max, &v);
-    if (rc == 0)
-        *out = (uint32_t)v;
+    if (rc == 0) *out = (uint32_t)v;
     return rc;
 }
 
@@ -167,16 +176,38 @@ static int apply(struct lg_config *cfg, int opt, const char *arg)
 {
     int rc = 0;
     switch (opt) {
-    case 'c': rc = u32_opt(arg, 1, 10000000, &cfg->connections); break;
-    case 't': rc = u32_opt(arg, 1, 256, &cfg->threads); break;
-    case 'd': rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 86400 * UTIL_NS_PER_S, &cfg->duration_ns); break;
-    case 'R': rc = util_parse_count(arg, 0, 100000000, &cfg->rate_rps); break;
-    case O_WARMUP: rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, 0, 3600 * UTIL_NS_PER_S, &cfg->warmup_ns); break;
-    case O_CRATE: rc = util_parse_count(arg, 0, 100000000, &cfg->connect_rate); break;
-    case O_TIMEOUT: rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 3600 * UTIL_NS_PER_S, &cfg->timeout_ns); break;
-    case O_SOURCE: rc = parse_source(cfg, arg); break;
-    case O_PIPELINE: rc = u32_opt(arg, 1, 1024, &cfg->pipeline); break;
-    case O_SEED: rc = util_parse_count(arg, 0, UINT64_MAX / 2, &cfg->seed); break;
+    case 'c':
+        rc = u32_opt(arg, 1, 10000000, &cfg->connections);
+        break;
+    case 't':
+        rc = u32_opt(arg, 1, 256, &cfg->threads);
+        break;
+    case 'd':
+        rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 86400 * UTIL_NS_PER_S,
+                                    &cfg->duration_ns);
+        break;
+    case 'R':
+        rc = util_parse_count(arg, 0, 100000000, &cfg->rate_rps);
+        break;
+    case O_WARMUP:
+        rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, 0, 3600 * UTIL_NS_PER_S, &cfg->warmup_ns);
+        break;
+    case O_CRATE:
+        rc = util_parse_count(arg, 0, 100000000, &cfg->connect_rate);
+        break;
+    case O_TIMEOUT:
+        rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 3600 * UTIL_NS_PER_S,
+                                    &cfg->timeout_ns);
+        break;
+    case O_SOURCE:
+        rc = parse_source(cfg, arg);
+        break;
+    case O_PIPELINE:
+        rc = u32_opt(arg, 1, 1024, &cfg->pipeline);
+        break;
+    case O_SEED:
+        rc = util_parse_count(arg, 0, UINT64_MAX / 2, &cfg->seed);
+        break;
     case O_ARRIVAL:
         if (strcmp(arg, "constant") == 0)
             cfg->arrival = LG_ARRIVAL_CONSTANT;
@@ -185,13 +216,27 @@ static int apply(struct lg_config *cfg, int opt, const char *arg)
         else
             rc = -EINVAL;
         break;
-    case O_JSON: cfg->json_path = arg; break;
-    case O_HGRM: cfg->hgrm_path = arg; break;
-    case O_SERIES: cfg->series_path = arg; break;
-    case O_METHOD: rc = strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(arg) && *arg ? 0 : -EINVAL; cfg->method = arg; break;
-    case O_BODY: cfg->body = arg; break;
-    case 'q': cfg->quiet = true; break;
-    default: return -EINVAL;
+    case O_JSON:
+        cfg->json_path = arg;
+        break;
+    case O_HGRM:
+        cfg->hgrm_path = arg;
+        break;
+    case O_SERIES:
+        cfg->series_path = arg;
+        break;
+    case O_METHOD:
+        rc = strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(arg) && *arg ? 0 : -EINVAL;
+        cfg->method = arg;
+        break;
+    case O_BODY:
+        cfg->body = arg;
+        break;
+    case 'q':
+        cfg->quiet = true;
+        break;
+    default:
+        return -EINVAL;
     }
     return rc;
 }
@@ -199,8 +244,7 @@ static int apply(struct lg_config *cfg, int opt, const char *arg)
 static const char *opt_name(int opt)
 {
     for (const struct option *o = long_opts; o->name; o++)
-        if (o->val == opt)
-            return o->name;
+        if (o->val == opt) return o->name;
     return "?";
 }
 
@@ -221,8 +265,8 @@ int lg_opts_parse(int argc, char **argv, struct lg_config *cfg)
             return 1;
         }
         if (opt == '?' || opt == ':') {
-            fprintf(stderr, "c10k-load: %s option '%s'\n", opt == '?' ? "unknown" : "missing value for",
-                    argv[optind - 1]);
+            fprintf(stderr, "c10k-load: %s option '%s'\n",
+                    opt == '?' ? "unknown" : "missing value for", argv[optind - 1]);
             return -EINVAL;
         }
         int rc = apply(cfg, opt, optarg);
@@ -242,9 +286,7 @@ int lg_opts_parse(int argc, char **argv, struct lg_config *cfg)
                 rc == -EPERM ? "refusing target" : "bad URL", argv[optind]);
         return -EINVAL;
     }
-    if (cfg->threads == 0)
-        cfg->threads = (uint32_t)cfg->ncpus;
-    if (cfg->threads > cfg->connections)
-        cfg->threads = cfg->connections;
+    if (cfg->threads == 0) cfg->threads = (uint32_t)cfg->ncpus;
+    if (cfg->threads > cfg->connections) cfg->threads = cfg->connections;
     return 0;
 }

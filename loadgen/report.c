@@ -71,8 +71,8 @@ static double busiest_fraction(const struct lg_run *run)
 
 static json_t *hist_json(const struct hist *h)
 {
-    return json_pack("{s:I,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "min", (json_int_t)hist_min(h),
-                     "mean", hist_mean(h), "stdev", hist_stdev(h), "p50",
+    return json_pack("{s:I,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "min",
+                     (json_int_t)hist_min(h), "mean", hist_mean(h), "stdev", hist_stdev(h), "p50",
                      (json_int_t)hist_percentile(h, 50), "p90", (json_int_t)hist_percentile(h, 90),
                      "p99", (json_int_t)hist_percentile(h, 99), "p999",
                      (json_int_t)hist_percentile(h, 99.9), "p9999",
@@ -83,9 +83,9 @@ static json_t *hist_json(const struct hist *h)
 static json_t *config_json(const struct lg_config *cfg)
 {
     return json_pack("{s:I,s:I,s:f,s:f,s:I,s:s,s:I,s:f,s:I,s:s?,s:s,s:s?}", "connections",
-                     (json_int_t)cfg->connections, "threads", (json_int_t)cfg->threads, "duration_s",
-                     (double)cfg->duration_ns / 1e9, "warmup_s", (double)cfg->warmup_ns / 1e9,
-                     "rate_rps", (json_int_t)cfg->rate_rps, "arrival",
+                     (json_int_t)cfg->connections, "threads", (json_int_t)cfg->threads,
+                     "duration_s", (double)cfg->duration_ns / 1e9, "warmup_s",
+                     (double)cfg->warmup_ns / 1e9, "rate_rps", (json_int_t)cfg->rate_rps, "arrival",
                      cfg->arrival == LG_ARRIVAL_POISSON ? "poisson" : "constant", "pipeline",
                      (json_int_t)cfg->pipeline, "timeout_s", (double)cfg->timeout_ns / 1e9,
                      "connect_rate", (json_int_t)cfg->connect_rate, "source", cfg->source_text,
@@ -119,8 +119,7 @@ static json_t *build_json(const struct lg_run *run)
     const struct lg_config *cfg = run->cfg;
     struct lg_counts c;
     struct lg_hists h;
-    if (lg_hists_init(&h) < 0)
-        return NULL;
+    if (lg_hists_init(&h) < 0) return NULL;
     lg_report_sum(run, &c, &h);
     uint32_t est = lg_report_established(run);
     double dur = window_s(run), user_s, sys_s;
@@ -134,10 +133,10 @@ static json_t *build_json(const struct lg_run *run)
         "target", (json_int_t)cfg->connections, "established", (json_int_t)est, "failed",
         (json_int_t)(cfg->connections - est), "reconnects", (json_int_t)c.reconnects, "ramp_s",
         run->ramp_s, "requests", "sent", (json_int_t)c.sent, "completed", (json_int_t)c.completed,
-        "ok", (json_int_t)c.ok, "non2xx", (json_int_t)c.non2xx, "timeouts",
-        (json_int_t)c.timeouts, "unsent_due", (json_int_t)c.unsent_due, "received", (json_int_t)c.received, "errors", errors_json(&c),
-        "throughput_rps", dur > 0 ? (double)c.received / dur : 0.0, "duration_s", dur,
-        "latency_us", hist_json(&h.lat), "cpu", "utime_s", user_s, "stime_s", sys_s,
+        "ok", (json_int_t)c.ok, "non2xx", (json_int_t)c.non2xx, "timeouts", (json_int_t)c.timeouts,
+        "unsent_due", (json_int_t)c.unsent_due, "received", (json_int_t)c.received, "errors",
+        errors_json(&c), "throughput_rps", dur > 0 ? (double)c.received / dur : 0.0, "duration_s",
+        dur, "latency_us", hist_json(&h.lat), "cpu", "utime_s", user_s, "stime_s", sys_s,
         "busiest_thread_fraction", busiest_fraction(run), "memory", "max_rss_bytes",
         (json_int_t)ru.ru_maxrss * 1024);
     if (o && cfg->rate_rps) {
@@ -145,8 +144,7 @@ static json_t *build_json(const struct lg_run *run)
         json_object_set_new(o, "lateness_us", hist_json(&h.late));
         json_object_set_new(o, "send_delay_us", hist_json(&h.delay));
     }
-    if (o)
-        json_object_set_new(o, "bytes_read", json_integer((json_int_t)c.bytes_read));
+    if (o) json_object_set_new(o, "bytes_read", json_integer((json_int_t)c.bytes_read));
     lg_hists_close(&h);
     return o;
 }
@@ -154,8 +152,7 @@ static json_t *build_json(const struct lg_run *run)
 int lg_report_json(const struct lg_run *run, const char *path)
 {
     json_t *o = build_json(run);
-    if (!o)
-        return -ENOMEM;
+    if (!o) return -ENOMEM;
     int rc;
     if (strcmp(path, "-") == 0) {
         rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
@@ -166,8 +163,7 @@ int lg_report_json(const struct lg_run *run, const char *path)
         char tmp[4096];
         snprintf(tmp, sizeof(tmp), "%s.tmp", path);
         rc = json_dump_file(o, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-        if (rc == 0 && rename(tmp, path) < 0)
-            rc = -1;
+        if (rc == 0 && rename(tmp, path) < 0) rc = -1;
     }
     json_decref(o);
     return rc < 0 ? -EIO : 0;
@@ -177,13 +173,11 @@ int lg_report_hgrm(const struct lg_run *run, const char *path)
 {
     struct lg_counts c;
     struct lg_hists h;
-    if (lg_hists_init(&h) < 0)
-        return -ENOMEM;
+    if (lg_hists_init(&h) < 0) return -ENOMEM;
     lg_report_sum(run, &c, &h);
     FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
     int rc = f ? hist_write_hgrm(&h.lat, f, 5, 1.0) : -errno;
-    if (f && f != stdout && fclose(f) != 0)
-        rc = -EIO;
+    if (f && f != stdout && fclose(f) != 0) rc = -EIO;
     lg_hists_close(&h);
     return rc;
 }
@@ -207,11 +201,13 @@ static void errors_line(FILE *f, const struct lg_counts *c)
     for (int e = 1; e < LG_ERRNO_MAX; e++)
         if (c->connect_errno[e])
             fprintf(f, " (%s %llu)", strerrorname_np(e), (unsigned long long)c->connect_errno[e]);
-    fprintf(f, ", read %llu, write %llu, reset %llu, eof %llu, parse %llu, timeout %llu, non-2xx %llu\n",
-            (unsigned long long)c->err_read, (unsigned long long)c->err_write,
-            (unsigned long long)c->err_reset, (unsigned long long)c->err_eof,
-            (unsigned long long)c->err_parse, (unsigned long long)c->timeouts,
-            (unsigned long long)c->non2xx);
+    fprintf(
+        f,
+        ", read %llu, write %llu, reset %llu, eof %llu, parse %llu, timeout %llu, non-2xx %llu\n",
+        (unsigned long long)c->err_read, (unsigned long long)c->err_write,
+        (unsigned long long)c->err_reset, (unsigned long long)c->err_eof,
+        (unsigned long long)c->err_parse, (unsigned long long)c->timeouts,
+        (unsigned long long)c->non2xx);
 }
 
 void lg_report_human(const struct lg_run *run, FILE *f)
@@ -219,8 +215,7 @@ void lg_report_human(const struct lg_run *run, FILE *f)
     const struct lg_config *cfg = run->cfg;
     struct lg_counts c;
     struct lg_hists h;
-    if (lg_hists_init(&h) < 0)
-        return;
+    if (lg_hists_init(&h) < 0) return;
     lg_report_sum(run, &c, &h);
     uint32_t est = lg_report_established(run);
     double dur = window_s(run);
@@ -229,7 +224,8 @@ void lg_report_human(const struct lg_run *run, FILE *f)
     fprintf(f, "  %u threads and %u connections: %u established (ramp %.3fs), %llu reconnects\n",
             cfg->threads, cfg->connections, est, run->ramp_s, (unsigned long long)c.reconnects);
     if (est < cfg->connections)
-        fprintf(f, "  WARNING: only %u of %u connections were established\n", est, cfg->connections);
+        fprintf(f, "  WARNING: only %u of %u connections were established\n", est,
+                cfg->connections);
     fprintf(f, "  %-13s %9s %9s %9s %9s %9s %9s %9s\n", "", "mean", "stdev", "p50", "p90", "p99",
             "p99.9", "max");
     latency_line(f, "Latency", &h.lat);

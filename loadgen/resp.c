@@ -6,8 +6,21 @@
 #include <string.h>
 
 enum {
-    S_PROTO, S_MINOR, S_SP, S_CODE, S_AFTER_CODE, S_REASON, S_LF, S_HSTART, S_HNAME,
-    S_VAL_CL, S_VAL_CONN, S_VAL_OTHER, S_END_LF, S_BODY, S_BODY_EOF,
+    S_PROTO,
+    S_MINOR,
+    S_SP,
+    S_CODE,
+    S_AFTER_CODE,
+    S_REASON,
+    S_LF,
+    S_HSTART,
+    S_HNAME,
+    S_VAL_CL,
+    S_VAL_CONN,
+    S_VAL_OTHER,
+    S_END_LF,
+    S_BODY,
+    S_BODY_EOF,
 };
 
 enum { H_LENGTH, H_CONNECTION, H_TE, H_COUNT };
@@ -30,24 +43,19 @@ static int header_name_char(struct lg_resp *r, unsigned char ch)
     if (ch == ':') {
         int which = -1;
         for (int k = 0; k < H_COUNT; k++)
-            if ((r->cand & (1u << k)) && r->pos == hlens[k])
-                which = k;
-        if (which == H_TE)
-            return -1; /* chunked bodies are not supported: say so, not misparse */
+            if ((r->cand & (1u << k)) && r->pos == hlens[k]) which = k;
+        if (which == H_TE) return -1; /* chunked bodies are not supported: say so, not misparse */
         r->state = which == H_LENGTH ? S_VAL_CL : which == H_CONNECTION ? S_VAL_CONN : S_VAL_OTHER;
-        if (which == H_LENGTH && (r->flags & LG_RESP_HAS_LENGTH))
-            return -1;
+        if (which == H_LENGTH && (r->flags & LG_RESP_HAS_LENGTH)) return -1;
         r->pos = 0;
         return 0;
     }
-    if (!is_tchar(ch))
-        return -1;
+    if (!is_tchar(ch)) return -1;
     unsigned char lower = (unsigned char)(ch | 0x20);
     for (int k = 0; k < H_COUNT; k++)
         if ((r->cand & (1u << k)) && (r->pos >= hlens[k] || hnames[k][r->pos] != lower))
             r->cand &= (uint8_t) ~(1u << k);
-    if (r->pos < 255)
-        r->pos++;
+    if (r->pos < 255) r->pos++;
     return 0;
 }
 
@@ -62,8 +70,7 @@ static int length_char(struct lg_resp *r, unsigned char ch)
         return 0;
     }
     if (ch == ' ' || ch == '\t') {
-        if (r->pos == 1)
-            r->pos = 2;
+        if (r->pos == 1) r->pos = 2;
         return 0;
     }
     if (ch == '\r' && r->pos) {
@@ -77,21 +84,17 @@ static int connection_char(struct lg_resp *r, unsigned char ch)
 {
     static const char close_tok[] = "close";
     if (ch == '\r') {
-        if (r->pos == 5 && !(r->flags & LG_RESP_CONN_MISS))
-            r->flags |= LG_RESP_CLOSE;
+        if (r->pos == 5 && !(r->flags & LG_RESP_CONN_MISS)) r->flags |= LG_RESP_CLOSE;
         r->flags &= (uint8_t)~LG_RESP_CONN_MISS;
         r->state = S_LF;
         return 0;
     }
     if (ch == ' ' || ch == '\t') {
-        if (r->pos > 0 && r->pos < 5)
-            r->flags |= LG_RESP_CONN_MISS;
+        if (r->pos > 0 && r->pos < 5) r->flags |= LG_RESP_CONN_MISS;
         return 0;
     }
-    if (r->pos >= 5 || close_tok[r->pos] != (char)(ch | 0x20))
-        r->flags |= LG_RESP_CONN_MISS;
-    if (r->pos < 255)
-        r->pos++;
+    if (r->pos >= 5 || close_tok[r->pos] != (char)(ch | 0x20)) r->flags |= LG_RESP_CONN_MISS;
+    if (r->pos < 255) r->pos++;
     return 0;
 }
 
@@ -99,8 +102,7 @@ static int connection_char(struct lg_resp *r, unsigned char ch)
  * complete without a body. */
 static int headers_done(struct lg_resp *r)
 {
-    if (r->status < 200 && r->status >= 100)
-        return -1; /* interim responses are never asked for */
+    if (r->status < 200 && r->status >= 100) return -1; /* interim responses are never asked for */
     if (r->status == 204 || r->status == 304) {
         r->body_left = 0;
         return 1;
@@ -119,10 +121,8 @@ static int status_char(struct lg_resp *r, unsigned char ch)
     static const char proto[] = "HTTP/1.";
     switch (r->state) {
     case S_PROTO:
-        if (ch != (unsigned char)proto[r->pos])
-            return -1;
-        if (++r->pos == 7)
-            r->state = S_MINOR;
+        if (ch != (unsigned char)proto[r->pos]) return -1;
+        if (++r->pos == 7) r->state = S_MINOR;
         return 0;
     case S_MINOR:
         r->state = S_SP;
@@ -132,11 +132,9 @@ static int status_char(struct lg_resp *r, unsigned char ch)
         r->pos = 0;
         return ch == ' ' ? 0 : -1;
     case S_CODE:
-        if (ch < '0' || ch > '9')
-            return -1;
+        if (ch < '0' || ch > '9') return -1;
         r->status = (uint16_t)(r->status * 10 + (ch - '0'));
-        if (++r->pos == 3)
-            r->state = S_AFTER_CODE;
+        if (++r->pos == 3) r->state = S_AFTER_CODE;
         return 0;
     default: /* S_AFTER_CODE */
         if (ch == '\r')
@@ -154,8 +152,7 @@ static int head_char(struct lg_resp *r, unsigned char ch)
 {
     switch (r->state) {
     case S_LF:
-        if (ch != '\n')
-            return -1;
+        if (ch != '\n') return -1;
         r->state = S_HSTART;
         return 0;
     case S_HSTART:
@@ -190,8 +187,7 @@ static size_t skip_to_cr(struct lg_resp *r, const char *buf, size_t len, size_t 
             r->state = S_LF;
             return i + 1;
         }
-        if (ch < 0x20 && ch != '\t')
-            return (size_t)-1;
+        if (ch < 0x20 && ch != '\t') return (size_t)-1;
     }
     return len;
 }
@@ -216,13 +212,11 @@ int lg_resp_feed(struct lg_resp *r, const char *buf, size_t len, size_t *used)
         }
         if (r->state == S_REASON || r->state == S_VAL_OTHER) {
             i = skip_to_cr(r, buf, len, i);
-            if (i == (size_t)-1)
-                return -1;
+            if (i == (size_t)-1) return -1;
             continue;
         }
         int rc = head_char(r, (unsigned char)buf[i++]);
-        if (rc < 0)
-            return -1;
+        if (rc < 0) return -1;
         if (rc == 1) {
             *used = i;
             return 1;
@@ -234,9 +228,7 @@ int lg_resp_feed(struct lg_resp *r, const char *buf, size_t len, size_t *used)
 
 int lg_resp_eof(const struct lg_resp *r)
 {
-    if (r->state == S_BODY_EOF)
-        return 1;
-    if (r->state == S_PROTO && r->pos == 0)
-        return 0;
+    if (r->state == S_BODY_EOF) return 1;
+    if (r->state == S_PROTO && r->pos == 0) return 0;
     return -1;
 }

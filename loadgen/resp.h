@@ -8,19 +8,19 @@
 #include <stdint.h>
 
 struct lg_resp {
-    uint64_t body_left;        /* Content-Length bytes still to come */
+    uint64_t body_left; /* Content-Length bytes still to come */
     uint16_t status;
     uint8_t state;
-    uint8_t pos;               /* position inside the token being matched */
-    uint8_t cand;              /* header names still matching (bit mask) */
-    uint8_t flags;             /* LG_RESP_* */
+    uint8_t pos;   /* position inside the token being matched */
+    uint8_t cand;  /* header names still matching (bit mask) */
+    uint8_t flags; /* LG_RESP_* */
     uint8_t pad_[2];
 };
 
 #define LG_RESP_HAS_LENGTH 0x01
-#define LG_RESP_CLOSE 0x02      /* Connection: close */
-#define LG_RESP_UNTIL_EOF 0x04  /* no Content-Length: the body ends at EOF */
-#define LG_RESP_CONN_MISS 0x08  /* the Connection value is not "close" */
+#define LG_RESP_CLOSE 0x02     /* Connection: close */
+#define LG_RESP_UNTIL_EOF 0x04 /* no Content-Length: the body ends at EOF */
+#define LG_RESP_CONN_MISS 0x08 /* the Connection value is not "close" */
 
 /* Resets r for the next response. */
 void lg_resp_reset(struct lg_resp *r);

@@ -17,21 +17,19 @@ static int build_request(struct lg_run *run, const struct lg_config *cfg)
 {
     char head[1400];
     size_t blen = cfg->body ? strlen(cfg->body) : 0;
-    int n = cfg->body ? snprintf(head, sizeof(head), "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %zu\r\n\r\n",
+    int n = cfg->body ? snprintf(head, sizeof(head),
+                                 "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %zu\r\n\r\n",
                                  cfg->method, cfg->target, cfg->host_header, blen)
                       : snprintf(head, sizeof(head), "%s %s HTTP/1.1\r\nHost: %s\r\n\r\n",
                                  cfg->method, cfg->target, cfg->host_header);
-    if (n < 0 || (size_t)n >= sizeof(head))
-        return -EINVAL;
+    if (n < 0 || (size_t)n >= sizeof(head)) return -EINVAL;
     run->request_len = (size_t)n + blen;
     run->request = malloc(run->request_len * cfg->pipeline);
-    if (!run->request)
-        return -ENOMEM;
+    if (!run->request) return -ENOMEM;
     for (uint32_t i = 0; i < cfg->pipeline; i++) {
         char *p = run->request + i * run->request_len;
         memcpy(p, head, (size_t)n);
-        if (blen)
-            memcpy(p + n, cfg->body, blen);
+        if (blen) memcpy(p + n, cfg->body, blen);
     }
     return 0;
 }
@@ -41,12 +39,12 @@ static int build_request(struct lg_run *run, const struct lg_config *cfg)
 static int raise_nofile(const struct lg_config *cfg)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return -errno;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return -errno;
     uint64_t need = (uint64_t)cfg->connections + cfg->threads * 2 + LG_FD_RESERVE;
     if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
         uint64_t most = rl.rlim_max > cfg->threads * 2 + LG_FD_RESERVE
-                            ? rl.rlim_max - cfg->threads * 2 - LG_FD_RESERVE : 0;
+                            ? rl.rlim_max - cfg->threads * 2 - LG_FD_RESERVE
+                            : 0;
         fprintf(stderr,
                 "c10k-load: -c %u needs %llu file descriptors but RLIMIT_NOFILE is capped at %llu "
                 "here; at most -c %llu is possible (raise the hard limit, or spread the "
@@ -64,22 +62,18 @@ int lg_run_init(struct lg_run *run, const struct lg_config *cfg)
     memset(run, 0, sizeof(*run));
     run->cfg = cfg;
     int rc = raise_nofile(cfg);
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     rc = build_request(run, cfg);
-    if (rc < 0)
-        goto fail;
+    if (rc < 0) goto fail;
     run->nworkers = cfg->threads;
     run->workers = calloc(run->nworkers, sizeof(*run->workers));
     rc = -ENOMEM;
-    if (!run->workers)
-        goto fail;
+    if (!run->workers) goto fail;
     uint32_t first = 0;
     for (uint32_t i = 0; i < run->nworkers; i++) {
         uint32_t n = cfg->connections / run->nworkers + (i < cfg->connections % run->nworkers);
         rc = lg_worker_init(&run->workers[i], run, (int)i, first, n);
-        if (rc < 0)
-            goto fail;
+        if (rc < 0) goto fail;
         first += n;
     }
     run->drain_ns = cfg->timeout_ns;
@@ -128,10 +122,8 @@ static bool all_ramped(struct lg_run *run, uint64_t *last_ns)
     *last_ns = 0;
     for (uint32_t i = 0; i < run->nworkers; i++) {
         struct lg_worker *w = &run->workers[i];
-        if (!atomic_load_explicit(&w->ramp_done, memory_order_acquire))
-            return false;
-        if (w->ramp_end_ns > *last_ns)
-            *last_ns = w->ramp_end_ns;
+        if (!atomic_load_explicit(&w->ramp_done, memory_order_acquire)) return false;
+        if (w->ramp_end_ns > *last_ns) *last_ns = w->ramp_end_ns;
     }
     return true;
 }
@@ -151,8 +143,7 @@ static bool all_published(struct lg_run *run, uint64_t k)
 static bool all_finished(struct lg_run *run)
 {
     for (uint32_t i = 0; i < run->nworkers; i++)
-        if (!atomic_load_explicit(&run->workers[i].finished, memory_order_acquire))
-            return false;
+        if (!atomic_load_explicit(&run->workers[i].finished, memory_order_acquire)) return false;
     return true;
 }
 
@@ -169,7 +160,8 @@ static uint64_t ramp_deadline(const struct lg_run *run)
 {
     const struct lg_config *cfg = run->cfg;
     uint64_t pace = cfg->connect_rate
-                        ? (uint64_t)((double)cfg->connections * 1e9 / (double)cfg->connect_rate) : 0;
+                        ? (uint64_t)((double)cfg->connections * 1e9 / (double)cfg->connect_rate)
+                        : 0;
     return run->start_ns + pace + cfg->timeout_ns + UTIL_NS_PER_S;
 }
 
@@ -178,12 +170,11 @@ static void nap(struct lg_run *run, const sigset_t *sigs, uint64_t wake_ns)
 {
     uint64_t now = util_mono_ns();
     uint64_t d = wake_ns > now ? wake_ns - now : 0;
-    struct timespec ts = {.tv_sec = (time_t)(d / UTIL_NS_PER_S), .tv_nsec = (long)(d % UTIL_NS_PER_S)};
-    if (sigtimedwait(sigs, NULL, &ts) < 0)
-        return;
+    struct timespec ts = {.tv_sec = (time_t)(d / UTIL_NS_PER_S),
+                          .tv_nsec = (long)(d % UTIL_NS_PER_S)};
+    if (sigtimedwait(sigs, NULL, &ts) < 0) return;
     now = util_mono_ns();
-    if (!atomic_load(&run->go_ns))
-        go(run, now, now);
+    if (!atomic_load(&run->go_ns)) go(run, now, now);
     if (atomic_load(&run->end_ns) > now)
         atomic_store(&run->end_ns, now > run->measure_ns ? now : run->measure_ns);
 }
@@ -192,8 +183,7 @@ static void steer(struct lg_run *run, const sigset_t *sigs, FILE *series)
 {
     struct hist scratch;
     uint64_t prev_completed = 0, prev_ns = run->start_ns, row_k = 1, deadline = ramp_deadline(run);
-    if (hist_init_lab(&scratch) < 0)
-        return;
+    if (hist_init_lab(&scratch) < 0) return;
     while (!all_finished(run)) {
         uint64_t now = util_mono_ns(), ramp_end;
         if (!atomic_load(&run->go_ns) && (all_ramped(run, &ramp_end) || now >= deadline))
@@ -233,11 +223,9 @@ int lg_run_exec(struct lg_run *run)
     }
     run->start_ns = util_mono_ns();
     rc = start_threads(run);
-    if (rc < 0)
-        fprintf(stderr, "c10k-load: pthread_create: %s\n", strerror(-rc));
+    if (rc < 0) fprintf(stderr, "c10k-load: pthread_create: %s\n", strerror(-rc));
     steer(run, &sigs, series);
-    if (series && series != stdout)
-        fclose(series);
+    if (series && series != stdout) fclose(series);
 out:
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;

@@ -63,8 +63,7 @@ static void sift_up(struct lg_worker *w, uint32_t pos)
     uint64_t k = w->conns[idx].next_ns;
     while (pos > 0) {
         uint32_t parent = (pos - 1) / 2;
-        if (key(w, parent) <= k)
-            break;
+        if (key(w, parent) <= k) break;
         heap_set(w, pos, w->heap[parent]);
         pos = parent;
     }
@@ -77,12 +76,9 @@ static void sift_down(struct lg_worker *w, uint32_t pos)
     uint64_t k = w->conns[idx].next_ns;
     for (;;) {
         uint32_t child = 2 * pos + 1;
-        if (child >= w->heap_len)
-            break;
-        if (child + 1 < w->heap_len && key(w, child + 1) < key(w, child))
-            child++;
-        if (key(w, child) >= k)
-            break;
+        if (child >= w->heap_len) break;
+        if (child + 1 < w->heap_len && key(w, child + 1) < key(w, child)) child++;
+        if (key(w, child) >= k) break;
         heap_set(w, pos, w->heap[child]);
         pos = child;
     }
@@ -91,8 +87,7 @@ static void sift_down(struct lg_worker *w, uint32_t pos)
 
 void lg_heap_push(struct lg_worker *w, struct lg_conn *c)
 {
-    if (c->heap_pos >= 0)
-        return;
+    if (c->heap_pos >= 0) return;
     uint32_t pos = w->heap_len++;
     heap_set(w, pos, (int32_t)(c - w->conns));
     sift_up(w, pos);
@@ -100,13 +95,11 @@ void lg_heap_push(struct lg_worker *w, struct lg_conn *c)
 
 void lg_heap_remove(struct lg_worker *w, struct lg_conn *c)
 {
-    if (c->heap_pos < 0)
-        return;
+    if (c->heap_pos < 0) return;
     uint32_t pos = (uint32_t)c->heap_pos;
     c->heap_pos = -1;
     uint32_t last = --w->heap_len;
-    if (pos == last)
-        return;
+    if (pos == last) return;
     int32_t moved = w->heap[last];
     heap_set(w, pos, moved);
     sift_down(w, pos);
@@ -125,14 +118,11 @@ void lg_sched_due(struct lg_worker *w, uint64_t now, uint64_t stop_ns)
     uint32_t depth = w->cfg->pipeline;
     while (w->heap_len) {
         struct lg_conn *c = &w->conns[w->heap[0]];
-        if (c->next_ns > now || c->next_ns >= stop_ns)
-            return;
+        if (c->next_ns > now || c->next_ns >= stop_ns) return;
         lg_heap_remove(w, c);
-        while (c->state == LG_OPEN && c->inflight < depth && c->wr_left == 0 &&
-               c->next_ns <= now && c->next_ns < stop_ns)
-            if (lg_conn_send(w, c, 1, now) < 0)
-                break;
-        if (c->state == LG_OPEN && c->inflight < depth && c->wr_left == 0)
-            lg_heap_push(w, c);
+        while (c->state == LG_OPEN && c->inflight < depth && c->wr_left == 0 && c->next_ns <= now &&
+               c->next_ns < stop_ns)
+            if (lg_conn_send(w, c, 1, now) < 0) break;
+        if (c->state == LG_OPEN && c->inflight < depth && c->wr_left == 0) lg_heap_push(w, c);
     }
 }

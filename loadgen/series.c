@@ -12,11 +12,9 @@
 int lg_series_open(const char *path, FILE **out)
 {
     *out = NULL;
-    if (!path)
-        return 0;
+    if (!path) return 0;
     FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-    if (!f)
-        return -errno;
+    if (!f) return -errno;
     fprintf(f, "t_s,established,completed,errors,rps,p50_us,p99_us\n");
     fflush(f);
     *out = f;
@@ -37,8 +35,7 @@ static void take(struct lg_worker *w, struct hist *scratch, bool final)
         return;
     }
     uint64_t done = atomic_load_explicit(&w->iv_done, memory_order_acquire);
-    if (done == atomic_load_explicit(&w->iv_consumed, memory_order_relaxed))
-        return;
+    if (done == atomic_load_explicit(&w->iv_consumed, memory_order_relaxed)) return;
     const struct lg_interval *iv = &w->iv[(done - 1) & 1];
     hist_add(scratch, &iv->lat);
     w->main_completed = iv->completed_total;
@@ -58,13 +55,12 @@ void lg_series_row(struct lg_run *run, FILE *f, uint64_t now, struct hist *scrat
         errors += run->workers[i].main_errors;
         open += run->workers[i].main_open;
     }
-    if (!f)
-        return;
+    if (!f) return;
     double dt = (double)(now - *prev_ns) / 1e9;
     double rps = dt > 0 ? (double)(completed - *prev_completed) / dt : 0;
     fprintf(f, "%.3f,%llu,%llu,%llu,%.1f,%lld,%lld\n", (double)(now - run->start_ns) / 1e9,
-            (unsigned long long)open, (unsigned long long)completed, (unsigned long long)errors, rps,
-            (long long)hist_percentile(scratch, 50), (long long)hist_percentile(scratch, 99));
+            (unsigned long long)open, (unsigned long long)completed, (unsigned long long)errors,
+            rps, (long long)hist_percentile(scratch, 50), (long long)hist_percentile(scratch, 99));
     fflush(f);
     *prev_completed = completed;
     *prev_ns = now;

@@ -15,7 +15,7 @@
 #include "util.h"
 
 #define LG_EVENTS 512
-#define LG_SPIN_NS 20000ull   /* closer than this to a send time: poll, do not sleep */
+#define LG_SPIN_NS 20000ull /* closer than this to a send time: poll, do not sleep */
 #define LG_RAMP_TICK_NS (1 * UTIL_NS_PER_MS)
 
 int lg_worker_init(struct lg_worker *w, struct lg_run *run, int index, uint32_t first_id,
@@ -33,11 +33,9 @@ int lg_worker_init(struct lg_worker *w, struct lg_run *run, int index, uint32_t 
     w->flights = calloc((size_t)n * cfg->pipeline, sizeof(*w->flights));
     w->heap = calloc(n, sizeof(*w->heap));
     w->rbuf = malloc(LG_RBUF_BYTES);
-    if (w->epfd < 0 || !w->conns || !w->flights || !w->heap || !w->rbuf)
-        goto fail;
+    if (w->epfd < 0 || !w->conns || !w->flights || !w->heap || !w->rbuf) goto fail;
     if (hist_init_lab(&w->lat) || hist_init_lab(&w->lat_unc) || hist_init_lab(&w->late) ||
-        hist_init_lab(&w->delay) ||
-        hist_init_lab(&w->iv[0].lat) || hist_init_lab(&w->iv[1].lat))
+        hist_init_lab(&w->delay) || hist_init_lab(&w->iv[0].lat) || hist_init_lab(&w->iv[1].lat))
         goto fail;
     for (uint32_t i = 0; i < n; i++) {
         w->conns[i].fd = -1;
@@ -45,8 +43,7 @@ int lg_worker_init(struct lg_worker *w, struct lg_run *run, int index, uint32_t 
         w->conns[i].heap_pos = -1;
     }
     w->rng = (cfg->seed + 1) * 0x9e3779b97f4a7c15ull + (uint64_t)index * 0xbf58476d1ce4e5b9ull;
-    if (cfg->rate_rps)
-        w->mean_gap_ns = (double)cfg->connections * 1e9 / (double)cfg->rate_rps;
+    if (cfg->rate_rps) w->mean_gap_ns = (double)cfg->connections * 1e9 / (double)cfg->rate_rps;
     if (cfg->connect_rate)
         w->connect_gap_ns = (uint64_t)((double)cfg->threads * 1e9 / (double)cfg->connect_rate);
     return 0;
@@ -57,10 +54,8 @@ fail:
 
 void lg_worker_close(struct lg_worker *w)
 {
-    if (w->conns)
-        lg_conn_close_all(w);
-    if (w->epfd > 0)
-        close(w->epfd);
+    if (w->conns) lg_conn_close_all(w);
+    if (w->epfd > 0) close(w->epfd);
     free(w->conns);
     free(w->flights);
     free(w->heap);
@@ -93,8 +88,7 @@ static void thread_rusage(double *user_s, double *sys_s)
 /* Publishes one second of the series if main took the previous one. */
 static void series_tick(struct lg_worker *w, uint64_t now)
 {
-    if (now < w->next_iv_ns)
-        return;
+    if (now < w->next_iv_ns) return;
     while (w->next_iv_ns <= now)
         w->next_iv_ns += UTIL_NS_PER_S;
     uint64_t second = (w->next_iv_ns - w->run->start_ns) / UTIL_NS_PER_S - 1;
@@ -129,10 +123,8 @@ static void begin_load(struct lg_worker *w, uint64_t go)
     uint64_t now = util_mono_ns();
     for (uint32_t i = 0; i < w->nconns; i++) {
         struct lg_conn *c = &w->conns[i];
-        if (w->cfg->rate_rps)
-            lg_sched_first(w, c, go);
-        if (c->state != LG_OPEN)
-            continue;
+        if (w->cfg->rate_rps) lg_sched_first(w, c, go);
+        if (c->state != LG_OPEN) continue;
         if (w->cfg->rate_rps)
             lg_heap_push(w, c);
         else
@@ -167,18 +159,15 @@ static void phase_marks(struct lg_worker *w, uint64_t now)
 static uint64_t owed(struct lg_worker *w, bool count_all)
 {
     uint64_t end = atomic_load_explicit(&w->run->end_ns, memory_order_relaxed), n = 0;
-    if (!w->cfg->rate_rps)
-        return 0;
+    if (!w->cfg->rate_rps) return 0;
     for (uint32_t i = 0; i < w->nconns; i++) {
         struct lg_conn *c = &w->conns[i];
         if (!count_all && c->state != LG_OPEN)
             continue; /* closed slots do not reconnect in the drain */
         while (c->next_ns < end) {
             n++;
-            if (!count_all)
-                return n;
-            if (lg_in_window(w->run, c->next_ns))
-                w->counts.unsent_due++;
+            if (!count_all) return n;
+            if (lg_in_window(w->run, c->next_ns)) w->counts.unsent_due++;
             lg_sched_advance(w, c);
         }
     }
@@ -188,8 +177,7 @@ static uint64_t owed(struct lg_worker *w, bool count_all)
 static bool drained(struct lg_worker *w, uint64_t now)
 {
     uint64_t end = atomic_load_explicit(&w->run->end_ns, memory_order_relaxed);
-    if (now >= end + w->run->drain_ns)
-        return true;
+    if (now >= end + w->run->drain_ns) return true;
     return w->inflight_total == 0 && owed(w, false) == 0;
 }
 
@@ -210,8 +198,7 @@ static uint64_t wait_ns(struct lg_worker *w, uint64_t now)
         next = end < next ? end : next;
     } else if (w->going && !w->measuring)
         next = w->run->measure_ns < next ? w->run->measure_ns : next;
-    if (next <= now + LG_SPIN_NS && w->going && w->cfg->rate_rps)
-        return 0;
+    if (next <= now + LG_SPIN_NS && w->going && w->cfg->rate_rps) return 0;
     return next > now ? next - now : 0;
 }
 
@@ -239,14 +226,11 @@ static void loop(struct lg_worker *w)
     for (;;) {
         uint64_t now = util_mono_ns();
         uint64_t go = atomic_load_explicit(&run->go_ns, memory_order_acquire);
-        if (!w->going)
-            ramp_step(w, now);
-        if (!w->going && go && now >= go)
-            begin_load(w, go);
+        if (!w->going) ramp_step(w, now);
+        if (!w->going && go && now >= go) begin_load(w, go);
         if (w->going) {
             phase_marks(w, now);
-            if (w->ended && drained(w, now))
-                break;
+            if (w->ended && drained(w, now)) break;
             if (w->cfg->rate_rps)
                 lg_sched_due(w, now, atomic_load_explicit(&run->end_ns, memory_order_relaxed));
         }

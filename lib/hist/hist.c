@@ -12,8 +12,7 @@ static int64_t buckets_needed(int64_t highest, int32_t sub_bucket_count, int uni
     int64_t smallest_untrackable = (int64_t)sub_bucket_count << unit_magnitude;
     int64_t n = 1;
     while (smallest_untrackable <= highest) {
-        if (smallest_untrackable > INT64_MAX / 2)
-            return n + 1;
+        if (smallest_untrackable > INT64_MAX / 2) return n + 1;
         smallest_untrackable <<= 1;
         n++;
     }
@@ -28,14 +27,12 @@ static int floor_log2(int64_t v)
 int hist_init(struct hist *h, int64_t lowest, int64_t highest, int sigfigs)
 {
     memset(h, 0, sizeof(*h));
-    if (lowest < 1 || highest < 2 * lowest || sigfigs < 1 || sigfigs > 5)
-        return -EINVAL;
+    if (lowest < 1 || highest < 2 * lowest || sigfigs < 1 || sigfigs > 5) return -EINVAL;
     int64_t single_unit = 2 * (int64_t)pow(10, sigfigs);
     int count_magnitude = (int)ceil(log2((double)single_unit));
     h->sub_bucket_half_count_magnitude = (count_magnitude > 1 ? count_magnitude : 1) - 1;
     h->unit_magnitude = floor_log2(lowest);
-    if (h->unit_magnitude + h->sub_bucket_half_count_magnitude > 61)
-        return -EINVAL;
+    if (h->unit_magnitude + h->sub_bucket_half_count_magnitude > 61) return -EINVAL;
     h->lowest = lowest;
     h->highest = highest;
     h->sigfigs = sigfigs;
@@ -66,8 +63,7 @@ void hist_close(struct hist *h)
 
 void hist_reset(struct hist *h)
 {
-    if (h->counts)
-        memset(h->counts, 0, (size_t)h->counts_len * sizeof(*h->counts));
+    if (h->counts) memset(h->counts, 0, (size_t)h->counts_len * sizeof(*h->counts));
     h->total_count = 0;
     h->clamped = 0;
     h->min_value = INT64_MAX;
@@ -135,10 +131,8 @@ void hist_record_n(struct hist *h, int64_t v, int64_t n)
     }
     h->counts[counts_index(h, v)] += n;
     h->total_count += n;
-    if (v < h->min_value)
-        h->min_value = v;
-    if (v > h->max_value)
-        h->max_value = v;
+    if (v < h->min_value) h->min_value = v;
+    if (v > h->max_value) h->max_value = v;
 }
 
 void hist_record(struct hist *h, int64_t v)
@@ -153,14 +147,11 @@ static int same_layout(const struct hist *a, const struct hist *b)
 
 int hist_add(struct hist *dst, const struct hist *src)
 {
-    if (!dst->counts || !src->counts)
-        return -EINVAL;
-    if (src->total_count == 0)
-        return 0;
+    if (!dst->counts || !src->counts) return -EINVAL;
+    if (src->total_count == 0) return 0;
     if (!same_layout(dst, src)) {
         for (int32_t i = 0; i < src->counts_len; i++)
-            if (src->counts[i])
-                hist_record_n(dst, value_at_index(src, i), src->counts[i]);
+            if (src->counts[i]) hist_record_n(dst, value_at_index(src, i), src->counts[i]);
         dst->clamped += src->clamped;
         return 0;
     }
@@ -168,34 +159,28 @@ int hist_add(struct hist *dst, const struct hist *src)
         dst->counts[i] += src->counts[i];
     dst->total_count += src->total_count;
     dst->clamped += src->clamped;
-    if (src->min_value < dst->min_value)
-        dst->min_value = src->min_value;
-    if (src->max_value > dst->max_value)
-        dst->max_value = src->max_value;
+    if (src->min_value < dst->min_value) dst->min_value = src->min_value;
+    if (src->max_value > dst->max_value) dst->max_value = src->max_value;
     return 0;
 }
 
 int64_t hist_percentile(const struct hist *h, double p)
 {
-    if (h->total_count == 0)
-        return 0;
+    if (h->total_count == 0) return 0;
     p = p < 0 ? 0 : p > 100 ? 100 : p;
     int64_t want = (int64_t)(p / 100.0 * (double)h->total_count + 0.5);
-    if (want < 1)
-        want = 1;
+    if (want < 1) want = 1;
     int64_t seen = 0;
     for (int32_t i = 0; i < h->counts_len; i++) {
         seen += h->counts[i];
-        if (seen >= want)
-            return hist_highest_equivalent(h, value_at_index(h, i));
+        if (seen >= want) return hist_highest_equivalent(h, value_at_index(h, i));
     }
     return hist_max(h);
 }
 
 double hist_mean(const struct hist *h)
 {
-    if (h->total_count == 0)
-        return 0;
+    if (h->total_count == 0) return 0;
     double sum = 0;
     for (int32_t i = 0; i < h->counts_len; i++)
         if (h->counts[i])
@@ -205,12 +190,10 @@ double hist_mean(const struct hist *h)
 
 double hist_stdev(const struct hist *h)
 {
-    if (h->total_count == 0)
-        return 0;
+    if (h->total_count == 0) return 0;
     double mean = hist_mean(h), sq = 0;
     for (int32_t i = 0; i < h->counts_len; i++) {
-        if (!h->counts[i])
-            continue;
+        if (!h->counts[i]) continue;
         double d = (double)median_equivalent(h, value_at_index(h, i)) - mean;
         sq += d * d * (double)h->counts[i];
     }
@@ -240,8 +223,7 @@ static int write_lines(const struct hist *h, FILE *f, int ticks_per_half, double
     double pct = 0;
     int64_t cum = 0, last = 0;
     for (int32_t i = 0; i < h->counts_len && cum < h->total_count; i++) {
-        if (!h->counts[i])
-            continue;
+        if (!h->counts[i]) continue;
         cum += h->counts[i];
         last = hist_highest_equivalent(h, value_at_index(h, i));
         double cur = 100.0 * (double)cum / (double)h->total_count;
@@ -249,8 +231,7 @@ static int write_lines(const struct hist *h, FILE *f, int ticks_per_half, double
             double q = pct / 100.0;
             fprintf(f, "%12.3f %2.12f %10lld %14.2f\n", (double)last / scale, q, (long long)cum,
                     1.0 / (1.0 - q));
-            if (cum == h->total_count)
-                break;
+            if (cum == h->total_count) break;
             pct = next_tick(pct, ticks_per_half);
         }
     }
@@ -260,11 +241,9 @@ static int write_lines(const struct hist *h, FILE *f, int ticks_per_half, double
 
 int hist_write_hgrm(const struct hist *h, FILE *f, int ticks_per_half, double value_scale)
 {
-    if (ticks_per_half < 1 || !(value_scale > 0))
-        return -EINVAL;
+    if (ticks_per_half < 1 || !(value_scale > 0)) return -EINVAL;
     fprintf(f, "%12s %14s %10s %14s\n\n", "Value", "Percentile", "TotalCount", "1/(1-Percentile)");
-    if (h->total_count)
-        write_lines(h, f, ticks_per_half, value_scale);
+    if (h->total_count) write_lines(h, f, ticks_per_half, value_scale);
     fprintf(f, "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n", hist_mean(h) / value_scale,
             hist_stdev(h) / value_scale);
     fprintf(f, "#[Max     = %12.3f, Total count    = %12lld]\n", (double)hist_max(h) / value_scale,

@@ -11,19 +11,19 @@
 #include <stdio.h>
 
 struct hist {
-    int64_t lowest;              /* lowest discernible value (>= 1) */
-    int64_t highest;             /* highest trackable value */
-    int sigfigs;                 /* significant decimal digits, 1..5 */
-    int unit_magnitude;          /* floor(log2(lowest)) */
+    int64_t lowest;     /* lowest discernible value (>= 1) */
+    int64_t highest;    /* highest trackable value */
+    int sigfigs;        /* significant decimal digits, 1..5 */
+    int unit_magnitude; /* floor(log2(lowest)) */
     int sub_bucket_half_count_magnitude;
-    int32_t sub_bucket_count;    /* 2^(half_count_magnitude + 1) */
+    int32_t sub_bucket_count; /* 2^(half_count_magnitude + 1) */
     int32_t sub_bucket_half_count;
     int64_t sub_bucket_mask;
     int32_t bucket_count;
     int32_t counts_len;
     int64_t total_count;
-    int64_t clamped;             /* samples outside [0, highest], recorded clamped */
-    int64_t min_value;           /* raw recorded extremes (INT64_MAX / 0 when empty) */
+    int64_t clamped;   /* samples outside [0, highest], recorded clamped */
+    int64_t min_value; /* raw recorded extremes (INT64_MAX / 0 when empty) */
     int64_t max_value;
     int64_t *counts;
 };

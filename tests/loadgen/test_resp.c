@@ -11,20 +11,24 @@
 
 struct rcase {
     const char *text;
-    int verdict;        /* 1 complete, 0 needs more, -1 error */
+    int verdict; /* 1 complete, 0 needs more, -1 error */
     int status;
-    int flags;          /* LG_RESP_CLOSE expected? */
-    size_t tail;        /* bytes left over after a complete response */
+    int flags;   /* LG_RESP_CLOSE expected? */
+    size_t tail; /* bytes left over after a complete response */
 };
 
 static const struct rcase cases[] = {
-    {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!", 1, 200, 0, 0},
+    {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!", 1,
+     200, 0, 0},
     {"HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sat, 21 Nov 2026 05:00:00 GMT\r\n"
-     "Content-Type: text/plain\r\ncontent-length:13\r\nConnection: keep-alive\r\n\r\nHello, World!", 1, 200, 0, 0},
+     "Content-Type: text/plain\r\ncontent-length:13\r\nConnection: keep-alive\r\n\r\nHello, World!",
+     1, 200, 0, 0},
     {"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", 1, 404, 0, 0},
     {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiHTTP/1.1 200 OK\r\n", 1, 200, 0, 17},
-    {"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 1, 400, LG_RESP_CLOSE, 0},
-    {"HTTP/1.1 200 OK\r\nCONNECTION:   Close  \r\nContent-Length: 1\r\n\r\nx", 1, 200, LG_RESP_CLOSE, 0},
+    {"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 1, 400,
+     LG_RESP_CLOSE, 0},
+    {"HTTP/1.1 200 OK\r\nCONNECTION:   Close  \r\nContent-Length: 1\r\n\r\nx", 1, 200,
+     LG_RESP_CLOSE, 0},
     {"HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 1\r\n\r\nx", 1, 200, 0, 0},
     {"HTTP/1.1 200 OK\r\nX-Content-Length: 5\r\nContent-Length: 1\r\n\r\nx", 1, 200, 0, 0},
     {"HTTP/1.0 204 No Content\r\n\r\n", 1, 204, 0, 0},
@@ -77,8 +81,7 @@ static void table(void **state)
         int v1 = feed_whole(c, &r1, &u1), v2 = feed_bytes(c, &r2, &u2);
         if (v1 != c->verdict || v2 != c->verdict)
             fail_msg("case %zu: verdict whole %d bytes %d, want %d", k, v1, v2, c->verdict);
-        if (c->verdict != 1)
-            continue;
+        if (c->verdict != 1) continue;
         assert_int_equal(r1.status, c->status);
         assert_int_equal(r2.status, c->status);
         assert_int_equal(r1.flags & LG_RESP_CLOSE, c->flags);
