@@ -22,7 +22,9 @@ NAME = "py-prefork"
 SUMMARY = ("Python multiprocessing: a prefork pool, one connection per worker "
            "process at a time, grown on demand up to --max-workers.")
 CORES = os.cpu_count() or 1
-FREE, IDLE, BUSY = 0, 1, 2          # slot states in the shared page
+FREE, IDLE, BUSY, RETIRE = 0, 1, 2, 3    # slot states in the shared page
+IDLE_CHECK_S = 1.0                  # a worker marked RETIRE leaves after this idle
+RETIRE_EVERY_NS = 1000000000        # the master marks surplus workers once a second
 GROW_BATCH_MAX = 64                 # workers forked per step at most
 MEM_FLOOR_FRACTION = 0.10           # stop growing below 10% MemAvailable
 STOP_WAIT_S = 1.5
@@ -78,20 +80,38 @@ def _die_with_parent():
         pass
 
 
-def _worker(lsock, shared, slot, notify_w):
-    """Accepts and serves one connection at a time until killed."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    _die_with_parent()
+def _accept_one(lsock, ep, shared, slot):
+    """The next connection (blocking socket), or None when the master marked
+    this worker RETIRE and it stayed idle for IDLE_CHECK_S."""
     while True:
-        shared.set_state(slot, IDLE)
         try:
             conn, _ = lsock.accept()
+            conn.setblocking(True)
+            return conn
+        except BlockingIOError:
+            pass
         except OSError as e:
             if e.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
                 shared.add(slot, 0, 1, e.errno)
                 time.sleep(0.01)
             continue
+        if not ep.poll(IDLE_CHECK_S) and shared.map[slot] == RETIRE:
+            return None
+
+
+def _worker(lsock, shared, slot, notify_w):
+    """Accepts and serves one connection at a time until killed or retired.
+    The listener is non-blocking and each idle worker waits in its own epoll
+    with EPOLLEXCLUSIVE, so a new connection wakes one worker, not the pool."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _die_with_parent()
+    ep = select.epoll()
+    ep.register(lsock.fileno(), select.EPOLLIN | select.EPOLLEXCLUSIVE)
+    while True:
+        conn = _accept_one(lsock, ep, shared, slot)
+        if conn is None:
+            return
         shared.set_state(slot, BUSY)
         shared.add(slot, 1, 0, 0)
         try:
@@ -99,6 +119,7 @@ def _worker(lsock, shared, slot, notify_w):
         except BlockingIOError:
             pass
         srv.serve_blocking(conn)
+        shared.set_state(slot, IDLE)
 
 
 # --- the master ---------------------------------------------------------------
@@ -128,6 +149,7 @@ class Pool:
         self.last_warn_ns = 0
         self.fork_errno = 0
         self.fork_failures = 0
+        self.last_shrink_ns = 0
 
     def spawn(self):
         slot = self.free_slots.pop()
@@ -192,10 +214,29 @@ class Pool:
             if not self.spawn():
                 return
 
+    def shrink(self):
+        """Marks idle workers beyond --spare (never below --workers) RETIRE;
+        each leaves once it has been idle for IDLE_CHECK_S."""
+        now_ns = time.monotonic_ns()
+        if now_ns - self.last_shrink_ns < RETIRE_EVERY_NS:
+            return
+        self.last_shrink_ns = now_ns
+        surplus = min(self.shared.count(IDLE) - self.opts.spare,
+                      len(self.pids) - self.opts.workers)
+        states = self.shared.map
+        slot = -1
+        while surplus > 0:
+            slot = states.find(bytes([IDLE]), slot + 1, self.shared.slots)
+            if slot < 0:
+                return
+            states[slot] = RETIRE
+            surplus -= 1
+
     def run(self):
         while True:
             self.reap()
             self.grow()
+            self.shrink()
             ready, _, _ = select.select([self.notify_r], [], [], 0.05)
             if ready:
                 try:
@@ -242,6 +283,7 @@ def main():
     except OSError as e:
         srv.fail_start(NAME, e, opts)
     srv.stop_on_signals()
+    lsock.setblocking(False)      # the workers wait in epoll (see _worker)
     pool = Pool(opts, lsock)
     gc.collect()
     gc.freeze()           # keep the workers' copy-on-write pages shared

@@ -1,6 +1,7 @@
 """py-prefork pool behaviour: it grows on demand up to --max-workers, then new
 connections wait in the backlog until a worker frees up; the pool never
-exceeds the limit; SIGTERM takes every worker down.
+exceeds the limit; idle workers beyond --workers retire; SIGTERM takes every
+worker down.
 Run: /usr/bin/python3 tests/python/test_py_prefork.py build-py/models/python/c10k-server-py-prefork
 """
 
@@ -33,10 +34,16 @@ class PoolTest(unittest.TestCase):
         socks[3].settimeout(5)
         self.assertEqual(ts.read_response(socks[3])[1], b"Hello, World!")
         kids = ts.children(proc.pid)
+        for s in socks:
+            s.close()
+        deadline = time.monotonic() + 5        # idle workers beyond --workers retire
+        while len(ts.children(proc.pid)) > 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(len(ts.children(proc.pid)), 1, "the pool did not shrink")
         proc.send_signal(signal.SIGTERM)
         self.assertEqual(proc.wait(5), 0)
         out = proc.stdout.read().decode()
-        self.assertIn("stats accepted=4 ", out)
+        self.assertIn("stats accepted=5 ", out)     # the 5th once a worker was free
         time.sleep(0.2)
         self.assertEqual([k for k in kids if ts.alive(k)], [])
         proc.stdout.close()
