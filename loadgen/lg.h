@@ -42,9 +42,10 @@ struct lg_config {
     uint32_t src_first, src_last; /* --source range, host order; 0 = none */
     const char *source_text;
     const char *json_path, *hgrm_path, *series_path;
-    bool quiet;    /* --quiet: no human summary */
-    uint64_t seed; /* --seed for poisson arrivals */
-    int cpus[256]; /* the affinity mask, in order */
+    bool quiet;       /* --quiet: no human summary */
+    uint64_t seed;    /* --seed for poisson arrivals */
+    uint64_t spin_ns; /* --spin: wake this long before a send, then poll */
+    int cpus[256];    /* the affinity mask, in order */
     int ncpus;
 };
 

@@ -38,6 +38,8 @@ void lg_usage(FILE *f, const char *prog)
         "      --method M         request method [GET]\n"
         "      --body S           request body (sent with Content-Length) [none]\n"
         "      --seed N           seed of the poisson arrivals [1]\n"
+        "      --spin D           open loop: wake this long before a scheduled send and poll\n"
+        "                         until it (timer precision vs CPU) [20us]\n"
         "      --json FILE        write the c10k-load/1 JSON result (- = stdout) [none]\n"
         "      --hgrm FILE        write the latency histogram (.hgrm, microseconds) [none]\n"
         "      --series FILE      write one CSV row per second [none]\n"
@@ -118,6 +120,7 @@ static void defaults(struct lg_config *cfg)
     cfg->pipeline = 1;
     cfg->method = "GET";
     cfg->seed = 1;
+    cfg->spin_ns = 20 * UTIL_NS_PER_US;
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof(set), &set) == 0)
         for (int i = 0; i < CPU_SETSIZE && cfg->ncpus < 256; i++)
@@ -137,7 +140,8 @@ enum {
     O_SERIES,
     O_METHOD,
     O_BODY,
-    O_SEED
+    O_SEED,
+    O_SPIN
 };
 
 static const struct option long_opts[] = {
@@ -157,6 +161,7 @@ static const struct option long_opts[] = {
     {"method", required_argument, NULL, O_METHOD},
     {"body", required_argument, NULL, O_BODY},
     {"seed", required_argument, NULL, O_SEED},
+    {"spin", required_argument, NULL, O_SPIN},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -204,6 +209,9 @@ static int apply(struct lg_config *cfg, int opt, const char *arg)
         break;
     case O_PIPELINE:
         rc = u32_opt(arg, 1, 1024, &cfg->pipeline);
+        break;
+    case O_SPIN:
+        rc = util_parse_duration_ns(arg, UTIL_NS_PER_US, 0, UTIL_NS_PER_MS, &cfg->spin_ns);
         break;
     case O_SEED:
         rc = util_parse_count(arg, 0, UINT64_MAX / 2, &cfg->seed);

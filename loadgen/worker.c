@@ -15,7 +15,6 @@
 #include "util.h"
 
 #define LG_EVENTS 512
-#define LG_SPIN_NS 20000ull /* closer than this to a send time: poll, do not sleep */
 #define LG_RAMP_TICK_NS (1 * UTIL_NS_PER_MS)
 
 int lg_worker_init(struct lg_worker *w, struct lg_run *run, int index, uint32_t first_id,
@@ -198,8 +197,10 @@ static uint64_t wait_ns(struct lg_worker *w, uint64_t now)
         next = end < next ? end : next;
     } else if (w->going && !w->measuring)
         next = w->run->measure_ns < next ? w->run->measure_ns : next;
-    if (next <= now + LG_SPIN_NS && w->going && w->cfg->rate_rps) return 0;
-    return next > now ? next - now : 0;
+    /* open loop: wake --spin before the next send and poll from there */
+    uint64_t spin = w->going && w->cfg->rate_rps ? w->cfg->spin_ns : 0;
+    if (next <= now + spin) return 0;
+    return next - spin - now;
 }
 
 static void poll_once(struct lg_worker *w, struct epoll_event *evs, uint64_t timeout_ns)
