@@ -156,6 +156,15 @@ def t_misc(lg, server, tmp):
     j = load_json(lg, ["-c", "4", "--pipeline", "8", "-d", "500ms", url + "?size=3000"], tmp)
     errs = sum(v for k, v in j["errors"].items() if isinstance(v, int))
     check(errs == 0 and j["requests"]["ok"] == j["requests"]["completed"] > 0, "pipeline 8, 3000-byte bodies")
+    j = load_json(lg, ["-c", "200", "--connect-rate", "1000", "--source", "127.0.0.2-127.0.0.5",
+                       "-d", "300ms", url], tmp)
+    ramp = j["connections"]["ramp_s"]
+    check(j["connections"]["established"] == 200 and 0.15 <= ramp <= 2.0,
+          "--connect-rate 1000: 200 connections in %.3f s, from --source addresses" % ramp)
+    j = load_json(lg, ["-c", "4", "-R", "40", "-d", "1s", "--timeout", "200ms", url + "?delay_us=2000000"], tmp)
+    req, lat = j["requests"], j["latency_us"]
+    check(req["timeouts"] > 0 and req["completed"] == 0, "unanswered requests time out (%d)" % req["timeouts"])
+    check(lat["count"] == req["timeouts"] and lat["min"] >= 200000, "timed-out requests kept in the latency tail")
 
 
 def t_rate(lg, server, tmp):
