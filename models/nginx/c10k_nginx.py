@@ -207,8 +207,8 @@ def _stats_line(status):
     if status is None:
         return "stats accepted=0 rejected=0 reason=unknown"
     accepts, handled = status
-    accepts -= 1                       # our own stub_status request
-    handled -= 1
+    accepts -= 2                       # our readiness probe and stub_status request
+    handled -= 2
     rejected = accepts - handled
     return "stats accepted=%d rejected=%d reason=%s" % (
         handled, rejected, "EMFILE" if rejected else "none")

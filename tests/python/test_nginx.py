@@ -113,7 +113,7 @@ def run(proc):
     if rc != 0 or time.monotonic() - t0 > 2.5:
         fail("SIGTERM: rc %d after %.1f s" % (rc, time.monotonic() - t0))
     out = proc.stdout.read().decode()
-    if "stats accepted=" not in out or int(out.split("accepted=")[1].split()[0]) < 2:
+    if "stats accepted=2 rejected=0 " not in out:            # the two GETs above
         fail("stats line: %r" % out)
     time.sleep(0.2)
     left = [p for p in procs + [proc.pid] if alive(p)]
