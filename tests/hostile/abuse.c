@@ -40,7 +40,8 @@ int hx_case_slowloris(struct hx_ctx *x)
         uint64_t spent = itc_now_ms() - t0;
         if (spent < 1000) usleep((useconds_t)(1000 - spent) * 1000u);
     }
-    fprintf(stderr, "hostile: %s: slowloris: %d/%d trickling connections open, %d of %d normal "
+    fprintf(stderr,
+            "hostile: %s: slowloris: %d/%d trickling connections open, %d of %d normal "
             "clients late or failed (bound %d ms), slowest %llu ms\n",
             x->model, opened, AB_LORIS, bad, 2 * AB_LORIS_S, HX_NORMAL_TIMEOUT_MS,
             (unsigned long long)worst);
@@ -88,8 +89,10 @@ int hx_case_reset(struct hx_ctx *x)
     usleep(100000);
     ok = 1;
 fail:
-    fprintf(stderr, "hostile: %s: reset: %d connections reset mid 16 MiB response (%d read "
-            "short)\n", x->model, AB_RESETS, short_reads);
+    fprintf(stderr,
+            "hostile: %s: reset: %d connections reset mid 16 MiB response (%d read "
+            "short)\n",
+            x->model, AB_RESETS, short_reads);
     return hx_after(x, "reset") == 0 && ok ? 0 : -1;
 }
 
@@ -119,9 +122,11 @@ int hx_case_halfclose(struct hx_ctx *x)
     int failed = 0;
     failed += ab_halfclose_one(x, "GET / HTTP/1.1\r\n\r\n", 13, 1) != 0;
     failed += ab_halfclose_one(x, "GET /?size=1000000 HTTP/1.1\r\n\r\n", 1000000, 1) != 0;
-    failed += ab_halfclose_one(x, "GET /?size=100 HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n", 100, 2) != 0;
+    failed +=
+        ab_halfclose_one(x, "GET /?size=100 HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n", 100, 2) != 0;
     failed += ab_halfclose_one(x, "GET /?delay_us=200000 HTTP/1.1\r\n\r\n", 13, 1) != 0;
-    failed += ab_halfclose_one(x, "POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", 5, 1) != 0;
+    failed +=
+        ab_halfclose_one(x, "POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", 5, 1) != 0;
     fprintf(stderr, "hostile: %s: half-close: %d of 5 requests not answered\n", x->model, failed);
     return hx_after(x, "half-close") == 0 && failed == 0 ? 0 : -1;
 }
@@ -144,9 +149,11 @@ int hx_case_noread(struct hx_ctx *x)
         if (hx_normal(x, HX_NORMAL_TIMEOUT_MS) != 0) late++;
         usleep(200000);
     }
-    fprintf(stderr, "hostile: %s: noread: 64 x 16 MiB unread for %d ms: peak PSS %llu KiB "
-            "(baseline %llu, bound +%u KiB), %d normal clients late\n", x->model, AB_NOREAD_MS,
-            (unsigned long long)peak, (unsigned long long)x->base_kib, HX_NOREAD_SLACK_KIB, late);
+    fprintf(stderr,
+            "hostile: %s: noread: 64 x 16 MiB unread for %d ms: peak PSS %llu KiB "
+            "(baseline %llu, bound +%u KiB), %d normal clients late\n",
+            x->model, AB_NOREAD_MS, (unsigned long long)peak, (unsigned long long)x->base_kib,
+            HX_NOREAD_SLACK_KIB, late);
     HX_CHECK(peak <= x->base_kib + HX_NOREAD_SLACK_KIB);
     HX_CHECK(late == 0);
     ok = 1;

@@ -17,20 +17,20 @@
 #define HX_NORMAL_TIMEOUT_MS 1000
 
 struct hx_ctx {
-    const char *path;     /* server binary or launcher */
-    const char *model;    /* for messages */
-    bool expect_reject;   /* out of fds it must count EMFILE rejections */
+    const char *path;   /* server binary or launcher */
+    const char *model;  /* for messages */
+    bool expect_reject; /* out of fds it must count EMFILE rejections */
     struct itc_server srv;
-    uint64_t base_kib;    /* tree PSS after start and one request */
-    char err_path[64];    /* the server's stderr (emfile case) */
+    uint64_t base_kib; /* tree PSS after start and one request */
+    char err_path[64]; /* the server's stderr (emfile case) */
 };
 
-#define HX_CHECK(cond)                                                                     \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "hostile: %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            goto fail;                                                                     \
-        }                                                                                  \
+#define HX_CHECK(cond)                                                                             \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "hostile: %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
+            goto fail;                                                                             \
+        }                                                                                          \
     } while (0)
 
 /* PSS of pid and all its descendants, KiB; 0 when none is readable. */

@@ -29,18 +29,18 @@ static const struct {
     const char *name;
     int (*run)(struct hx_ctx *);
 } hx_cases[] = {
-    {"malformed", hx_case_malformed}, {"slowloris", hx_case_slowloris},
-    {"reset", hx_case_reset},         {"halfclose", hx_case_halfclose},
-    {"noread", hx_case_noread},       {"emfile", hx_case_emfile},
+    {"malformed", hx_case_malformed}, {"slowloris", hx_case_slowloris}, {"reset", hx_case_reset},
+    {"halfclose", hx_case_halfclose}, {"noread", hx_case_noread},       {"emfile", hx_case_emfile},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: c10k-hostile --case NAME [--expect-reject] [--model NAME] SERVER\n"
-               "  --case NAME        malformed, slowloris, reset, halfclose, noread, emfile\n"
-               "  --expect-reject    emfile: the server must count EMFILE rejections (default off)\n"
-               "  --model NAME       name in messages (default: the binary's name)\n"
-               "exit 0 pass, 1 fail, 77 the server cannot run here, 2 usage\n");
+    fprintf(f,
+            "usage: c10k-hostile --case NAME [--expect-reject] [--model NAME] SERVER\n"
+            "  --case NAME        malformed, slowloris, reset, halfclose, noread, emfile\n"
+            "  --expect-reject    emfile: the server must count EMFILE rejections (default off)\n"
+            "  --model NAME       name in messages (default: the binary's name)\n"
+            "exit 0 pass, 1 fail, 77 the server cannot run here, 2 usage\n");
 }
 
 static int hx_parse(int argc, char **argv, struct hx_opts *o)
@@ -53,11 +53,20 @@ static int hx_parse(int argc, char **argv, struct hx_opts *o)
     int ch;
     while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
         switch (ch) {
-        case 'c': o->cas = optarg; break;
-        case 'm': o->model = optarg; break;
-        case 'r': o->expect_reject = true; break;
-        case 'h': usage(stdout); return 1;
-        default: return -EINVAL;
+        case 'c':
+            o->cas = optarg;
+            break;
+        case 'm':
+            o->model = optarg;
+            break;
+        case 'r':
+            o->expect_reject = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 1;
+        default:
+            return -EINVAL;
         }
     }
     if (optind != argc - 1 || !o->cas) {
@@ -150,7 +159,9 @@ int main(int argc, char **argv)
         itc_server_kill(&x.srv);
         if (x.err_path[0]) unlink(x.err_path);
         fprintf(stderr, "hostile: %s: case %s: %s\n", o.model, o.cas,
-                rc == 0 ? "PASS" : rc == ITC_SKIP ? "SKIP" : "FAIL");
+                rc == 0          ? "PASS"
+                : rc == ITC_SKIP ? "SKIP"
+                                 : "FAIL");
         return rc;
     }
     fprintf(stderr, "c10k-hostile: unknown case '%s'\n", o.cas);

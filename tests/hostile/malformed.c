@@ -14,38 +14,58 @@ enum mal_gen { MAL_LIT, MAL_LONG_TARGET, MAL_LONG_HEADER, MAL_NHEADERS, MAL_HEAD
 struct mal_case {
     const char *name;
     const char *req;
-    size_t len;        /* of req (it may hold NULs) */
+    size_t len; /* of req (it may hold NULs) */
     unsigned status;
-    bool close;        /* the server must say Connection: close and close */
-    enum mal_gen gen;  /* generated requests: req unused */
-    size_t n;          /* the generator's size or count */
+    bool close;       /* the server must say Connection: close and close */
+    enum mal_gen gen; /* generated requests: req unused */
+    size_t n;         /* the generator's size or count */
 };
 
-#define L(nm, s, st, cl) {nm, s, sizeof(s) - 1, st, cl, MAL_LIT, 0}
-#define G(nm, g, n, st, cl) {nm, NULL, 0, st, cl, g, n}
+#define L(nm, s, st, cl)                                                                           \
+    {                                                                                              \
+        nm, s, sizeof(s) - 1, st, cl, MAL_LIT, 0                                                   \
+    }
+#define G(nm, g, n, st, cl)                                                                        \
+    {                                                                                              \
+        nm, NULL, 0, st, cl, g, n                                                                  \
+    }
 #define GET(t) "GET " t " HTTP/1.1\r\n\r\n"
 
 static const struct mal_case mal_cases[] = {
     /* request smuggling */
-    L("CL.TE", "POST /echo HTTP/1.1\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG", 400, true),
-    L("TE.CL", "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\nGPOST / HTTP/1.1\r\n\r\n0\r\n\r\n", 400, true),
-    L("TE chunked", "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, true),
+    L("CL.TE",
+      "POST /echo HTTP/1.1\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG",
+      400, true),
+    L("TE.CL",
+      "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\nGPOST / "
+      "HTTP/1.1\r\n\r\n0\r\n\r\n",
+      400, true),
+    L("TE chunked", "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+      true),
     L("TE identity", "GET / HTTP/1.1\r\nTransfer-Encoding: identity\r\n\r\n", 400, true),
     L("TE empty", "GET / HTTP/1.1\r\nTransfer-Encoding:\r\n\r\n", 400, true),
-    L("TE space before colon", "POST /echo HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n", 400, true),
+    L("TE space before colon", "POST /echo HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n", 400,
+      true),
     L("TE tab value", "POST /echo HTTP/1.1\r\nTransfer-Encoding:\tchunked\r\n\r\n", 400, true),
     L("TE xchunked", "POST /echo HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n", 400, true),
     L("TE lowercase", "POST /echo HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n", 400, true),
     L("TE uppercase", "POST /echo HTTP/1.1\r\nTRANSFER-ENCODING: CHUNKED\r\n\r\n", 400, true),
     L("TE list", "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked, identity\r\n\r\n", 400, true),
     L("TE obs-fold", "POST /echo HTTP/1.1\r\nTransfer-Encoding:\r\n chunked\r\n\r\n", 400, true),
-    L("TE after other", "POST /echo HTTP/1.1\r\nX-A: b\r\nTransfer-Encoding: chunked\r\n\r\n", 400, true),
+    L("TE after other", "POST /echo HTTP/1.1\r\nX-A: b\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
+      true),
     L("TE VT in name", "POST /echo HTTP/1.1\r\nTransfer-Encoding\x0b: chunked\r\n\r\n", 400, true),
-    L("TE twice", "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 400, true),
-    L("TE before CL", "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n", 400, true),
-    L("Transfer_Encoding is unknown", "GET / HTTP/1.1\r\nTransfer_Encoding: chunked\r\n\r\n", 200, false),
-    L("CL dup same", "POST /echo HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 400, true),
-    L("CL dup differ", "POST /echo HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400, true),
+    L("TE twice",
+      "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+      400, true),
+    L("TE before CL",
+      "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n", 400, true),
+    L("Transfer_Encoding is unknown", "GET / HTTP/1.1\r\nTransfer_Encoding: chunked\r\n\r\n", 200,
+      false),
+    L("CL dup same", "POST /echo HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
+      400, true),
+    L("CL dup differ",
+      "POST /echo HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400, true),
     L("CL list", "POST /echo HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nhello", 400, true),
     L("CL plus", "POST /echo HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello", 400, true),
     L("CL minus", "POST /echo HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400, true),
@@ -58,11 +78,14 @@ static const struct mal_case mal_cases[] = {
     L("CL NUL", "POST /echo HTTP/1.1\r\nContent-Length: 5\0\r\n\r\nhello", 400, true),
     L("CL obs-fold", "POST /echo HTTP/1.1\r\nContent-Length:\r\n 5\r\n\r\nhello", 400, true),
     L("CL OWS ok", "POST /echo HTTP/1.1\r\nContent-Length: \t5 \t\r\n\r\nhello", 200, false),
-    L("CL leading zeros ok", "POST /echo HTTP/1.1\r\nContent-Length: 00005\r\n\r\nhello", 200, false),
+    L("CL leading zeros ok", "POST /echo HTTP/1.1\r\nContent-Length: 00005\r\n\r\nhello", 200,
+      false),
     L("CL 1 MiB + 1", "POST /echo HTTP/1.1\r\nContent-Length: 1048577\r\n\r\n", 413, true),
-    L("CL huge", "POST /echo HTTP/1.1\r\nContent-Length: 99999999999999999999999999999999\r\n\r\n", 413, true),
+    L("CL huge", "POST /echo HTTP/1.1\r\nContent-Length: 99999999999999999999999999999999\r\n\r\n",
+      413, true),
     L("CL 2^64", "GET / HTTP/1.1\r\nContent-Length: 18446744073709551616\r\n\r\n", 413, true),
-    L("CL huge keep-alive", "GET / HTTP/1.1\r\nConnection: keep-alive\r\nContent-Length: 4294967296\r\n\r\n", 413, true),
+    L("CL huge keep-alive",
+      "GET / HTTP/1.1\r\nConnection: keep-alive\r\nContent-Length: 4294967296\r\n\r\n", 413, true),
     L("CL on GET ok", "GET / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 200, false),
     /* request line */
     L("double space", "GET  / HTTP/1.1\r\n\r\n", 400, true),
@@ -153,7 +176,9 @@ static const struct mal_case mal_cases[] = {
     L("PUT", "PUT / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi", 501, false),
     L("lowercase get", "get / HTTP/1.1\r\n\r\n", 501, false),
     L("HEAD", "HEAD / HTTP/1.1\r\n\r\n", 501, false),
-    L("long method", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA / HTTP/1.1\r\n\r\n", 501, false),
+    L("long method",
+      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA / HTTP/1.1\r\n\r\n",
+      501, false),
     L("unknown path", GET("/index.html"), 404, false),
     L("double slash", GET("//"), 404, false),
     L("asterisk", GET("*"), 404, false),

@@ -89,16 +89,17 @@ int hx_normal(const struct hx_ctx *x, int timeout_ms)
 int hx_after(struct hx_ctx *x, const char *what)
 {
     if (hx_normal(x, HX_NORMAL_TIMEOUT_MS) != 0) {
-        fprintf(stderr, "hostile: after %s: a normal client is not answered within %d ms\n",
-                what, HX_NORMAL_TIMEOUT_MS);
+        fprintf(stderr, "hostile: %s: after %s: a normal client is not answered within %d ms\n",
+                x->model, what, HX_NORMAL_TIMEOUT_MS);
         return -1;
     }
     uint64_t deadline = itc_now_ms() + 5000, kib;
     while ((kib = hx_tree_pss_kib(x->srv.pid)) > x->base_kib + HX_AFTER_SLACK_KIB &&
            itc_now_ms() < deadline)
         usleep(100000);
-    fprintf(stderr, "hostile: after %s: PSS %llu KiB (baseline %llu KiB, bound +%u KiB)\n", what,
-            (unsigned long long)kib, (unsigned long long)x->base_kib, HX_AFTER_SLACK_KIB);
+    fprintf(stderr, "hostile: %s: after %s: PSS %llu KiB (baseline %llu KiB, bound +%u KiB)\n",
+            x->model, what, (unsigned long long)kib, (unsigned long long)x->base_kib,
+            HX_AFTER_SLACK_KIB);
     return kib <= x->base_kib + HX_AFTER_SLACK_KIB ? 0 : -1;
 }
 

@@ -6,7 +6,7 @@
 # measured before still on disk and readable.
 #   try: tests/hostile/test-faults.sh build/harness/c10k build/loadgen/c10k-load sigint
 set -u
-C10K="$1"; LOAD="$2"; CASE="$3"
+C10K="$(realpath "$1")"; LOAD="$(realpath "$2")"; CASE="$3"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 [ -x "$C10K" ] || { echo "c10k not built: skip"; exit 77; }
 [ -x "$LOAD" ] || { echo "c10k-load not built: skip"; exit 77; }
@@ -65,7 +65,7 @@ PY
 run() {
   local m="$1" out="$2"; shift 2
   local rc=0
-  timeout -s KILL 60 "$C10K" run --model "$m" -c 4 --duration 2s --warmup 0s \
+  timeout -s KILL 100 "$C10K" run --model "$m" -c 4 --duration 2s --warmup 0s \
     --ready-timeout 2s --out "$out" "$@" > "$TMP/run.out" 2> "$TMP/run.err" || rc=$?
   echo "$rc"
 }
@@ -105,7 +105,7 @@ diskfull)
   # a 48 KiB tmpfs in a private mount namespace: the folder and manifest fit, the points do not
   rc=0
   unshare -m sh -c "mount -t tmpfs -o size=48k tmpfs '$TMP/full' || exit 77
-    exec timeout -s KILL 60 '$C10K' sweep --models ft-ok,ft-ok2 --connections 4,8 --trials 2 \
+    exec timeout -s KILL 100 '$C10K' sweep --models ft-ok,ft-ok2 --connections 4,8 --trials 2 \
       --duration 1s --warmup 0s --ready-timeout 2s --out '$TMP/full/run'" \
     > "$TMP/run.out" 2> "$TMP/run.err" || rc=$?
   [ "$rc" = 77 ] && { echo "cannot mount a tmpfs here: skip"; exit 77; }
