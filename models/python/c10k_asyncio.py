@@ -150,6 +150,7 @@ class Acceptor:
         self.loop = loop
         self.lsock = lsock
         self.spare = srv.Spare()
+        self.attaching = set()     # strong references: the loop keeps tasks weakly
 
     def start(self):
         self.loop.add_reader(self.lsock.fileno(), self._ready)
@@ -171,7 +172,9 @@ class Acceptor:
                 STATS.reject(e.errno)
                 continue
             conn.setblocking(False)
-            self.loop.create_task(self._attach(conn))
+            task = self.loop.create_task(self._attach(conn))
+            self.attaching.add(task)
+            task.add_done_callback(self.attaching.discard)
 
     async def _attach(self, conn):
         try:
