@@ -20,15 +20,20 @@ printf '#!/bin/sh\n(sleep 1; kill -9 $$) &\nexec %s "$@"\n' "$LOAD" > "$TMP/load
 chmod +x "$TMP/load-killed"
 export C10K_MODELS_EXTRA="ft-ok=$TMP/srv-ok,ft-ok2=$TMP/srv-ok,ft-crash=$TMP/srv-crash,ft-noready=$TMP/srv-noready,ft-hangterm=$TMP/srv-hangterm"
 
+# every process started from here on (c10k, its servers and their children,
+# c10k-load) inherits this mark, real server binaries included
+export C10K_FAULT_TAG="$TMP"
+
 fail() { echo "FAIL: $CASE: $*" >&2; leftovers >/dev/null 2>&1; exit 1; }
 
-# Processes whose command line holds $TMP (the fault servers, c10k-load
-# writing into $TMP, a c10k under test): none may outlive the harness.
+# Processes carrying the mark in their environment or $TMP in their command
+# line: none may outlive the harness.
 leftovers() {
   local left=0 p
   for p in /proc/[0-9]*; do
     [ "${p#/proc/}" = "$$" ] && continue
-    if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "$TMP/"; then
+    if tr '\0' '\n' 2>/dev/null < "$p/environ" | grep -qx -- "C10K_FAULT_TAG=$TMP" \
+       || tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "$TMP/"; then
       grep -q '^State:.*Z' "$p/status" 2>/dev/null && continue
       echo "left behind: ${p#/proc/} $(tr '\0' ' ' < "$p/cmdline")" >&2
       kill -9 "${p#/proc/}" 2>/dev/null
@@ -114,9 +119,13 @@ diskfull)
   [ "$rc" != 0 ] || fail "exit 0 although the disk was full"
   grep -qiE "no space|ENOSPC|disk full" "$TMP/run.err" || fail "no message saying the disk is full"
   ;;
-sigint)
+sigint|sigint-real)
   OUT="$TMP/sweep"
-  "$C10K" sweep --models ft-ok,ft-hangterm,ft-ok2 --connections 4,8 --trials 1 --duration 2s \
+  # fakes: the second point is a server that ignores SIGTERM; real: threads
+  # then prefork (a pool of worker processes) under the real c10k-load
+  models=ft-ok,ft-hangterm,ft-ok2; conns=4,8
+  [ "$CASE" = sigint-real ] && { models=threads,prefork,epoll; conns=20,40; }
+  "$C10K" sweep --models "$models" --connections "$conns" --trials 1 --duration 2s \
     --warmup 0s --ready-timeout 5s --out "$OUT" > "$TMP/run.out" 2> "$TMP/run.err" &
   pid=$!
   for _ in $(seq 400); do   # until the first point is on disk, then Ctrl-C
