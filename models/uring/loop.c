@@ -23,9 +23,12 @@ struct ur_start {
     int go;
 };
 
+/* Without a free SQE (the CQ backed up on an old kernel) the listener is
+ * armed again after the batch (ur_run), never forgotten. */
 static void ur_arm_accept(struct ur_loop *l)
 {
     struct io_uring_sqe *sqe = ur_sqe(l);
+    l->accept_later = sqe == NULL;
     if (!sqe) return;
     if (l->feat->multishot_accept)
         io_uring_prep_multishot_accept(sqe, l->listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -46,6 +49,7 @@ static void ur_arm_stop(struct ur_loop *l)
 static void ur_arm_listen_poll(struct ur_loop *l)
 {
     struct io_uring_sqe *sqe = ur_sqe(l);
+    l->accept_later = sqe == NULL;
     if (!sqe) return;
     io_uring_prep_poll_add(sqe, l->listen_fd, POLLIN);
     io_uring_sqe_set_data64(sqe, ur_data(l, UR_T_LISTEN));
@@ -123,6 +127,7 @@ static int ur_run(struct ur_loop *l)
         io_uring_cq_advance(&l->ring, n);
         ur_buf_flush(l);
         ur_conn_rearm_all(l);
+        if (l->accept_later && !l->stop) ur_arm_accept(l);
     }
     return 0;
 }

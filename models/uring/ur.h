@@ -92,6 +92,7 @@ struct ur_loop {
     char *obuf_free;       /* free list of pooled response buffers */
     unsigned obuf_free_n;
     bool stop;
+    bool accept_later;      /* no SQE was free to arm the accept: arm it after the batch */
     struct ur_start *start; /* how the rings start together (loop.c) */
     pthread_t thread;
     int rc;
