@@ -176,77 +176,91 @@ static int u32_opt(const char *s, uint64_t min, uint64_t max, uint32_t *out)
     return rc;
 }
 
-/* One option; returns 0, or -EINVAL with the complaint printed. */
-static int apply(struct lg_config *cfg, int opt, const char *arg)
+static int duration_opt(int opt, const char *arg, struct lg_config *cfg)
 {
-    int rc = 0;
+    switch (opt) {
+    case 'd':
+        return util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 86400 * UTIL_NS_PER_S,
+                                      &cfg->duration_ns);
+    case O_WARMUP:
+        return util_parse_duration_ns(arg, UTIL_NS_PER_S, 0, 3600 * UTIL_NS_PER_S, &cfg->warmup_ns);
+    case O_TIMEOUT:
+        return util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 3600 * UTIL_NS_PER_S,
+                                      &cfg->timeout_ns);
+    default: /* O_SPIN */
+        return util_parse_duration_ns(arg, UTIL_NS_PER_US, 0, UTIL_NS_PER_MS, &cfg->spin_ns);
+    }
+}
+
+static int count_opt(int opt, const char *arg, struct lg_config *cfg)
+{
     switch (opt) {
     case 'c':
-        rc = u32_opt(arg, 1, 10000000, &cfg->connections);
-        break;
+        return u32_opt(arg, 1, 10000000, &cfg->connections);
     case 't':
-        rc = u32_opt(arg, 1, 256, &cfg->threads);
-        break;
-    case 'd':
-        rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 86400 * UTIL_NS_PER_S,
-                                    &cfg->duration_ns);
-        break;
+        return u32_opt(arg, 1, 256, &cfg->threads);
     case 'R':
-        rc = util_parse_count(arg, 0, 100000000, &cfg->rate_rps);
-        break;
-    case O_WARMUP:
-        rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, 0, 3600 * UTIL_NS_PER_S, &cfg->warmup_ns);
-        break;
+        return util_parse_count(arg, 0, 100000000, &cfg->rate_rps);
     case O_CRATE:
-        rc = util_parse_count(arg, 0, 100000000, &cfg->connect_rate);
-        break;
-    case O_TIMEOUT:
-        rc = util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 3600 * UTIL_NS_PER_S,
-                                    &cfg->timeout_ns);
-        break;
-    case O_SOURCE:
-        rc = parse_source(cfg, arg);
-        break;
+        return util_parse_count(arg, 0, 100000000, &cfg->connect_rate);
     case O_PIPELINE:
-        rc = u32_opt(arg, 1, 1024, &cfg->pipeline);
-        break;
-    case O_SPIN:
-        rc = util_parse_duration_ns(arg, UTIL_NS_PER_US, 0, UTIL_NS_PER_MS, &cfg->spin_ns);
-        break;
-    case O_SEED:
-        rc = util_parse_count(arg, 0, UINT64_MAX / 2, &cfg->seed);
-        break;
+        return u32_opt(arg, 1, 1024, &cfg->pipeline);
+    default: /* O_SEED */
+        return util_parse_count(arg, 0, UINT64_MAX / 2, &cfg->seed);
+    }
+}
+
+static int text_opt(int opt, const char *arg, struct lg_config *cfg)
+{
+    switch (opt) {
+    case O_SOURCE:
+        return parse_source(cfg, arg);
     case O_ARRIVAL:
-        if (strcmp(arg, "constant") == 0)
-            cfg->arrival = LG_ARRIVAL_CONSTANT;
-        else if (strcmp(arg, "poisson") == 0)
-            cfg->arrival = LG_ARRIVAL_POISSON;
-        else
-            rc = -EINVAL;
-        break;
+        if (strcmp(arg, "constant") && strcmp(arg, "poisson")) return -EINVAL;
+        cfg->arrival = strcmp(arg, "poisson") == 0 ? LG_ARRIVAL_POISSON : LG_ARRIVAL_CONSTANT;
+        return 0;
+    case O_METHOD:
+        cfg->method = arg;
+        return *arg && strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(arg) ? 0 : -EINVAL;
     case O_JSON:
         cfg->json_path = arg;
-        break;
+        return 0;
     case O_HGRM:
         cfg->hgrm_path = arg;
-        break;
+        return 0;
     case O_SERIES:
         cfg->series_path = arg;
-        break;
-    case O_METHOD:
-        rc = strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(arg) && *arg ? 0 : -EINVAL;
-        cfg->method = arg;
-        break;
+        return 0;
     case O_BODY:
         cfg->body = arg;
-        break;
-    case 'q':
-        cfg->quiet = true;
-        break;
+        return 0;
     default:
         return -EINVAL;
     }
-    return rc;
+}
+
+/* One option; returns 0, or -EINVAL / -ERANGE for a bad value. */
+static int apply(struct lg_config *cfg, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'd':
+    case O_WARMUP:
+    case O_TIMEOUT:
+    case O_SPIN:
+        return duration_opt(opt, arg, cfg);
+    case 'c':
+    case 't':
+    case 'R':
+    case O_CRATE:
+    case O_PIPELINE:
+    case O_SEED:
+        return count_opt(opt, arg, cfg);
+    case 'q':
+        cfg->quiet = true;
+        return 0;
+    default:
+        return text_opt(opt, arg, cfg);
+    }
 }
 
 static const char *opt_name(int opt)
