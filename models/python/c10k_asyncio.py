@@ -27,7 +27,7 @@ class Conn(asyncio.Protocol):
     """One connection: parses what arrives and answers in request order. The
     fast path writes at once; delays, CPU work and big bodies go through a
     per-connection queue served by a task created only when needed."""
-    __slots__ = ("t", "parser", "buf", "queue", "closing", "wpaused", "rpaused", "wake")
+    __slots__ = ("t", "parser", "buf", "queue", "task", "closing", "wpaused", "rpaused", "wake")
 
     def connection_made(self, transport):
         STATS.accepted += 1
@@ -35,6 +35,7 @@ class Conn(asyncio.Protocol):
         self.parser = proto.Parser()
         self.buf = b""           # unparsed bytes; empty while idle
         self.queue = None        # deque of requests while the slow path runs
+        self.task = None         # the task serving it (a strong reference)
         self.closing = False
         self.wpaused = False     # the transport asked us to stop writing
         self.rpaused = False
@@ -73,7 +74,7 @@ class Conn(asyncio.Protocol):
             out.clear()
         if self.queue is None:
             self.queue = collections.deque()
-            asyncio.get_running_loop().create_task(self._slow())
+            self.task = asyncio.get_running_loop().create_task(self._slow())
         self.queue.append(req)
 
     async def _slow(self):
@@ -88,15 +89,15 @@ class Conn(asyncio.Protocol):
                 if req.work_us:
                     srv.burn_us(req.work_us)
                 for chunk in proto.chunks(req):
-                    if self.queue is None:
-                        return
+                    if self.queue is None or self.t.is_closing():
+                        return      # the connection is gone (or going)
                     self.t.write(chunk)
                     while self.wpaused:
                         self.wake = loop.create_future()
                         await self.wake
                 self.queue.popleft()
                 self._flow()
-            self.queue = None
+            self.queue = self.task = None
             if self.closing:
                 self.t.close()
         except asyncio.CancelledError:
@@ -131,8 +132,9 @@ class Conn(asyncio.Protocol):
     def connection_lost(self, exc):
         self.closing = True
         self.queue = None
-        if self.wake is not None and not self.wake.done():
-            self.wake.cancel()
+        if self.task is not None:
+            self.task.cancel()       # a pending delay_us sleep ends with the connection
+            self.task = None
 
 
 def _model_options(p):
