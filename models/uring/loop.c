@@ -220,40 +220,45 @@ static bool ur_unavailable(int err)
     return err == -EPERM || err == -ENOSYS || err == -EOPNOTSUPP;
 }
 
+/* Ring 0 first: it finds the setup flags the kernel takes and what it lacks.
+ * Returns 0, UR_UNAVAILABLE (said why on stderr) or -errno. */
+static int ur_first_ring(struct ur_loop *l)
+{
+    int err = ur_loop_init(l, true);
+    if (!ur_unavailable(err)) return err;
+    if (err != -EOPNOTSUPP) /* ur_probe said why already */
+        fprintf(stderr, "c10k-server-uring: io_uring unavailable: %s (%s)\n", strerror(-err),
+                err == -EPERM ? "sysctl kernel.io_uring_disabled, or a seccomp profile"
+                              : "a kernel without io_uring, or a seccomp profile");
+    return UR_UNAVAILABLE;
+}
+
+static struct ur_loop *ur_loops_new(unsigned n, const struct srv_opts *o, struct srv_stats *stats,
+                                    struct ur_features *feat, struct ur_start *st)
+{
+    struct ur_loop *loops = calloc(n, sizeof(*loops));
+    for (unsigned i = 0; loops && i < n; i++)
+        loops[i] = (struct ur_loop){
+            .opts = o, .stats = stats, .feat = feat, .start = st, .listen_fd = -1, .spare_fd = -1};
+    return loops;
+}
+
 /* Returns 0, UR_UNAVAILABLE (77: io_uring cannot run here) or -errno. */
 int ur_serve(const struct srv_opts *o, struct srv_stats *stats)
 {
     unsigned n = o->threads ? o->threads : 1, started = 1;
     struct ur_features feat = {.multishot_accept = true, .multishot_recv = true};
     struct ur_start st = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-    struct ur_loop *loops = calloc(n, sizeof(*loops));
+    struct ur_loop *loops = ur_loops_new(n, o, stats, &feat, &st);
     if (!loops) return -ENOMEM;
-    for (unsigned i = 0; i < n; i++) {
-        loops[i] = (struct ur_loop){.opts = o,
-                                    .stats = stats,
-                                    .feat = &feat,
-                                    .start = &st,
-                                    .listen_fd = -1,
-                                    .spare_fd = -1};
-    }
-    int err = ur_loop_init(&loops[0], true);
-    if (ur_unavailable(err)) {
-        if (err != -EOPNOTSUPP) /* ur_probe said why already */
-            fprintf(stderr, "c10k-server-uring: io_uring unavailable: %s (%s)\n", strerror(-err),
-                    err == -EPERM ? "sysctl kernel.io_uring_disabled, or a seccomp profile"
-                                  : "a kernel without io_uring, or a seccomp profile");
-        err = UR_UNAVAILABLE;
-        goto out;
-    }
+    int err = ur_first_ring(&loops[0]);
     if (err || (err = ur_open_listeners(loops, n, o)) != 0) goto out;
     started = ur_start_threads(loops, n, &st);
     if (st.go < 0) {
         err = -EAGAIN;
         for (unsigned i = 1; i < started; i++)
             if (loops[i].rc) err = loops[i].rc;
-        goto out;
-    }
-    if ((err = srv_ready(loops[0].listen_fd)) != 0) {
+    } else if ((err = srv_ready(loops[0].listen_fd)) != 0) {
         kill(getpid(), SIGTERM); /* the other rings stop on srv_stop_fd */
     } else {
         err = ur_run(&loops[0]);
