@@ -161,6 +161,27 @@ void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,
     mem_metrics(idle, loaded, m[HN_M_ESTABLISHED], m);
 }
 
+/* Closed loop: no response in the window, or fewer than one per established
+ * connection over it. Open loop: no response in the window. */
+static bool no_progress(const json_t *load, uint64_t rate)
+{
+    double got = hn_jnum(load, "requests.received"), est;
+    if (!isfinite(got))
+        got = hn_jnum(load, "requests.completed");
+    if (!(got > 0))
+        return true;
+    est = hn_jnum(load, "connections.established");
+    return rate == 0 && isfinite(est) && got < est;
+}
+
+/* Open loop: responses received in the window / its length (the achieved
+ * rate; throughput_rps when requests.received is absent). */
+static double achieved_rps(const json_t *load, const double *m)
+{
+    double got = hn_jnum(load, "requests.received"), d = hn_jnum(load, "duration_s");
+    return isfinite(got) && d > 0 ? got / d : m[HN_M_RPS];
+}
+
 void hn_flags_add(json_t *flags, const json_t *load, const double *m, uint64_t target,
                   uint64_t rate)
 {
@@ -169,10 +190,12 @@ void hn_flags_add(json_t *flags, const json_t *load, const double *m, uint64_t t
         json_array_append_new(flags, json_string("errors"));
     if (!(est >= (double)target))
         json_array_append_new(flags, json_string("connections_short"));
-    if (rate > 0 && !(m[HN_M_RPS] >= 0.99 * (double)rate))
+    if (rate > 0 && !(achieved_rps(load, m) >= 0.99 * (double)rate))
         json_array_append_new(flags, json_string("rate_missed"));
     if (m[HN_M_LOADGEN_CPU] > 0.95)
         json_array_append_new(flags, json_string("loadgen_saturated"));
+    if (no_progress(load, rate))
+        json_array_append_new(flags, json_string("no_progress"));
 }
 
 json_t *hn_metrics_json(const double *m)

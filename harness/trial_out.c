@@ -259,6 +259,28 @@ static void server_flags(struct hn_trial *t)
         json_array_append_new(t->flags, json_string("loadgen_timeout"));
 }
 
+/* c10k-load failed: not started, killed by a signal (not ours), an exit
+ * status other than 0 (ran) or 1 (nothing connected), or no JSON. */
+static bool load_failed(const struct hn_trial *t)
+{
+    const int st = t->lg.status;
+    if (!t->load_start_ns || t->load_timeout)
+        return false;
+    if (t->lg.pid <= 0 || !t->lg.exited || !t->load)
+        return true;
+    return WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) > 1);
+}
+
+static json_t *loadgen_json(const struct hn_trial *t)
+{
+    const int st = t->lg.status;
+    if (!t->load_start_ns)
+        return json_null();
+    return json_pack("{s:i, s:o, s:i}", "pid", (int)t->lg.pid, "exit_status",
+                     t->lg.exited && WIFEXITED(st) ? json_integer(WEXITSTATUS(st)) : json_null(),
+                     "signal", t->lg.exited && WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
 static void probe_view(const struct hn_trial *t, const struct hn_window *w, double t_spawn,
                        struct hn_probe_view *v)
 {
@@ -308,6 +330,8 @@ json_t *hn_trial_result(struct hn_trial *t)
     if (t->load)
         hn_flags_add(t->flags, t->load, m, t->pt->conns, t->pt->rate);
     server_flags(t);
+    if (load_failed(t))
+        json_array_append_new(t->flags, json_string("loadgen_failed"));
     if (t->load_start_ns && (!v.n_idle || !v.n_loaded))
         json_array_append_new(t->flags, json_string("probe_missed"));
     break_reason(t, stats, err_tail);
@@ -317,6 +341,7 @@ json_t *hn_trial_result(struct hn_trial *t)
                   t->started, "valid", json_array_size(t->flags) == 0, "flags", t->flags, "notes",
                   t->notes, "server", server_json(t, stats), "load",
                   t->load ? t->load : json_null());
+    json_object_set_new(j, "loadgen", loadgen_json(t));
     json_object_set_new(j, "probe", t->probe ? probe_json(t, &v, &w) : json_null());
     json_object_set_new(j, "metrics", hn_metrics_json(m));
     json_object_set_new(j, "files", files_json(t));

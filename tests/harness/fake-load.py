@@ -2,8 +2,9 @@
 """fake-load: a stand-in for c10k-load in the harness tests (so they do not
 depend on the load generator): the same flags, closed loop over N keep-alive
 connections, and the c10k-load/1 JSON, --series CSV and --hgrm it writes.
+FAKE_LOAD_MODE=crash|exit3|stall|few|slow makes it fail in one way.
   try: fake-load.py -c 10 -d 1s --json - http://127.0.0.1:8080/"""
-import argparse, json, selectors, socket, sys, time, urllib.parse
+import argparse, json, os, selectors, signal, socket, sys, time, urllib.parse
 
 
 def dur(s):
@@ -112,13 +113,26 @@ def main():
             f.write("#[Mean    = %12.3f, StdDeviation   = %12.3f]\n" % (lk["mean"], 0))
             f.write("#[Max     = %12.3f, Total count    = %12d]\n" % (lk["max"], len(lat)))
             f.write("#[Buckets = %12d, SubBuckets     = %12d]\n" % (1, 2048))
+    mode = os.environ.get("FAKE_LOAD_MODE", "")
+    if mode == "crash":  # dies before it writes anything
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if mode == "stall":  # the load ran but nothing completed in the window
+        for k in ("sent", "completed", "ok", "received"):
+            doc["requests"][k] = 0
+        doc["throughput_rps"] = 0
+    if mode == "few":  # closed loop: fewer responses than connections
+        doc["requests"].update(completed=1, ok=1, received=1)
+        doc["throughput_rps"] = 1 / a.d
+    if mode == "slow":  # open loop: claims the target rate, received far less
+        doc["requests"]["received"] = int(a.R * a.d * 0.5)
+        doc["throughput_rps"] = float(a.R)
     out = json.dumps(doc, indent=1)
     if a.json == "-":
         print(out)
     elif a.json:
         with open(a.json, "w") as f:
             f.write(out)
-    return 0 if conns else 1
+    return 3 if mode == "exit3" else 0 if conns else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# test-load-validity: a trial whose load generator crashed, exited with an
+# unexpected status, made no progress, or missed its open-loop rate (by
+# requests.received over the window) is flagged, never valid.
+#   try: tests/harness/test-load-validity.sh build-fu/harness/c10k
+. "$(dirname "$0")/lib.sh"
+run() { # mode [extra c10k args...] -> exit status; the point in $TMP/out-<mode>
+  local mode="$1" rc=0
+  shift
+  FAKE_LOAD_MODE="$mode" "$C10K" run --model fake-ok -c 5 --duration 1s --warmup 0 \
+    --out "$TMP/out-$mode" "$@" > "$TMP/out-$mode.out" 2> "$TMP/out-$mode.err" || rc=$?
+  echo "$rc"
+}
+pj() { ls "$TMP/out-$1"/points/fake-ok-c5-r*-max.json; }
+
+run crash > /dev/null
+jcheck "$(pj crash)" 'd["status"] == "broken" and not d["trials"][0]["valid"] and "loadgen_failed" in d["trials"][0]["flags"] and d["trials"][0]["loadgen"]["signal"] == 11 and "c10k-load failed" in d["reason"]'
+
+run exit3 > /dev/null
+jcheck "$(pj exit3)" 'd["status"] != "ok" and "loadgen_failed" in d["trials"][0]["flags"] and d["trials"][0]["loadgen"]["exit_status"] == 3'
+
+run stall > /dev/null
+jcheck "$(pj stall)" 'd["status"] == "flagged" and "no_progress" in d["trials"][0]["flags"]'
+
+run few > /dev/null
+jcheck "$(pj few)" 'd["status"] == "flagged" and "no_progress" in d["trials"][0]["flags"]'
+
+run slow --rate 100 > /dev/null
+jcheck "$(pj slow)" '"rate_missed" in d["trials"][0]["flags"] and "no_progress" not in d["trials"][0]["flags"]'
+
+# the same fake without a fault stays valid (the checks above can fail)
+run none > /dev/null
+jcheck "$(pj none)" 'd["status"] == "ok" and d["trials"][0]["valid"] and d["trials"][0]["loadgen"]["exit_status"] == 0'
+leftovers || fail "processes left behind"
+echo ok
