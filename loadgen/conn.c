@@ -21,6 +21,8 @@ static int64_t us_of(uint64_t later, uint64_t earlier)
 
 bool lg_in_window(const struct lg_run *run, uint64_t intended_ns)
 {
+    /* before go nothing is measured (measure_ns is set before go_ns) */
+    if (!atomic_load_explicit(&run->go_ns, memory_order_acquire)) return false;
     return intended_ns >= run->measure_ns &&
            intended_ns < atomic_load_explicit(&run->end_ns, memory_order_relaxed);
 }
@@ -46,8 +48,17 @@ static int watch(struct lg_worker *w, struct lg_conn *c, int op, uint32_t events
     return epoll_ctl(w->epfd, op, c->fd, &ev) < 0 ? -errno : 0;
 }
 
+void lg_conn_unawait(struct lg_worker *w, struct lg_conn *c)
+{
+    if (!(c->ever & LG_AWAITING)) return;
+    c->ever &= (uint8_t)~LG_AWAITING;
+    w->awaiting--;
+    w->counts.unanswered++;
+}
+
 static void close_fd(struct lg_worker *w, struct lg_conn *c)
 {
+    lg_conn_unawait(w, c);
     if (c->fd >= 0) close(c->fd);
     c->fd = -1;
     if (c->state == LG_OPEN)
@@ -73,6 +84,7 @@ static void count_and_close(struct lg_worker *w, struct lg_conn *c, uint64_t *co
     for (uint32_t i = 0; i < c->inflight; i++)
         if (lg_in_window(w->run, ring[(c->ring_head + i) % w->cfg->pipeline].intended_ns)) n++;
     if (c->inflight == 0 && w->measuring && !w->ended) n = 1;
+    if (c->ever & LG_AWAITING) n = 1; /* the first request of the ramp failed */
     *counter += n;
     w->all_errors += c->inflight ? c->inflight : 1;
     close_fd(w, c);
@@ -107,13 +119,20 @@ static void opened(struct lg_worker *w, struct lg_conn *c, uint64_t now)
     w->connecting--;
     w->open++;
     c->served = 0;
-    if (c->ever_open)
+    if (c->ever & LG_EVER_OPEN)
         w->counts.reconnects++;
     else
         w->ever_open++;
-    c->ever_open = 1;
+    c->ever |= LG_EVER_OPEN;
     if (watch(w, c, EPOLL_CTL_MOD, EPOLLIN) < 0) {
         lg_conn_fail(w, c, &w->counts.err_read, now);
+        return;
+    }
+    if (!w->going && !open_loop(w) && !(c->ever & LG_EVER_ANSWERED)) {
+        /* closed loop: the ramp ends when the server has answered each one */
+        c->ever |= LG_AWAITING;
+        w->awaiting++;
+        lg_conn_send(w, c, 1, now);
         return;
     }
     if (!may_send(w)) return;
@@ -196,6 +215,11 @@ static void response_done(struct lg_worker *w, struct lg_conn *c, uint64_t now)
     w->inflight_total--;
     w->all_completed++;
     c->served = 1;
+    if (c->ever & LG_AWAITING) {
+        c->ever &= (uint8_t)~LG_AWAITING;
+        w->awaiting--;
+    }
+    c->ever |= LG_EVER_ANSWERED;
     int64_t lat = us_of(now, f.intended_ns);
     hist_record(&w->iv[w->iv_seq & 1].lat, lat);
     if (lg_in_window(w->run, now)) w->counts.received++;
@@ -340,6 +364,7 @@ static void timed_out(struct lg_worker *w, struct lg_conn *c, uint64_t now)
         hist_record(&w->lat, us_of(now, f->intended_ns));
         if (open_loop(w)) hist_record(&w->lat_unc, us_of(now, f->sent_ns));
     }
+    if (c->ever & LG_AWAITING) w->counts.timeouts++; /* the ramp's first request */
     w->all_errors += c->inflight;
     close_fd(w, c);
     restart(w, c, now, 0);

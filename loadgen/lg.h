@@ -56,10 +56,16 @@ struct lg_counts {
     uint64_t err_connect, err_read, err_write, err_reset, err_eof, err_parse;
     uint64_t reconnects, bytes_read, unsent_due;
     uint64_t received; /* responses that arrived inside the window */
+    uint64_t unanswered; /* closed loop: slots up without a first response at the ramp's end */
     uint64_t connect_errno[LG_ERRNO_MAX];
 };
 
 enum lg_state { LG_CLOSED, LG_CONNECTING, LG_OPEN };
+
+/* lg_conn.ever: what a slot has done so far. */
+#define LG_EVER_OPEN 0x01     /* connected at least once */
+#define LG_EVER_ANSWERED 0x02 /* got a response at least once */
+#define LG_AWAITING 0x04      /* ramp (closed loop): open, its first response still due */
 
 /* One connection slot: 64 bytes, no buffer of its own. */
 struct lg_conn {
@@ -75,7 +81,7 @@ struct lg_conn {
     uint16_t inflight;
     uint16_t ring_head; /* oldest in-flight entry */
     uint8_t state;      /* enum lg_state */
-    uint8_t ever_open;
+    uint8_t ever;        /* LG_EVER_* */
     uint8_t close_after; /* a Connection: close response ended it */
     uint8_t served;      /* a response arrived since it opened */
     struct lg_resp resp;
@@ -118,6 +124,8 @@ struct lg_worker {
     uint64_t ramp_start_ns;
     /* state */
     uint32_t open, ever_open, connecting;
+    uint32_t awaiting;     /* slots with LG_AWAITING */
+    uint64_t connected_ns; /* every connect() of the ramp done (0: not yet) */
     uint64_t inflight_total;
     uint64_t all_completed, all_errors;
     uint64_t next_scan_ns;
@@ -154,7 +162,8 @@ struct lg_run {
     uint64_t drain_ns;       /* how long after the end in-flight requests may finish */
     struct lg_worker *workers;
     uint32_t nworkers;
-    double ramp_s;
+    double ramp_s;      /* connections up (closed loop: and answered once) */
+    double connected_s; /* every connect() done; < 0 when the ramp ended first */
     uint64_t ended_ns;
 };
 
@@ -176,6 +185,8 @@ void lg_conn_fail(struct lg_worker *w, struct lg_conn *c, uint64_t *counter, uin
 void lg_conn_scan(struct lg_worker *w, uint64_t now);
 void lg_conn_close_all(struct lg_worker *w);
 bool lg_in_window(const struct lg_run *run, uint64_t intended_ns);
+/* The ramp is over for slot c: no longer awaited (counted unanswered). */
+void lg_conn_unawait(struct lg_worker *w, struct lg_conn *c);
 
 /* sched.c: open-loop schedule and send heap */
 void lg_sched_first(struct lg_worker *w, struct lg_conn *c, uint64_t go_ns);

@@ -114,6 +114,20 @@ static void process_cpu(const struct lg_run *run, double *user_s, double *sys_s)
     }
 }
 
+/* When the phases happened (seconds since t=0 of the series; t=0 itself on
+ * CLOCK_MONOTONIC, so that another process can put them on its own clock). */
+static void add_phases(const struct lg_run *run, json_t *o, const struct lg_counts *c)
+{
+    json_t *conns = json_object_get(o, "connections");
+    json_object_set_new(conns, "connected_s",
+                        run->connected_s >= 0 ? json_real(run->connected_s) : json_null());
+    json_object_set_new(conns, "unanswered", json_integer((json_int_t)c->unanswered));
+    json_object_set_new(o, "measure_start_s",
+                        run->measure_ns ? json_real((double)(run->measure_ns - run->start_ns) / 1e9)
+                                        : json_null());
+    json_object_set_new(o, "start_monotonic_ns", json_integer((json_int_t)run->start_ns));
+}
+
 static json_t *build_json(const struct lg_run *run)
 {
     const struct lg_config *cfg = run->cfg;
@@ -145,6 +159,7 @@ static json_t *build_json(const struct lg_run *run)
         json_object_set_new(o, "send_delay_us", hist_json(&h.delay));
     }
     if (o) json_object_set_new(o, "bytes_read", json_integer((json_int_t)c.bytes_read));
+    if (o) add_phases(run, o, &c);
     lg_hists_close(&h);
     return o;
 }
@@ -223,6 +238,9 @@ void lg_report_human(const struct lg_run *run, FILE *f)
             cfg->rate_rps ? "open loop" : "closed loop");
     fprintf(f, "  %u threads and %u connections: %u established (ramp %.3fs), %llu reconnects\n",
             cfg->threads, cfg->connections, est, run->ramp_s, (unsigned long long)c.reconnects);
+    if (c.unanswered)
+        fprintf(f, "  WARNING: %llu connections had no answer to their first request by the ramp's end\n",
+                (unsigned long long)c.unanswered);
     if (est < cfg->connections)
         fprintf(f, "  WARNING: only %u of %u connections were established\n", est,
                 cfg->connections);

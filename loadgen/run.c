@@ -154,6 +154,9 @@ static void go(struct lg_run *run, uint64_t now, uint64_t ramp_end)
     run->measure_ns = g + run->cfg->warmup_ns;
     atomic_store(&run->end_ns, run->measure_ns + run->cfg->duration_ns);
     atomic_store_explicit(&run->go_ns, g, memory_order_release);
+    if (!run->cfg->quiet) /* the harness reads this line to plan its samples */
+        fprintf(stderr, "c10k-load: ramp done at %.3f s; measuring from %.3f s\n", run->ramp_s,
+                (double)(run->measure_ns - run->start_ns) / 1e9);
 }
 
 static uint64_t ramp_deadline(const struct lg_run *run)
@@ -162,7 +165,19 @@ static uint64_t ramp_deadline(const struct lg_run *run)
     uint64_t pace = cfg->connect_rate
                         ? (uint64_t)((double)cfg->connections * 1e9 / (double)cfg->connect_rate)
                         : 0;
-    return run->start_ns + pace + cfg->timeout_ns + UTIL_NS_PER_S;
+    /* a connect and (closed loop) its first response: each bounded by --timeout */
+    return run->start_ns + pace + 2 * cfg->timeout_ns + UTIL_NS_PER_S;
+}
+
+/* The latest time a worker saw all its connect()s done; -1 when one never did. */
+static double connected_s(const struct lg_run *run)
+{
+    uint64_t last = 0;
+    for (uint32_t i = 0; i < run->nworkers; i++) {
+        if (!run->workers[i].connected_ns) return -1;
+        if (run->workers[i].connected_ns > last) last = run->workers[i].connected_ns;
+    }
+    return last ? (double)(last - run->start_ns) / 1e9 : -1;
 }
 
 /* Sleeps until wake_ns or a signal; a signal ends the run early. */
@@ -203,6 +218,7 @@ static void steer(struct lg_run *run, const sigset_t *sigs, FILE *series)
     for (uint32_t i = 0; i < run->nworkers; i++)
         pthread_join(run->workers[i].thread, NULL);
     run->ended_ns = util_mono_ns();
+    run->connected_s = connected_s(run);
     lg_series_row(run, series, run->ended_ns, &scratch, true, &prev_completed, &prev_ns);
     hist_close(&scratch);
 }

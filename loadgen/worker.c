@@ -103,13 +103,18 @@ static void series_tick(struct lg_worker *w, uint64_t now)
     hist_reset(&w->iv[w->iv_seq & 1].lat);
 }
 
+/* The ramp: connect (paced by --connect-rate); in closed loop each slot
+ * sends one request as it opens, and the ramp is done when every connect()
+ * has ended and every open slot has had its answer (or timed out). */
 static void ramp_step(struct lg_worker *w, uint64_t now)
 {
     while (w->next_connect < w->nconns &&
            (!w->connect_gap_ns || now >= w->ramp_start_ns + w->next_connect * w->connect_gap_ns))
         lg_conn_start(w, &w->conns[w->next_connect++], now);
-    if (!atomic_load_explicit(&w->ramp_done, memory_order_relaxed) &&
-        w->next_connect == w->nconns && w->connecting == 0) {
+    bool connected = w->next_connect == w->nconns && w->connecting == 0;
+    if (connected && !w->connected_ns) w->connected_ns = now;
+    if (!atomic_load_explicit(&w->ramp_done, memory_order_relaxed) && connected &&
+        w->awaiting == 0) {
         w->ramp_end_ns = now;
         atomic_store_explicit(&w->ramp_done, 1, memory_order_release);
     }
@@ -123,11 +128,12 @@ static void begin_load(struct lg_worker *w, uint64_t go)
     for (uint32_t i = 0; i < w->nconns; i++) {
         struct lg_conn *c = &w->conns[i];
         if (w->cfg->rate_rps) lg_sched_first(w, c, go);
+        lg_conn_unawait(w, c); /* the ramp ended (deadline) before its answer */
         if (c->state != LG_OPEN) continue;
         if (w->cfg->rate_rps)
             lg_heap_push(w, c);
-        else
-            lg_conn_send(w, c, w->cfg->pipeline, now);
+        else if (!c->wr_left) /* a first request still being written sends the rest after */
+            lg_conn_send(w, c, w->cfg->pipeline - c->inflight, now);
     }
 }
 

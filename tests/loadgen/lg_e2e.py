@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """lg_e2e: end-to-end checks of c10k-load against a real server (the project's
 epoll model, or nginx with a throw-away config). One behaviour per invocation:
-  lg_e2e.py LOADGEN usage | refused
+  lg_e2e.py LOADGEN usage | refused | ramp
   lg_e2e.py LOADGEN closed|stop|misc SERVER
   lg_e2e.py LOADGEN nginx
 Exit 0 pass, 1 fail, 77 skip. Every process started here is killed on exit."""
 import json
 import os
 import resource
+import selectors
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 SKIP = 77
@@ -184,6 +186,97 @@ def t_rate(lg, server, tmp):
     check(j["config"]["arrival"] == "poisson", "config echoes the arrival")
 
 
+def slow_server(ls, interval_s, mute, stop):
+    """Accepts one connection every interval_s (the rest wait in the backlog,
+    their handshake done by the kernel); never answers the first `mute`."""
+    sel = selectors.DefaultSelector()
+    next_acc, accepted = 0.0, 0
+    while not stop.is_set():
+        now = time.monotonic()
+        if now >= next_acc:
+            try:
+                c, _ = ls.accept()
+            except BlockingIOError:
+                pass
+            else:
+                accepted += 1
+                c.setblocking(False)
+                sel.register(c, selectors.EVENT_READ, [accepted, b""])
+                next_acc = now + interval_s
+        for key, _ in sel.select(0.002):
+            c, st = key.fileobj, key.data
+            try:
+                d = c.recv(65536)
+            except OSError:
+                d = b""
+            if not d:
+                sel.unregister(c)
+                c.close()
+                continue
+            if st[0] <= mute:
+                continue
+            st[1] += d
+            while b"\r\n\r\n" in st[1]:
+                st[1] = st[1].partition(b"\r\n\r\n")[2]
+                c.send(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    for key in list(sel.get_map().values()):
+        key.fileobj.close()
+    ls.close()
+
+
+def with_slow_server(interval_s, mute, fn):
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1024)
+    ls.setblocking(False)
+    url = "http://127.0.0.1:%d/" % ls.getsockname()[1]
+    stop = threading.Event()
+    th = threading.Thread(target=slow_server, args=(ls, interval_s, mute, stop))
+    th.start()
+    try:
+        return fn(url)
+    finally:
+        stop.set()
+        th.join()
+
+
+def t_ramp(lg, tmp):
+    """Closed loop: the ramp ends when every connection has had its first
+    answer, not when connect() returned (a server that accepts 20/s); a
+    connection that never answers is bounded by --timeout and reported; open
+    loop ramps on connect() alone."""
+    def slow(url):
+        return load_json(lg, ["-c", "20", "-d", "500ms", "--warmup", "200ms", url], tmp)
+    j = with_slow_server(0.05, 0, slow)
+    c = j["connections"]
+    print("connected_s %.3f ramp_s %.3f measure_start_s %.3f" % (c["connected_s"], c["ramp_s"],
+                                                                j["measure_start_s"]))
+    check(c["established"] == 20 and c["unanswered"] == 0, "20 established, all answered")
+    check(c["connected_s"] < 0.4, "connect() done before the server accepted (%.3f s)" % c["connected_s"])
+    check(c["ramp_s"] >= 0.8, "ramp waits for the 20th accept at ~0.95 s (%.3f s)" % c["ramp_s"])
+    check(c["ramp_s"] + 0.2 <= j["measure_start_s"] <= c["ramp_s"] + 0.3,
+          "measure_start_s = ramp + warm-up (%.3f s)" % j["measure_start_s"])
+    check(j["start_monotonic_ns"] > 0, "start_monotonic_ns")
+    errs = sum(v for k, v in j["errors"].items() if isinstance(v, int))
+    check(errs == 0 and j["requests"]["timeouts"] == 0 and j["requests"]["completed"] > 0, "no errors")
+
+    def mute(url):
+        return load_json(lg, ["-c", "10", "-d", "500ms", "--timeout", "500ms", url], tmp)
+    j = with_slow_server(0, 3, mute)
+    c = j["connections"]
+    check(c["unanswered"] == 3 and j["requests"]["timeouts"] >= 3,
+          "3 silent connections reported (unanswered %d, timeouts %d)" % (c["unanswered"],
+                                                                         j["requests"]["timeouts"]))
+    check(0.45 <= c["ramp_s"] <= 1.5, "the wait for them is bounded by --timeout (%.3f s)" % c["ramp_s"])
+
+    def opened(url):
+        return load_json(lg, ["-c", "20", "-R", "200", "-d", "500ms", url], tmp)
+    j = with_slow_server(0.05, 0, opened)
+    c = j["connections"]
+    check(c["ramp_s"] < 0.4 and abs(c["ramp_s"] - c["connected_s"]) < 0.05,
+          "open loop: ramp on connect() alone (%.3f s)" % c["ramp_s"])
+
+
 NGINX_CONF = """worker_processes 1;
 daemon off;
 pid {d}/nginx.pid;
@@ -237,6 +330,8 @@ def main():
             t_usage(lg)
         elif what == "refused":
             t_refused(lg, tmp)
+        elif what == "ramp":
+            t_ramp(lg, tmp)
         elif what == "nginx":
             t_nginx(lg, tmp)
         else:
