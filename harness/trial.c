@@ -142,16 +142,31 @@ double hn_series_up_s(const struct hn_trial *t)
     return best;
 }
 
-/* When the series shows the connections up, plans two tree samples inside
- * the measured window (at 20% and 50% of it): the probe's own schedule may
- * have widened to seconds on a tree of 10,000 threads or processes. */
+/* Seconds since c10k-load started of its window, from the line it prints
+ * when its ramp ends ("... measuring from M s"); 0 when not printed yet. */
+static double load_measure_s(const struct hn_trial *t)
+{
+    char path[1500], buf[16384];
+    const char *p;
+    double m = 0;
+    snprintf(path, sizeof path, "%s.load.stderr", t->base);
+    if (procfs_read(path, buf, sizeof buf) <= 0 || !(p = strstr(buf, "measuring from ")))
+        return 0;
+    return sscanf(p, "measuring from %lf", &m) == 1 && m > 0 ? m : 0;
+}
+
+/* When c10k-load says its window started (else when its series shows the
+ * connections up), plans two tree samples inside the window (at 20% and 50%
+ * of it): the probe's own schedule may have widened to seconds on a tree of
+ * 10,000 threads or processes. */
 static void plan_kicks(struct hn_trial *t, uint64_t kick_at[2])
 {
-    double up_s = hn_series_up_s(t);
+    double m_s = load_measure_s(t), up_s = m_s > 0 ? 0 : hn_series_up_s(t);
     uint64_t base;
-    if (up_s <= 0)
+    if (m_s <= 0 && up_s <= 0)
         return;
-    base = t->load_start_ns + (uint64_t)(up_s * 1e9) + t->c->warmup_ns;
+    base = m_s > 0 ? t->load_start_ns + (uint64_t)(m_s * 1e9)
+                   : t->load_start_ns + (uint64_t)(up_s * 1e9) + t->c->warmup_ns;
     kick_at[0] = base + t->c->duration_ns * 2 / 10;
     kick_at[1] = base + t->c->duration_ns * 5 / 10;
 }
@@ -162,7 +177,8 @@ static int wait_load(struct hn_trial *t)
 {
     uint64_t w = t->c->warmup_ns, d = t->c->duration_ns, last_look = 0;
     uint64_t kick_at[2] = {0, 0};
-    uint64_t limit = t->load_start_ns + w + d + t->c->timeout_ns + 30 * UTIL_NS_PER_S +
+    /* c10k-load's ramp may take 2 x --timeout (a connect, then a first answer) */
+    uint64_t limit = t->load_start_ns + w + d + 3 * t->c->timeout_ns + 30 * UTIL_NS_PER_S +
                      t->pt->conns * UTIL_NS_PER_MS;
     unsigned next = 0;
     while (!hn_child_poll(&t->lg)) {

@@ -172,48 +172,53 @@ static void break_reason(struct hn_trial *t, const json_t *stats, const char *er
     }
 }
 
-/* The measured window on the server's clock. c10k-load starts it (go) when
- * its connections are up, then warms up: with the first series row showing
- * them up at U (rows are 1 s apart, so go is in [U-1, U]), the window surely
- * covers [U + warmup, U - 1 + warmup + duration]. Without such a row: from
- * ramp_s and the exit time. */
-static void window_of(const struct hn_trial *t, struct hn_window *w, double *t_spawn)
+/* The measured window on the server's clock. c10k-load says when it started
+ * (start_monotonic_ns, on the same CLOCK_MONOTONIC; else the spawn time) and
+ * when its window began after it (measure_start_s: ramp + warm-up); the
+ * window lasts duration_s. Without measure_start_s (an older c10k-load):
+ * from ramp_s, the warm-up and the exit time. *origin gets c10k-load's t=0
+ * on the server's clock. */
+static void window_of(const struct hn_trial *t, struct hn_window *w, double *origin)
 {
     double ts = (double)(t->load_start_ns - t->t0_ns) / 1e9;
     double te = (double)(t->load_end_ns - t->t0_ns) / 1e9;
     double d = hn_jnum(t->load, "duration_s"), ramp = hn_jnum(t->load, "connections.ramp_s");
-    double warm = (double)t->c->warmup_ns / 1e9, a, up = hn_series_up_s(t);
+    double ms = hn_jnum(t->load, "measure_start_s"), mono = hn_jnum(t->load, "start_monotonic_ns");
+    double warm = (double)t->c->warmup_ns / 1e9, a;
     if (!isfinite(d) || d <= 0)
         d = (double)t->c->duration_ns / 1e9;
     if (!isfinite(ramp) || ramp < 0)
         ramp = 0;
-    *t_spawn = ts;
-    if (up > 0 && d > 1.0) {
-        w->start_s = ts + up + warm;
-        w->end_s = fmin(ts + up - 1.0 + warm + d, te);
+    /* c10k-load started between the spawn and its exit */
+    *origin = isfinite(mono) ? (mono - (double)t->t0_ns) / 1e9 : ts;
+    if (!(*origin >= ts - 0.001 && *origin <= te))
+        *origin = ts;
+    if (isfinite(ms) && ms >= 0) {
+        w->start_s = *origin + ms;
+        w->end_s = fmin(w->start_s + d, te);
         if (w->end_s > w->start_s)
             return;
     }
-    a = ts + ramp + warm;
+    a = *origin + ramp + warm;
     w->start_s = fmax(a, te - d);
     w->end_s = fmin(a + d, te);
     if (w->end_s <= w->start_s) {
         w->start_s = te - d;
         w->end_s = te;
     }
-    *t_spawn = ts;
 }
 
 struct hn_probe_view {
     const struct hn_sample *s;
     size_t n, n_idle, n_loaded;
     struct hn_sample idle, loaded, peak;
+    double origin; /* c10k-load's t=0 on the server's clock */
 };
 
 static json_t *probe_json(const struct hn_trial *t, const struct hn_probe_view *v,
                           const struct hn_window *w)
 {
-    json_t *j = json_pack("{s:i, s:I, s:b, s:I, s:f, s:i, s:I, s:I, s:{s:f, s:f}}",
+    json_t *j = json_pack("{s:i, s:I, s:b, s:I, s:f, s:i, s:I, s:I, s:{s:f, s:f, s:f}}",
                           "interval_ms", 100, "interval_max_ms",
                           (json_int_t)(hn_probe_max_interval_ns(t->probe) / UTIL_NS_PER_MS),
                           "adaptive", hn_probe_max_interval_ns(t->probe) > 100 * UTIL_NS_PER_MS,
@@ -221,7 +226,7 @@ static json_t *probe_json(const struct hn_trial *t, const struct hn_probe_view *
                           hn_probe_cpu_fraction(t->probe), "misses", (int)hn_probe_misses(t->probe),
                           "idle_samples", (json_int_t)v->n_idle, "loaded_samples",
                           (json_int_t)v->n_loaded, "window", "start_s", w->start_s, "end_s",
-                          w->end_s);
+                          w->end_s, "load_start_s", v->origin);
     json_object_set_new(j, "tree_subset", json_boolean(hn_probe_sampled(t->probe)));
     json_object_set_new(j, "tree_subset_processes", json_integer(256));
     json_object_set_new(j, "idle", v->n_idle ? hn_sample_json(&v->idle) : json_null());
@@ -285,6 +290,7 @@ static void probe_view(const struct hn_trial *t, const struct hn_window *w, doub
                        struct hn_probe_view *v)
 {
     memset(v, 0, sizeof *v);
+    v->origin = t_spawn;
     if (!t->probe)
         return;
     v->n = hn_probe_samples(t->probe, &v->s);

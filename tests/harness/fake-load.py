@@ -2,7 +2,8 @@
 """fake-load: a stand-in for c10k-load in the harness tests (so they do not
 depend on the load generator): the same flags, closed loop over N keep-alive
 connections, and the c10k-load/1 JSON, --series CSV and --hgrm it writes.
-FAKE_LOAD_MODE=crash|exit3|stall|few|slow makes it fail in one way.
+FAKE_LOAD_MODE=crash|exit3|stall|few|slow makes it fail in one way; late
+waits 1.5 s after connecting before it measures (like a slow first answer).
   try: fake-load.py -c 10 -d 1s --json - http://127.0.0.1:8080/"""
 import argparse, json, os, selectors, signal, socket, sys, time, urllib.parse
 
@@ -31,7 +32,8 @@ def main():
     req = ("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path).encode()
     sel = selectors.DefaultSelector()
     conns, failed = [], 0
-    t_start = time.monotonic()
+    t_start_ns = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+    t_start = t_start_ns / 1e9
     for _ in range(a.c):
         try:
             s = socket.create_connection((u.hostname, u.port), timeout=2)
@@ -39,6 +41,8 @@ def main():
             conns.append(s)
         except OSError:
             failed += 1
+    if os.environ.get("FAKE_LOAD_MODE") == "late":  # a ramp the series does not show
+        time.sleep(1.5)
     ramp = time.monotonic() - t_start
     lat, errors, completed = [], {"read": 0, "reset": 0, "eof": 0}, 0
     bufs, sent_at = {}, {}
@@ -48,6 +52,8 @@ def main():
         bufs[s] = b""
         sel.register(s, selectors.EVENT_READ)
     m_start = time.monotonic() + a.warmup
+    print("c10k-load: ramp done at %.3f s; measuring from %.3f s" % (ramp, m_start - t_start),
+          file=sys.stderr, flush=True)
     end = m_start + a.d
     series, last_sec, sec_done, sec_err = [], m_start + 1, 0, 0
     while time.monotonic() < end and sel.get_map():
@@ -98,6 +104,7 @@ def main():
            "errors": {"connect": failed, "read": errors["read"], "write": 0,
                       "reset": errors["reset"], "eof": errors["eof"], "parse": 0},
            "throughput_rps": completed / a.d, "duration_s": a.d, "latency_us": lk,
+           "measure_start_s": m_start - t_start, "start_monotonic_ns": t_start_ns,
            "cpu": {"utime_s": 0, "stime_s": 0, "busiest_thread_fraction": 0.5}}
     for s in conns:
         s.close()

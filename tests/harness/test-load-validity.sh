@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test-load-validity: a trial whose load generator crashed, exited with an
+# test-load-validity: the measured window is the one c10k-load reports; a
+# trial whose load generator crashed, exited with an
 # unexpected status, made no progress, or missed its open-loop rate (by
 # requests.received over the window) is flagged, never valid.
 #   try: tests/harness/test-load-validity.sh build-fu/harness/c10k
@@ -27,6 +28,11 @@ jcheck "$(pj few)" 'd["status"] == "flagged" and "no_progress" in d["trials"][0]
 
 run slow --rate 100 > /dev/null
 jcheck "$(pj slow)" '"rate_missed" in d["trials"][0]["flags"] and "no_progress" not in d["trials"][0]["flags"]'
+
+# the window comes from c10k-load's measure_start_s, not from its series (a
+# fake whose ramp lasts 1.5 s more than its series shows)
+run late --warmup 200ms > /dev/null
+jcheck "$(pj late)" 'abs(d["trials"][0]["probe"]["window"]["start_s"] - d["trials"][0]["probe"]["window"]["load_start_s"] - d["trials"][0]["load"]["measure_start_s"]) < 0.002 and d["trials"][0]["load"]["measure_start_s"] >= 1.7 and abs(d["trials"][0]["probe"]["window"]["end_s"] - d["trials"][0]["probe"]["window"]["start_s"] - 1.0) < 0.05'
 
 # the same fake without a fault stays valid (the checks above can fail)
 run none > /dev/null
