@@ -29,6 +29,7 @@ GROW_BATCH_MAX = 64                 # workers forked per step at most
 MEM_FLOOR_FRACTION = 0.10           # stop growing below 10% MemAvailable
 STOP_WAIT_S = 1.5
 PR_SET_PDEATHSIG = 1
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def _model_options(p):
@@ -105,6 +106,7 @@ def _worker(lsock, shared, slot, notify_w):
     with EPOLLEXCLUSIVE, so a new connection wakes one worker, not the pool."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     _die_with_parent()
     ep = select.epoll()
     ep.register(lsock.fileno(), select.EPOLLIN | select.EPOLLEXCLUSIVE)
@@ -150,13 +152,18 @@ class Pool:
         self.fork_errno = 0
         self.fork_failures = 0
         self.last_shrink_ns = 0
+        self.stopping = False
 
     def spawn(self):
+        """Forks one worker. SIGTERM/SIGINT stay blocked across fork(): the
+        child resets them to the default action before it can receive one."""
         slot = self.free_slots.pop()
         self.shared.set_state(slot, IDLE)
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
             pid = os.fork()
         except OSError as e:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
             self.shared.set_state(slot, FREE)
             self.free_slots.append(slot)
             self.fork_errno = e.errno
@@ -172,6 +179,7 @@ class Pool:
             finally:
                 os._exit(0)
         self.pids[pid] = slot
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         return True
 
     def warn(self, text):
@@ -211,7 +219,7 @@ class Pool:
                       % (MEM_FLOOR_FRACTION * 100, total))
             return
         for _ in range(want):
-            if not self.spawn():
+            if self.stopping or not self.spawn():
                 return
 
     def shrink(self):
@@ -232,8 +240,13 @@ class Pool:
             states[slot] = RETIRE
             surplus -= 1
 
+    def request_stop(self, signum, frame):
+        """SIGTERM/SIGINT handler: only a flag, so that no exception can land
+        between a waitpid() and the bookkeeping of the pid it returned."""
+        self.stopping = True
+
     def run(self):
-        while True:
+        while not self.stopping:
             self.reap()
             self.grow()
             self.shrink()
@@ -255,7 +268,10 @@ class Pool:
         for pid in self.pids:
             _kill(pid, signal.SIGKILL)
         while self.pids:
-            pid, _ = os.waitpid(-1, 0)
+            try:
+                pid, _ = os.waitpid(-1, 0)
+            except ChildProcessError:
+                return
             self.pids.pop(pid, None)
 
     def stats(self):
@@ -282,20 +298,16 @@ def main():
         lsock = srv.listen(opts)
     except OSError as e:
         srv.fail_start(NAME, e, opts)
-    srv.stop_on_signals()
     lsock.setblocking(False)      # the workers wait in epoll (see _worker)
     pool = Pool(opts, lsock)
+    signal.signal(signal.SIGTERM, pool.request_stop)
+    signal.signal(signal.SIGINT, pool.request_stop)
     gc.collect()
     gc.freeze()           # keep the workers' copy-on-write pages shared
-    try:
-        for _ in range(opts.workers):
-            pool.spawn()
-        srv.ready(lsock, opts.host)
-        pool.run()
-    except srv.Stop:
-        pass
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for _ in range(opts.workers):
+        pool.spawn()
+    srv.ready(lsock, opts.host)
+    pool.run()
     lsock.close()
     pool.stop()
     pool.stats().print()
