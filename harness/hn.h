@@ -107,7 +107,9 @@ enum hn_sf {
     HN_SF_T, HN_SF_RSS, HN_SF_PSS, HN_SF_VSZ, HN_SF_PTE, HN_SF_THREADS, HN_SF_PROCS,
     HN_SF_UTIME, HN_SF_STIME, HN_SF_CSW_VOL, HN_SF_CSW_INVOL,
     HN_SF_SYS_KSTACK, HN_SF_SYS_PTE, HN_SF_SYS_SLAB, HN_SF_SYS_AVAIL,
-    HN_SF_SYS_TCP, HN_SF_SYS_TCPMEM, HN_SF_COUNT
+    HN_SF_SYS_TCP, HN_SF_SYS_TCPMEM,
+    HN_SF_SCHED_CPU, /* added: time on CPU from schedstat (ns resolution), a tree field */
+    HN_SF_COUNT
 };
 extern const char *const hn_sf_names[HN_SF_COUNT];
 

@@ -47,9 +47,18 @@ void hn_samples_peak(const struct hn_sample *s, size_t n, struct hn_sample *out)
                 out->v[f] = s[i].v[f];
 }
 
-static double cpu_of(const struct hn_sample *x)
+static double ticks_of(const struct hn_sample *x)
 {
     return x->v[HN_SF_UTIME] + x->v[HN_SF_STIME];
+}
+
+/* CPU seconds between two tree samples: from schedstat (ns) when both have
+ * it and it did not go backwards (threads that exit take theirs along),
+ * else from utime+stime (10 ms ticks). */
+static double cpu_delta(const struct hn_sample *a, const struct hn_sample *b)
+{
+    double d = b->v[HN_SF_SCHED_CPU] - a->v[HN_SF_SCHED_CPU];
+    return isfinite(d) && d >= 0 ? d : ticks_of(b) - ticks_of(a);
 }
 
 static double csw_of(const struct hn_sample *x)
@@ -89,7 +98,7 @@ static void window_rates(const struct hn_sample *all, size_t n_all, const struct
     }
     if (n < 2 || b <= a || s[b].v[HN_SF_T] <= s[a].v[HN_SF_T])
         return;
-    *cpu_per_s = (cpu_of(&s[b]) - cpu_of(&s[a])) / (s[b].v[HN_SF_T] - s[a].v[HN_SF_T]);
+    *cpu_per_s = cpu_delta(&s[a], &s[b]) / (s[b].v[HN_SF_T] - s[a].v[HN_SF_T]);
     *csw_per_s = (csw_of(&s[b]) - csw_of(&s[a])) / (s[b].v[HN_SF_T] - s[a].v[HN_SF_T]);
     if (*csw_per_s < 0) /* threads that exited took their counts along: unknown */
         *csw_per_s = NAN;

@@ -24,7 +24,7 @@ const char *const hn_sf_names[HN_SF_COUNT] = {
     "t_s", "rss_bytes", "pss_bytes", "vsz_bytes", "page_tables_bytes", "threads", "processes",
     "utime_s", "stime_s", "ctxsw_voluntary", "ctxsw_involuntary", "sys_kernel_stack_bytes",
     "sys_page_tables_bytes", "sys_slab_bytes", "sys_mem_available_bytes", "sys_tcp_sockets",
-    "sys_tcp_mem_bytes",
+    "sys_tcp_mem_bytes", "sched_cpu_s",
 };
 
 struct hn_probe {
@@ -69,6 +69,7 @@ static void fill(struct hn_sample *x, const struct procfs_tree *t, const struct 
     v[HN_SF_SYS_AVAIL] = (double)y->mem_available_bytes;
     v[HN_SF_SYS_TCP] = (double)y->tcp_sockets;
     v[HN_SF_SYS_TCPMEM] = (double)y->tcp_mem_bytes;
+    v[HN_SF_SCHED_CPU] = t->sched_cpu_s;
 }
 
 /* One sample (without the lock: only this thread touches pids). A light
@@ -88,6 +89,7 @@ static int take(struct hn_probe *p, struct hn_sample *x, bool heavy)
         fill(x, &t, &y);
         for (i = HN_SF_RSS; i <= HN_SF_CSW_INVOL; i++)
             x->v[i] = NAN;
+        x->v[HN_SF_SCHED_CPU] = NAN;
         return kill(p->root, 0) == 0 || errno == EPERM ? 0 : -ESRCH;
     }
     /* a big tree (prefork at 10k) is read from a spread subset, scaled */
@@ -96,7 +98,7 @@ static int take(struct hn_probe *p, struct hn_sample *x, bool heavy)
     if (rc == -ESRCH || n == 0)
         return -ESRCH;
     p->npids = n;
-    if (procfs_tree_read_sampled(p->pids, n, PROCFS_PSS | PROCFS_CTXSW,
+    if (procfs_tree_read_sampled(p->pids, n, PROCFS_PSS | PROCFS_CTXSW | PROCFS_SCHED,
                                  n > HN_PROBE_FULL_MAX ? HN_PROBE_SUBSET : n, &t) < 0)
         return -ESRCH;
     p->sampled |= t.sampled;

@@ -23,7 +23,10 @@ int procfs_field(const char *buf, const char *key, uint64_t *out);
 struct procfs_tree {
     uint64_t rss_bytes, pss_bytes, vsz_bytes, page_tables_bytes;
     uint64_t threads, processes;
-    double utime_s, stime_s;       /* live processes plus their reaped children */
+    double utime_s, stime_s;       /* live processes plus their reaped children (10 ms ticks) */
+    double sched_cpu_s;            /* PROCFS_SCHED: ns-resolution time on CPU of the live
+                                      threads (task/TID/schedstat) plus the reaped children's
+                                      ticks; a process without schedstat adds its ticks */
     uint64_t ctxsw_voluntary, ctxsw_involuntary;
     unsigned missed;               /* processes that vanished while being read */
     bool sampled;                  /* estimated from a subset (procfs_tree_read_sampled) */
@@ -34,6 +37,7 @@ enum procfs_what {
     PROCFS_PSS = 1u << 0,          /* smaps_rollup (Rss, Pss); else RSS from status */
     PROCFS_CTXSW = 1u << 1,        /* task/TID/status of every thread (a spread subset of
                                       256, scaled, for a process of more than 512) */
+    PROCFS_SCHED = 1u << 2,        /* task/TID/schedstat of the same threads: sched_cpu_s */
 };
 
 /* Lists root and all its descendants (through /proc/PID/task/TID/children, or

@@ -1,6 +1,6 @@
 /* procfs tree: a process tree (a pid, its threads and all its descendants)
- * listed through /proc/PID/task/TID/children and summed from stat, status and
- * smaps_rollup.  try: tests/harness/test-probe-tree */
+ * listed through /proc/PID/task/TID/children and summed from stat, status,
+ * schedstat and smaps_rollup.  try: tests/harness/test-probe-tree */
 #include "procfs.h"
 
 #include <dirent.h>
@@ -191,45 +191,80 @@ static void add_ctxsw(const char *buf, struct procfs_tree *t)
 #define PROCFS_THREADS_FULL_MAX 512 /* more threads: read a spread subset */
 #define PROCFS_THREADS_SUBSET 256
 
-/* Context switches of the threads of pid (the process status shows only the
- * main thread's): all of them, or every step-th of a process with more than
- * 512 threads, scaled (one status file per thread costs ~15 us). */
-static void thread_ctxsw(pid_t pid, uint64_t threads, struct procfs_tree *t)
+/* The first field of a schedstat file: nanoseconds on CPU. */
+static int sched_ns(const char *path, uint64_t *ns)
+{
+    char buf[128];
+    if (procfs_read(path, buf, sizeof buf) <= 0)
+        return -ESRCH;
+    *ns = strtoull(buf, NULL, 10);
+    return 0;
+}
+
+/* What the walk over a process's threads found (before scaling). */
+struct thread_sums {
+    struct procfs_tree ctx;   /* context switches */
+    uint64_t listed, ctx_n;   /* threads listed, status files read */
+    uint64_t sched_ns, sched_n;
+};
+
+/* Reads the status (PROCFS_CTXSW) and schedstat (PROCFS_SCHED) of every
+ * step-th thread of pid into s. */
+static void thread_walk(pid_t pid, uint64_t step, unsigned what, struct thread_sums *s)
 {
     char path[64], buf[4096];
     struct dirent *de;
-    struct procfs_tree part;
-    uint64_t step = threads > PROCFS_THREADS_FULL_MAX ? threads / PROCFS_THREADS_SUBSET : 1;
-    uint64_t i = 0, read_n = 0;
     DIR *d;
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
     d = opendir(path);
     if (!d)
         return;
-    memset(&part, 0, sizeof part);
     while ((de = readdir(d)) != NULL) {
-        char spath[300];
-        if (de->d_name[0] < '0' || de->d_name[0] > '9' || i++ % step != 0)
+        char tpath[300];
+        uint64_t ns;
+        if (de->d_name[0] < '0' || de->d_name[0] > '9' || s->listed++ % step != 0)
             continue;
-        snprintf(spath, sizeof spath, "/proc/%d/task/%s/status", (int)pid, de->d_name);
-        if (procfs_read(spath, buf, sizeof buf) >= 0) {
-            add_ctxsw(buf, &part);
-            read_n++;
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/status", (int)pid, de->d_name);
+        if ((what & PROCFS_CTXSW) && procfs_read(tpath, buf, sizeof buf) >= 0) {
+            add_ctxsw(buf, &s->ctx);
+            s->ctx_n++;
+        }
+        snprintf(tpath, sizeof tpath, "/proc/%d/task/%s/schedstat", (int)pid, de->d_name);
+        if ((what & PROCFS_SCHED) && sched_ns(tpath, &ns) == 0) {
+            s->sched_ns += ns;
+            s->sched_n++;
         }
     }
     closedir(d);
-    if (read_n == 0)
-        return;
-    if (step > 1) {
-        part.ctxsw_voluntary = part.ctxsw_voluntary * i / read_n;
-        part.ctxsw_involuntary = part.ctxsw_involuntary * i / read_n;
-        t->sampled = true;
-    }
-    t->ctxsw_voluntary += part.ctxsw_voluntary;
-    t->ctxsw_involuntary += part.ctxsw_involuntary;
 }
 
-static int status_read(pid_t pid, unsigned what, struct procfs_tree *t, uint64_t *rss)
+/* Context switches (PROCFS_CTXSW: the process status shows only the main
+ * thread's) and time on CPU (PROCFS_SCHED) of the threads of pid: all of
+ * them, or every step-th of a process with more than 512 threads, scaled (one
+ * file per thread costs ~15 us). *sched_s < 0 when no schedstat was read. */
+static void threads_read(pid_t pid, uint64_t threads, unsigned what, struct procfs_tree *t,
+                         double *sched_s)
+{
+    uint64_t step = threads > PROCFS_THREADS_FULL_MAX ? threads / PROCFS_THREADS_SUBSET : 1;
+    struct thread_sums s;
+    memset(&s, 0, sizeof s);
+    *sched_s = -1;
+    thread_walk(pid, step, what, &s);
+    if (s.ctx_n > 0) /* scaled to all when read from a subset */
+        t->ctxsw_voluntary += step > 1 ? s.ctx.ctxsw_voluntary * s.listed / s.ctx_n
+                                       : s.ctx.ctxsw_voluntary;
+    if (s.ctx_n > 0)
+        t->ctxsw_involuntary += step > 1 ? s.ctx.ctxsw_involuntary * s.listed / s.ctx_n
+                                         : s.ctx.ctxsw_involuntary;
+    if (s.sched_n > 0)
+        *sched_s = (double)s.sched_ns / 1e9 *
+                   (step > 1 ? (double)s.listed / (double)s.sched_n : 1.0);
+    if (step > 1 && (s.ctx_n > 0 || s.sched_n > 0))
+        t->sampled = true;
+}
+
+static int status_read(pid_t pid, unsigned what, struct procfs_tree *t, uint64_t *rss,
+                       uint64_t *threads_out)
 {
     char path[64], buf[4096];
     uint64_t v = 0, threads = 1;
@@ -244,11 +279,32 @@ static int status_read(pid_t pid, unsigned what, struct procfs_tree *t, uint64_t
         *rss = v;
     if (procfs_field(buf, "Threads:", &threads) == 0)
         t->threads += threads;
-    if ((what & PROCFS_CTXSW) && threads > 1)
-        thread_ctxsw(pid, threads, t);
-    else
-        add_ctxsw(buf, t);
+    if (!((what & PROCFS_CTXSW) && threads > 1))
+        add_ctxsw(buf, t); /* else from every thread (threads_read) */
+    *threads_out = threads;
     return 0;
+}
+
+/* The threads' context switches and time on CPU (see threads_read); a
+ * single-threaded process's schedstat is its own. */
+static void cpu_read(pid_t pid, uint64_t threads, unsigned what, const uint64_t ticks[4],
+                     double tick_s, struct procfs_tree *t)
+{
+    char path[64];
+    double sched_s = -1;
+    uint64_t ns;
+    if (threads > 1 && (what & (PROCFS_CTXSW | PROCFS_SCHED))) {
+        threads_read(pid, threads, what, t, &sched_s);
+    } else if (what & PROCFS_SCHED) {
+        snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
+        if (sched_ns(path, &ns) == 0)
+            sched_s = (double)ns / 1e9;
+    }
+    if (!(what & PROCFS_SCHED))
+        return;
+    if (sched_s < 0) /* no schedstat here: the ticks */
+        sched_s = (double)(ticks[0] + ticks[1]) * tick_s;
+    t->sched_cpu_s += sched_s + (double)(ticks[2] + ticks[3]) * tick_s;
 }
 
 static void rollup_read(pid_t pid, struct procfs_tree *t, uint64_t rss_status)
@@ -266,9 +322,10 @@ static void rollup_read(pid_t pid, struct procfs_tree *t, uint64_t rss_status)
 
 static int process_read(pid_t pid, unsigned what, struct procfs_tree *t, double tick_s)
 {
-    uint64_t ticks[4] = {0}, rss = 0;
-    if (stat_times(pid, ticks) < 0 || status_read(pid, what, t, &rss) < 0)
+    uint64_t ticks[4] = {0}, rss = 0, threads = 1;
+    if (stat_times(pid, ticks) < 0 || status_read(pid, what, t, &rss, &threads) < 0)
         return -ESRCH;
+    cpu_read(pid, threads, what, ticks, tick_s, t);
     t->utime_s += (double)(ticks[0] + ticks[2]) * tick_s;
     t->stime_s += (double)(ticks[1] + ticks[3]) * tick_s;
     if (what & PROCFS_PSS) {
@@ -295,6 +352,7 @@ static void scale_add(struct procfs_tree *t, const struct procfs_tree *o, double
     t->threads += (uint64_t)((double)o->threads * f + 0.5);
     t->utime_s += o->utime_s * f;
     t->stime_s += o->stime_s * f;
+    t->sched_cpu_s += o->sched_cpu_s * f;
     t->ctxsw_voluntary += (uint64_t)((double)o->ctxsw_voluntary * f + 0.5);
     t->ctxsw_involuntary += (uint64_t)((double)o->ctxsw_involuntary * f + 0.5);
     t->missed += o->missed;
