@@ -106,4 +106,14 @@ void srv_shed_one(int listen_fd, int *spare_fd);
  * queue, so do not count it and stop accepting until the listener is readable). */
 int srv_shed(int listen_fd, int *spare_fd);
 
+/* Closing after a Connection: close answer (conn.c). srv_shut_drain sends FIN
+ * (shutdown SHUT_WR), then drops what the peer already sent with at most
+ * SRV_DRAIN_READS non-blocking reads of cap bytes into scratch, so close() does
+ * not turn the answer into a reset. It never waits, so blocking models and
+ * event loops call the same function (an event loop hands its read buffer).
+ * srv_close_graceful is the same followed by close(fd). */
+#define SRV_DRAIN_READS 4
+void srv_shut_drain(int fd, void *scratch, size_t cap);
+void srv_close_graceful(int fd, void *scratch, size_t cap);
+
 #endif

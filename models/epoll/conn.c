@@ -297,14 +297,10 @@ int ep_conn_open(struct ep_loop *l, int fd)
 void ep_conn_close(struct ep_loop *l, struct ep_conn *c, bool graceful)
 {
     if (c->flags & EP_F_PARKED) ep_timer_del(&l->timers, c);
-    if (graceful) {
-        /* FIN first, and drop what the peer already sent, so close() does not
-         * turn the answer we just wrote into a reset */
-        shutdown(c->fd, SHUT_WR);
-        for (int i = 0; i < 4 && read(c->fd, l->rbuf, EP_RBUF_BYTES) > 0; i++) {
-        }
-    }
-    close(c->fd);
+    if (graceful)
+        srv_close_graceful(c->fd, l->rbuf, EP_RBUF_BYTES);
+    else
+        close(c->fd);
     l->conns[c->fd] = NULL;
     conn_in_free(c);
     pend_free(c);

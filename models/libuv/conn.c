@@ -67,13 +67,8 @@ void lv_conn_close(struct lv_conn *c, bool graceful)
     if (c->flags & LV_F_CLOSED) return;
     c->flags |= LV_F_CLOSED;
     uv_os_fd_t fd;
-    if (graceful && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0) {
-        /* FIN first and drop what the peer already sent, so close() does not
-         * turn the answer we just wrote into a reset */
-        shutdown(fd, SHUT_WR);
-        for (int i = 0; i < 4 && recv(fd, c->loop->rbuf, LV_RBUF_BYTES, MSG_DONTWAIT) > 0; i++) {
-        }
-    }
+    if (graceful && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0)
+        srv_shut_drain(fd, c->loop->rbuf, LV_RBUF_BYTES); /* uv_close closes it */
     if (c->timer) lv_timer_put(c->loop, c->timer);
     c->timer = NULL;
     uv_close((uv_handle_t *)&c->tcp, lv_on_close);

@@ -163,6 +163,7 @@ static int pf_room(struct pf_conn *c)
     return 0;
 }
 
+/* Serves fd until the client closes or asks to, then closes it (gracefully). */
 static void pf_serve(int fd)
 {
     char in[PF_IBUF_BYTES], out[PF_OBUF_BYTES];
@@ -177,11 +178,7 @@ static void pf_serve(int fd)
         if (pf_drain(&c) != 0) break;
     }
     if (c.buf != c.stack_buf) free(c.buf);
-    /* FIN first and drop what the peer already sent, so close() does not turn
-     * a Connection: close answer into a reset */
-    shutdown(fd, SHUT_WR);
-    for (int i = 0; i < 4 && recv(fd, in, sizeof(in), MSG_DONTWAIT) > 0; i++) {
-    }
+    srv_close_graceful(fd, in, sizeof(in));
 }
 
 static void pf_wake_master(struct pf_board *b)
@@ -241,8 +238,7 @@ int pf_child_main(struct pf_board *b, unsigned slot, int listen_fd, pid_t master
          * keep-alive reads must wait as long as the client stays */
         struct timeval forever = {0};
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
-        pf_serve(fd);
-        close(fd);
+        pf_serve(fd); /* and closes fd */
         atomic_store(&s->idle, 1);
         atomic_fetch_add(&b->idle, 1);
     }

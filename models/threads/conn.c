@@ -140,12 +140,10 @@ void th_conn_serve(int fd)
     char out[CONN_OBUF_BYTES];
     struct conn c = {.fd = fd, .buf = in, .cap = sizeof(in), .stack_buf = in, .out = out};
     proto_parser_init(&c.parser);
-    if (conn_loop(&c) == 1) {
-        /* FIN first and drop what the peer sent after, so close() sends no reset */
-        shutdown(fd, SHUT_WR);
-        for (int i = 0; i < 4 && recv(fd, in, sizeof(in), MSG_DONTWAIT) > 0; i++) {
-        }
-    }
+    int rc = conn_loop(&c);
     if (c.buf != in) free(c.buf);
-    close(fd);
+    if (rc == 1)
+        srv_close_graceful(fd, in, sizeof(in));
+    else
+        close(fd);
 }

@@ -249,14 +249,10 @@ static void ur_close(struct ur_loop *l, struct ur_conn *c, bool graceful)
     if (!(c->flags & UR_C_CLOSED)) {
         c->flags |= UR_C_CLOSED;
         if (graceful) {
-            /* FIN first and drop what the peer already sent, so close() does
-             * not turn the answer we just sent into a reset */
             char sink[512];
-            shutdown(c->fd, SHUT_WR);
-            for (int i = 0; i < 4 && recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++) {
-            }
+            srv_shut_drain(c->fd, sink, sizeof(sink));
         }
-        shutdown(c->fd, SHUT_RDWR);
+        shutdown(c->fd, SHUT_RDWR); /* ends what is in flight; closed when freed */
         if (c->flags & UR_C_PARKED) {
             struct io_uring_sqe *sqe = ur_sqe(l);
             if (sqe) {
