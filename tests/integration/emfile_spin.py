@@ -1,8 +1,11 @@
-"""test_emfile: an event-loop server out of file descriptors (RLIMIT_NOFILE 64)
+"""emfile_spin: an event-loop server out of file descriptors (RLIMIT_NOFILE 64)
 while 200 clients connect: it keeps serving the connections it has, counts
 and reports the others (stderr line, stats rejected=N with reason EMFILE)
-without spinning on the listener, and serves again once fds are free.
-  python3 test_emfile.py build/models/libuv/c10k-server-libuv"""
+without spinning on the listener (under 20 CPU ticks in 1 s at the limit: a
+level-triggered listener that keeps failing with EMFILE would burn them all),
+and serves again once fds are free. Any event-loop model (meson runs it for
+epoll, libuv, uring, py-asyncio, py-uvloop):
+  python3 tests/integration/emfile_spin.py build/models/libuv/c10k-server-libuv"""
 import resource
 import signal
 import socket
@@ -33,7 +36,11 @@ def main():
                            stderr=subprocess.PIPE, preexec_fn=limit)
     socks = []
     try:
-        port = int(srv.stdout.readline().decode().split()[1].rsplit(":", 1)[1])
+        line = srv.stdout.readline().decode()
+        if not line and srv.wait(timeout=5) == 77:
+            print("skip: the server cannot run here (exit 77)")
+            return 77
+        port = int(line.split()[1].rsplit(":", 1)[1])
         for _ in range(CLIENTS):
             s = socket.socket()
             s.settimeout(2)
