@@ -190,6 +190,22 @@ int hn_config_from_json(struct hn_config *c, const json_t *j)
     return c->trials > 0 && c->duration_ns > 0 ? 0 : -EINVAL;
 }
 
+/* Every CPU of set must be one this process may run on (else pinning would
+ * fail in the child, unseen). */
+static int cpus_allowed(const char *name, const cpu_set_t *set)
+{
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) < 0)
+        return 0;
+    for (int i = 0; i < CPU_SETSIZE; i++)
+        if (CPU_ISSET(i, set) && !CPU_ISSET(i, &allowed)) {
+            fprintf(stderr, "c10k: --%s: CPU %d is not in the allowed set (%d CPUs allowed)\n",
+                    name, i, CPU_COUNT(&allowed));
+            return -EINVAL;
+        }
+    return 0;
+}
+
 int hn_opt_common(int opt, const char *arg, struct hn_config *c)
 {
     uint64_t v;
@@ -221,7 +237,8 @@ int hn_opt_common(int opt, const char *arg, struct hn_config *c)
         return util_parse_count(arg, 0, 10000000, &c->connect_rate) < 0 ? -EINVAL : 1;
     case HN_OPT_SERVER_CPUS:
     case HN_OPT_LOAD_CPUS:
-        if (strlen(arg) >= sizeof c->server_cpus || hn_cpus_parse(arg, &set) < 0)
+        if (strlen(arg) >= sizeof c->server_cpus || hn_cpus_parse(arg, &set) < 0 ||
+            cpus_allowed(opt == HN_OPT_SERVER_CPUS ? "server-cpus" : "load-cpus", &set) < 0)
             return -EINVAL;
         snprintf(opt == HN_OPT_SERVER_CPUS ? c->server_cpus : c->load_cpus,
                  sizeof c->server_cpus, "%s", arg);
