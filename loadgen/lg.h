@@ -55,7 +55,7 @@ struct lg_counts {
     uint64_t sent, completed, ok, non2xx, timeouts;
     uint64_t err_connect, err_read, err_write, err_reset, err_eof, err_parse;
     uint64_t reconnects, bytes_read, unsent_due;
-    uint64_t received; /* responses that arrived inside the window */
+    uint64_t received;   /* responses that arrived inside the window */
     uint64_t unanswered; /* closed loop: slots up without a first response at the ramp's end */
     uint64_t connect_errno[LG_ERRNO_MAX];
 };
@@ -79,8 +79,8 @@ struct lg_conn {
     int32_t heap_pos;  /* -1 when not in the send heap */
     uint32_t wr_left;  /* bytes of the last write still to go (EPOLLOUT) */
     uint16_t inflight;
-    uint16_t ring_head; /* oldest in-flight entry */
-    uint8_t state;      /* enum lg_state */
+    uint16_t ring_head;  /* oldest in-flight entry */
+    uint8_t state;       /* enum lg_state */
     uint8_t ever;        /* LG_EVER_* */
     uint8_t close_after; /* a Connection: close response ended it */
     uint8_t served;      /* a response arrived since it opened */

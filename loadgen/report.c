@@ -239,8 +239,10 @@ void lg_report_human(const struct lg_run *run, FILE *f)
     fprintf(f, "  %u threads and %u connections: %u established (ramp %.3fs), %llu reconnects\n",
             cfg->threads, cfg->connections, est, run->ramp_s, (unsigned long long)c.reconnects);
     if (c.unanswered)
-        fprintf(f, "  WARNING: %llu connections had no answer to their first request by the ramp's end\n",
-                (unsigned long long)c.unanswered);
+        fprintf(
+            f,
+            "  WARNING: %llu connections had no answer to their first request by the ramp's end\n",
+            (unsigned long long)c.unanswered);
     if (est < cfg->connections)
         fprintf(f, "  WARNING: only %u of %u connections were established\n", est,
                 cfg->connections);

@@ -18,14 +18,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                           \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-            failures++;                                                                    \
-        }                                                                                  \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                   \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
 struct burner {
@@ -59,8 +59,7 @@ static pid_t spawn(unsigned n, uint64_t burn_ns, int *cmd_w, int *ack_r)
 {
     int cmd[2], ack[2];
     pid_t pid;
-    if (pipe(cmd) < 0 || pipe(ack) < 0)
-        return -1;
+    if (pipe(cmd) < 0 || pipe(ack) < 0) return -1;
     pid = fork();
     if (pid == 0) {
         static pthread_barrier_t start, done;
@@ -71,14 +70,11 @@ static pid_t spawn(unsigned n, uint64_t burn_ns, int *cmd_w, int *ack_r)
         pthread_barrier_init(&done, NULL, n + 1);
         b = (struct burner){&start, &done, burn_ns};
         for (unsigned i = 0; i < n; i++)
-            if (pthread_create(&th, NULL, burn, &b) != 0)
-                _exit(1);
-        if (write(ack[1], "r", 1) != 1 || read(cmd[0], &c, 1) != 1)
-            _exit(1);
+            if (pthread_create(&th, NULL, burn, &b) != 0) _exit(1);
+        if (write(ack[1], "r", 1) != 1 || read(cmd[0], &c, 1) != 1) _exit(1);
         pthread_barrier_wait(&start);
         pthread_barrier_wait(&done);
-        if (write(ack[1], "k", 1) != 1)
-            _exit(1);
+        if (write(ack[1], "k", 1) != 1) _exit(1);
         for (;;)
             pause();
     }
@@ -95,15 +91,11 @@ static int measure(unsigned n, uint64_t burn_ns, double *delta_s, bool *sampled)
     struct procfs_tree a, b;
     pid_t pid = spawn(n, burn_ns, &cmd, &ack);
     int rc = -1;
-    if (pid <= 0 || read(ack, &c, 1) != 1)
-        goto fail;
+    if (pid <= 0 || read(ack, &c, 1) != 1) goto fail;
     usleep(50000); /* let the threads settle in the barrier */
-    if (procfs_tree_read(&pid, 1, PROCFS_SCHED | PROCFS_CTXSW, &a) < 0)
-        goto fail;
-    if (write(cmd, "b", 1) != 1 || read(ack, &c, 1) != 1)
-        goto fail;
-    if (procfs_tree_read(&pid, 1, PROCFS_SCHED | PROCFS_CTXSW, &b) < 0)
-        goto fail;
+    if (procfs_tree_read(&pid, 1, PROCFS_SCHED | PROCFS_CTXSW, &a) < 0) goto fail;
+    if (write(cmd, "b", 1) != 1 || read(ack, &c, 1) != 1) goto fail;
+    if (procfs_tree_read(&pid, 1, PROCFS_SCHED | PROCFS_CTXSW, &b) < 0) goto fail;
     *delta_s = b.sched_cpu_s - a.sched_cpu_s;
     *sampled = b.sampled;
     printf("%u threads x %.1f ms: sched delta %.3f ms, ticks delta %.0f ms, sampled %d\n", n,
@@ -154,13 +146,14 @@ static struct hn_sample tree_sample(double t_s, double ticks_s, double sched_s)
  * (the ticks did not move); a schedstat that went backwards: the ticks. */
 static void check_metric(void)
 {
-    json_t *load = json_pack("{s:f, s:f, s:{s:i}}", "throughput_rps", 1000.0, "duration_s",
-                             1.0, "connections", "established", 10);
+    json_t *load = json_pack("{s:f, s:f, s:{s:i}}", "throughput_rps", 1000.0, "duration_s", 1.0,
+                             "connections", "established", 10);
     struct hn_window w = {1.0, 2.0};
     struct hn_sample s[2] = {tree_sample(1.0, 1.0, 1.000), tree_sample(2.0, 1.0, 1.003)};
     double m[HN_M_COUNT];
     hn_metrics_compute(load, NULL, NULL, s, 2, &w, m);
-    CHECK(fabs(m[HN_M_CPU_PER_REQ] - 3.0) < 0.01, "cpu_us_per_req %.3f, want 3", m[HN_M_CPU_PER_REQ]);
+    CHECK(fabs(m[HN_M_CPU_PER_REQ] - 3.0) < 0.01, "cpu_us_per_req %.3f, want 3",
+          m[HN_M_CPU_PER_REQ]);
     s[0] = tree_sample(1.0, 1.0, 1.5);
     s[1] = tree_sample(2.0, 1.01, 1.2);
     hn_metrics_compute(load, NULL, NULL, s, 2, &w, m);
