@@ -1,9 +1,12 @@
-/* conn: what every model does with an accepted connection's socket: closing it
- * after a Connection: close answer without turning the answer into a reset.
+/* conn: what every model does with an accepted connection's socket: no Nagle
+ * delay, and closing it after a Connection: close answer without turning the
+ * answer into a reset.
  * Try: printf 'GET / HTTP/1.1\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\n\r\n' | nc 127.0.0.1
  * PORT */
 #include "srv.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,4 +24,10 @@ void srv_close_graceful(int fd, void *scratch, size_t cap)
 {
     srv_shut_drain(fd, scratch, cap);
     close(fd);
+}
+
+void srv_nodelay(int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }

@@ -1,11 +1,10 @@
-/* listen: the listening socket, the ready line, RLIMIT_NOFILE and the EMFILE
- * spare-fd trick shared by every server model.
+/* listen: the listening socket (one, or one per event loop on the same port),
+ * the ready line and RLIMIT_NOFILE, shared by every server model.
  * Try: c10k-server-epoll --port 0   (prints "ready 127.0.0.1:PORT pid=N") */
 #include "srv.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -23,6 +22,14 @@ long srv_raise_nofile(void)
         if (setrlimit(RLIMIT_NOFILE, &rl) != 0) return -errno;
     }
     return (long)rl.rlim_cur;
+}
+
+unsigned srv_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > SRV_FD_LIMIT_MAX)
+        return SRV_FD_LIMIT_MAX;
+    return (unsigned)rl.rlim_cur;
 }
 
 static int listen_addr(const struct srv_opts *o, struct sockaddr_storage *ss, socklen_t *len)
@@ -67,6 +74,17 @@ fail:
     return rc;
 }
 
+int srv_listen_loop(const struct srv_opts *o, unsigned n, int first_fd)
+{
+    bool reuseport = o->reuseport || n > 1;
+    if (first_fd < 0) return srv_listen(o, reuseport, true);
+    int port = srv_bound_port(first_fd);
+    if (port < 0) return port;
+    struct srv_opts same = *o;
+    same.port = (uint16_t)port;
+    return srv_listen(&same, true, true);
+}
+
 int srv_bound_port(int fd)
 {
     struct sockaddr_storage ss;
@@ -94,25 +112,4 @@ int srv_ready(int listen_fd)
     else
         printf("ready %s:%d pid=%d\n", host, port, (int)getpid());
     return fflush(stdout) == 0 ? 0 : -EIO;
-}
-
-int srv_spare_open(void)
-{
-    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    return fd >= 0 ? fd : -errno;
-}
-
-int srv_shed(int listen_fd, int *spare_fd)
-{
-    if (*spare_fd >= 0) close(*spare_fd);
-    int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-    if (fd >= 0) close(fd);
-    int spare = srv_spare_open();
-    *spare_fd = spare >= 0 ? spare : -1;
-    return fd >= 0;
-}
-
-void srv_shed_one(int listen_fd, int *spare_fd)
-{
-    srv_shed(listen_fd, spare_fd);
 }

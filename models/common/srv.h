@@ -53,10 +53,19 @@ int srv_opts_parse(struct srv_opts *o, const struct srv_model *m, int argc, char
 
 /* Raises RLIMIT_NOFILE to its hard limit; returns the new soft limit. */
 long srv_raise_nofile(void);
+/* The soft RLIMIT_NOFILE, capped at SRV_FD_LIMIT_MAX: the size of a table
+ * of connections indexed by fd. */
+#define SRV_FD_LIMIT_MAX (1u << 20)
+unsigned srv_fd_limit(void);
 
 /* A listening TCP socket on o->host:o->port with SO_REUSEADDR (and SO_REUSEPORT
  * when reuseport), non-blocking when nonblock. Returns the fd or -errno. */
 int srv_listen(const struct srv_opts *o, bool reuseport, bool nonblock);
+/* The non-blocking listener of one of n event loops: with first_fd < 0 the
+ * first (o->port, maybe 0), else one more on the port first_fd got. Each has
+ * SO_REUSEPORT when n > 1 (the kernel spreads connections) or --reuseport.
+ * Returns the fd or -errno. */
+int srv_listen_loop(const struct srv_opts *o, unsigned n, int first_fd);
 
 /* Prints "ready <host>:<port> pid=<pid>" for the bound fd and flushes stdout. */
 int srv_ready(int listen_fd);
@@ -105,6 +114,13 @@ void srv_shed_one(int listen_fd, int *spare_fd);
  * rejected), 0 (none was pending: accept() fails with EMFILE even on an empty
  * queue, so do not count it and stop accepting until the listener is readable). */
 int srv_shed(int listen_fd, int *spare_fd);
+/* accept() failed with err (not EAGAIN, EINTR or ECONNABORTED): on EMFILE or
+ * ENFILE sheds one queued connection (srv_shed) and counts it only when there
+ * was one; any other error is counted (srv_stats_reject). Returns 1 when a
+ * connection was shed (more may be queued), 0 when the caller should wait for
+ * the listener to become readable again. */
+int srv_accept_failed(struct srv_stats *s, const char *model, int listen_fd, int *spare_fd,
+                      int err);
 
 /* Closing after a Connection: close answer (conn.c). srv_shut_drain sends FIN
  * (shutdown SHUT_WR), then drops what the peer already sent with at most
@@ -115,5 +131,7 @@ int srv_shed(int listen_fd, int *spare_fd);
 #define SRV_DRAIN_READS 4
 void srv_shut_drain(int fd, void *scratch, size_t cap);
 void srv_close_graceful(int fd, void *scratch, size_t cap);
+/* TCP_NODELAY on an accepted socket: answers leave at once (conn.c). */
+void srv_nodelay(int fd);
 
 #endif

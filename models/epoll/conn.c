@@ -6,8 +6,6 @@
 #include "ep.h"
 
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -282,8 +280,7 @@ int ep_conn_open(struct ep_loop *l, int fd)
     if (++l->next_gen == 0) l->next_gen = 1; /* 0 marks the listener and the stop pipe */
     c->gen = l->next_gen;
     c->events = EPOLLIN;
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    srv_nodelay(fd);
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)c->gen << 32 | (uint32_t)fd};
     if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
         int rc = -errno;

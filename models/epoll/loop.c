@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,13 +19,6 @@ static int loop_add(int epfd, int fd)
 {
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint32_t)fd};
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
-}
-
-static size_t loop_fd_limit(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1u << 20;
-    return (size_t)rl.rlim_cur;
 }
 
 static void loop_close(struct ep_loop *l)
@@ -57,7 +49,7 @@ static int loop_init(struct ep_loop *l, const struct srv_opts *o, struct srv_sta
         rc = -errno;
         goto fail;
     }
-    l->nconns = loop_fd_limit();
+    l->nconns = srv_fd_limit();
     l->conns = calloc(l->nconns, sizeof(*l->conns));
     l->rbuf = malloc(EP_RBUF_BYTES);
     l->obuf = malloc(EP_OBUF_BYTES);
@@ -79,12 +71,9 @@ static void loop_accept(struct ep_loop *l)
             int err = errno;
             if (err == EINTR || err == ECONNABORTED) continue;
             if (err == EAGAIN || err == EWOULDBLOCK) return;
-            if ((err == EMFILE || err == ENFILE) && !srv_shed(l->listen_fd, &l->spare_fd))
-                return; /* no fd, but nobody waiting either */
-            srv_stats_reject(l->stats, l->opts->model->name, err);
-            if (err != EMFILE && err != ENFILE)
-                return; /* ENOBUFS, ENOMEM: try again on the next wakeup */
-            continue;
+            if (!srv_accept_failed(l->stats, l->opts->model->name, l->listen_fd, &l->spare_fd, err))
+                return; /* try again on the next wakeup */
+            continue;   /* one was shed: more may be queued */
         }
         int rc = ep_conn_open(l, fd);
         if (rc < 0) {
@@ -161,23 +150,11 @@ static void *loop_thread(void *arg)
     return NULL;
 }
 
-/* Listener i: the first binds o->port (maybe 0), the others the port it got. */
-static int loop_listen(const struct srv_opts *o, unsigned i, int first_fd)
-{
-    bool reuseport = o->reuseport || o->threads > 1;
-    if (i == 0) return srv_listen(o, reuseport, true);
-    int port = srv_bound_port(first_fd);
-    if (port < 0) return port;
-    struct srv_opts same = *o;
-    same.port = (uint16_t)port;
-    return srv_listen(&same, true, true);
-}
-
 static int loop_start(struct ep_loop *loops, const struct srv_opts *o, struct srv_stats *s,
                       unsigned *ready)
 {
     for (unsigned i = 0; i < o->threads; i++) {
-        int fd = loop_listen(o, i, i ? loops[0].listen_fd : -1);
+        int fd = srv_listen_loop(o, o->threads, i ? loops[0].listen_fd : -1);
         if (fd < 0) return fd;
         int rc = loop_init(&loops[i], o, s, fd);
         if (rc < 0) return rc;

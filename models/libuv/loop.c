@@ -13,13 +13,6 @@
 
 #include "lv.h"
 
-static void lv_accept_error(struct lv_loop *l, int err)
-{
-    /* out of fds: take the pending connection off the queue (counted when one was) */
-    if ((err != EMFILE && err != ENFILE) || srv_shed(l->listen_fd, &l->spare_fd) > 0)
-        srv_stats_reject(l->stats, "libuv", err);
-}
-
 /* The listener is readable: accept a batch (the rest waits for the next
  * turn of the loop, so one busy listener does not starve the connections). */
 static void lv_on_listen(uv_poll_t *p, int status, int events)
@@ -36,7 +29,7 @@ static void lv_on_listen(uv_poll_t *p, int status, int events)
             /* accept4 checks for a free fd before it looks at the queue: after
              * EMFILE, shed the one pending connection and wait for the next
              * wake-up (level-triggered) rather than loop on EMFILE */
-            lv_accept_error(l, err);
+            srv_accept_failed(l->stats, "libuv", l->listen_fd, &l->spare_fd, err);
             return;
         }
         int rc = lv_conn_open(l, fd);
@@ -120,21 +113,11 @@ static void *lv_thread(void *arg)
 static int lv_open_all(struct lv_loop *loops, unsigned n, const struct srv_opts *o,
                        struct srv_stats *stats)
 {
-    struct srv_opts lo = *o;
-    bool reuse = n > 1 || o->reuseport;
     for (unsigned i = 0; i < n; i++)
         loops[i].listen_fd = loops[i].spare_fd = -1;
     for (unsigned i = 0; i < n; i++) {
-        int fd = srv_listen(&lo, reuse, true);
+        int fd = srv_listen_loop(o, n, i ? loops[0].listen_fd : -1);
         if (fd < 0) return fd;
-        if (i == 0) {
-            int port = srv_bound_port(fd);
-            if (port < 0) {
-                close(fd);
-                return port;
-            }
-            lo.port = (uint16_t)port;
-        }
         int err = lv_loop_init(&loops[i], o, stats, fd);
         if (err) return err;
     }

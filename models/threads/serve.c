@@ -5,8 +5,6 @@
 #include "th.h"
 
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -67,8 +65,7 @@ static void serve_close(struct serve *s)
 /* One thread for fd; on failure the connection is closed and counted. */
 static void serve_spawn(struct serve *s, int fd)
 {
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    srv_nodelay(fd);
     struct timeval none = {0}; /* accept() passed the listener's timeout on */
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
     sigset_t old;
@@ -87,14 +84,9 @@ static void serve_spawn(struct serve *s, int fd)
 static void serve_accept_failed(struct serve *s, int err)
 {
     if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED) return;
-    if (err == EMFILE || err == ENFILE) {
-        /* waits up to the accept timeout for a connection to shed */
-        if (srv_shed(s->listen_fd, &s->spare_fd))
-            srv_stats_reject(s->stats, s->opts->model->name, err);
-        return;
-    }
-    srv_stats_reject(s->stats, s->opts->model->name, err);
-    usleep(1000); /* ENOBUFS, ENOMEM: do not spin */
+    /* on EMFILE srv_shed waits up to the accept timeout for a connection to shed */
+    srv_accept_failed(s->stats, s->opts->model->name, s->listen_fd, &s->spare_fd, err);
+    if (err != EMFILE && err != ENFILE) usleep(1000); /* ENOBUFS, ENOMEM: do not spin */
 }
 
 int th_serve(const struct srv_opts *o, struct srv_stats *stats)

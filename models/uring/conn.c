@@ -5,8 +5,6 @@
  * partial. delay_us is an IORING_OP_TIMEOUT; the request is parsed again when
  * it fires. Try: curl -s 'http://127.0.0.1:PORT/?delay_us=20000&size=64' */
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,8 +421,7 @@ int ur_conn_open(struct ur_loop *l, int fd)
     }
     c->fd = fd;
     proto_parser_init(&c->parser);
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    srv_nodelay(fd);
     l->conns[fd] = c;
     int err = ur_arm_recv(l, c);
     if (err) {

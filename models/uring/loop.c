@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -72,7 +71,7 @@ static void ur_on_accept(struct ur_loop *l, const struct io_uring_cqe *cqe)
         /* io_uring takes the fd before it looks at the queue, so EMFILE comes
          * back at once even with nothing queued: shed what is queued, then
          * wait for the listener to be readable before accepting again */
-        if (srv_shed(l->listen_fd, &l->spare_fd) > 0) srv_stats_reject(l->stats, "uring", -res);
+        srv_accept_failed(l->stats, "uring", l->listen_fd, &l->spare_fd, -res);
         ur_arm_listen_poll(l);
         return;
     } else if (res != -ECANCELED && res != -EINTR && res != -EAGAIN && res != -ECONNABORTED) {
@@ -132,18 +131,9 @@ static int ur_run(struct ur_loop *l)
     return 0;
 }
 
-static unsigned ur_nofile(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
-        rl.rlim_cur > (1u << 24))
-        return 1u << 16;
-    return (unsigned)rl.rlim_cur;
-}
-
 static int ur_loop_init(struct ur_loop *l, bool report)
 {
-    l->conns_cap = ur_nofile();
+    l->conns_cap = srv_fd_limit();
     l->conns = calloc(l->conns_cap, sizeof(*l->conns));
     if (!l->conns) return -ENOMEM;
     l->spare_fd = srv_spare_open();
@@ -182,17 +172,10 @@ static void *ur_thread(void *arg)
 /* One listener per ring, all on the same port (SO_REUSEPORT when more than one). */
 static int ur_open_listeners(struct ur_loop *loops, unsigned n, const struct srv_opts *o)
 {
-    struct srv_opts lo = *o;
-    bool reuse = n > 1 || o->reuseport;
     for (unsigned i = 0; i < n; i++) {
-        int fd = srv_listen(&lo, reuse, true);
+        int fd = srv_listen_loop(o, n, i ? loops[0].listen_fd : -1);
         if (fd < 0) return fd;
         loops[i].listen_fd = fd;
-        if (i == 0) {
-            int port = srv_bound_port(fd);
-            if (port < 0) return port;
-            lo.port = (uint16_t)port;
-        }
     }
     return 0;
 }
