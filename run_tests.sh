@@ -4,24 +4,28 @@
 # and ends with the line "N passed, N failed, N skipped".
 #   ./run_tests.sh                      the whole suite in build/
 #   ./run_tests.sh --sanitize           the same under ASan+UBSan in build-asan/
+#   ./run_tests.sh --fuzz               the protocol fuzzer for 60 s (clang, build-fuzz/)
 #   ./run_tests.sh --suite protocol     one suite (meson test --suite)
 set -uo pipefail
 cd "$(dirname "$0")"
 
 usage() {
   cat <<USAGE
-usage: ./run_tests.sh [--sanitize] [--build DIR] [--suite NAME]... [--list]
+usage: ./run_tests.sh [--sanitize | --fuzz] [--build DIR] [--suite NAME]... [--list]
   --sanitize     build with -Db_sanitize=address,undefined into build-asan/
+  --fuzz         build the libFuzzer targets with clang into build-fuzz/ and run
+                 the fuzz suite (60 s of libFuzzer on the protocol parser)
   --build DIR    build folder (default: build, or build-asan with --sanitize)
   --suite NAME   run only this meson test suite (repeatable)
   --list         list the tests and exit
 USAGE
 }
 
-build="" sanitize=0 list=0 suites=()
+build="" sanitize=0 fuzz=0 list=0 suites=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) sanitize=1 ;;
+    --fuzz) fuzz=1 ;;
     --build) build="${2:?--build needs a folder}"; shift ;;
     --suite) suites+=(--suite "${2:?--suite needs a name}"); shift ;;
     --list) list=1 ;;
@@ -36,6 +40,12 @@ setup_args=()
 if [ "$sanitize" = 1 ]; then
   build=${build:-build-asan}
   setup_args+=(-Db_sanitize=address,undefined -Db_lundef=false)
+fi
+if [ "$fuzz" = 1 ]; then
+  build=${build:-build-fuzz}
+  export CC=clang
+  setup_args+=(-Dfuzz=true)
+  [ ${#suites[@]} -gt 0 ] || suites=(--suite fuzz)
 fi
 build=${build:-build}
 

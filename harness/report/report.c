@@ -1,15 +1,7 @@
-/* report: placeholder until c10k plot/report land (issue: charts and report). */
+/* report: placeholder until c10k report lands (issue: charts and report). */
 #include "cmd.h"
 
 #include <stdio.h>
-
-int cmd_plot(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "c10k plot: not built yet\n");
-    return 2;
-}
 
 int cmd_report(int argc, char **argv)
 {
