@@ -134,4 +134,21 @@ void srv_close_graceful(int fd, void *scratch, size_t cap);
 /* TCP_NODELAY on an accepted socket: answers leave at once (conn.c). */
 void srv_nodelay(int fd);
 
+/* A connection's input kept between reads (buf.c): heap bytes only while it
+ * holds some (an idle connection has p == NULL), 16 bytes on x86-64. */
+struct srv_buf {
+    char *p;
+    uint32_t len, cap;
+};
+#define SRV_BUF_MIN_BYTES 4096u      /* its first size */
+#define SRV_BUF_MAX_BYTES UINT32_MAX /* the most it can hold */
+/* Room for need bytes in all, doubling from SRV_BUF_MIN_BYTES but never past
+ * max (nor SRV_BUF_MAX_BYTES). Returns 0, -EMSGSIZE (need > max) or -ENOMEM. */
+int srv_buf_reserve(struct srv_buf *b, size_t need, size_t max);
+/* Appends p[0..n) under the same rules. */
+int srv_buf_append(struct srv_buf *b, const void *p, size_t n, size_t max);
+/* Drops the first n bytes (answered); frees the buffer once it is empty. */
+void srv_buf_drop(struct srv_buf *b, size_t n);
+void srv_buf_free(struct srv_buf *b);
+
 #endif

@@ -125,45 +125,19 @@ static int conn_respond(struct ep_loop *l, struct ep_conn *c, const struct proto
     return rc;
 }
 
-static int conn_in_reserve(struct ep_conn *c, size_t need)
-{
-    if (need <= c->in_cap) return 0;
-    if (need > EP_IN_MAX_BYTES) return -EMSGSIZE;
-    size_t cap = c->in_cap ? (size_t)c->in_cap * 2 : EP_IN_MIN_BYTES;
-    while (cap < need)
-        cap *= 2;
-    if (cap > EP_IN_MAX_BYTES) cap = EP_IN_MAX_BYTES;
-    char *b = realloc(c->in, cap);
-    if (!b) return -ENOMEM;
-    c->in = b;
-    c->in_cap = (uint32_t)cap;
-    return 0;
-}
-
-static void conn_in_free(struct ep_conn *c)
-{
-    free(c->in);
-    c->in = NULL;
-    c->in_len = c->in_cap = 0;
-}
-
-/* Keeps buf[off..len) (a partial or not yet answered request) in c->in. */
+/* Keeps buf[off..len) (a partial or not yet answered request) in c->in;
+ * buf is c->in itself or, when c->in is empty, the loop's read buffer. */
 static int conn_keep(struct ep_conn *c, const char *buf, size_t off, size_t len)
 {
-    size_t rest = len - off;
-    if (rest == 0 || (c->flags & EP_F_CLOSING)) {
-        conn_in_free(c);
+    if (c->flags & EP_F_CLOSING) {
+        srv_buf_free(&c->in);
         return 0;
     }
-    if (buf == c->in) {
-        memmove(c->in, c->in + off, rest);
-    } else {
-        int rc = conn_in_reserve(c, rest);
-        if (rc < 0) return rc;
-        memcpy(c->in, buf + off, rest);
+    if (buf == c->in.p) {
+        srv_buf_drop(&c->in, off);
+        return 0;
     }
-    c->in_len = (uint32_t)rest;
-    return 0;
+    return srv_buf_append(&c->in, buf + off, len - off, EP_IN_MAX_BYTES);
 }
 
 static int conn_want(struct ep_loop *l, struct ep_conn *c, uint16_t events)
@@ -227,19 +201,19 @@ int ep_conn_readable(struct ep_loop *l, struct ep_conn *c)
 {
     char *buf = l->rbuf;
     size_t cap = EP_RBUF_BYTES;
-    if (c->in) {
-        int rc = conn_in_reserve(c, (size_t)c->in_len + 1);
+    if (c->in.p) {
+        int rc = srv_buf_reserve(&c->in, (size_t)c->in.len + 1, EP_IN_MAX_BYTES);
         if (rc < 0) return rc;
-        buf = c->in + c->in_len;
-        cap = c->in_cap - c->in_len;
+        buf = c->in.p + c->in.len;
+        cap = c->in.cap - c->in.len;
     }
     /* level-triggered: one read per wakeup, no extra read() to see EAGAIN */
     ssize_t n = read(c->fd, buf, cap);
     if (n == 0) return -ECONNRESET;
     if (n < 0) return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-    if (!c->in) return conn_process(l, c, buf, (size_t)n);
-    c->in_len += (uint32_t)n;
-    return conn_process(l, c, c->in, c->in_len);
+    if (!c->in.p) return conn_process(l, c, buf, (size_t)n);
+    c->in.len += (uint32_t)n;
+    return conn_process(l, c, c->in.p, c->in.len);
 }
 
 int ep_conn_writable(struct ep_loop *l, struct ep_conn *c)
@@ -262,13 +236,13 @@ int ep_conn_writable(struct ep_loop *l, struct ep_conn *c)
     }
     pend_free(c);
     /* drained: answer what was read meanwhile, then read again */
-    return conn_process(l, c, c->in, c->in_len);
+    return conn_process(l, c, c->in.p, c->in.len);
 }
 
 int ep_conn_timer(struct ep_loop *l, struct ep_conn *c)
 {
     c->flags = (uint16_t)((c->flags & ~EP_F_PARKED) | EP_F_DELAY_DONE);
-    return conn_process(l, c, c->in, c->in_len);
+    return conn_process(l, c, c->in.p, c->in.len);
 }
 
 int ep_conn_open(struct ep_loop *l, int fd)
@@ -299,7 +273,7 @@ void ep_conn_close(struct ep_loop *l, struct ep_conn *c, bool graceful)
     else
         close(c->fd);
     l->conns[c->fd] = NULL;
-    conn_in_free(c);
+    srv_buf_free(&c->in);
     pend_free(c);
     free(c);
 }

@@ -13,7 +13,7 @@
 
 #define EP_RBUF_BYTES (64u * 1024u) /* one read buffer per loop */
 #define EP_OBUF_BYTES (64u * 1024u) /* one output buffer per loop */
-#define EP_IN_MIN_BYTES 4096u       /* first size of a connection's partial buffer */
+#define EP_IN_MIN_BYTES 4096u       /* first size of a connection's unsent output */
 /* the most a connection ever keeps: a partial request (head + echo body) or the
  * unanswered rest of one read */
 #define EP_IN_MAX_BYTES (PROTO_HEAD_MAX + PROTO_ECHO_MAX + EP_RBUF_BYTES)
@@ -29,9 +29,8 @@ struct ep_pend;
 /* One connection: 56 bytes on x86-64 while idle (no buffers attached). */
 struct ep_conn {
     int fd;
-    uint32_t gen; /* tells a reused fd from a closed one in epoll events */
-    char *in;     /* unanswered input (heap), NULL while idle */
-    uint32_t in_len, in_cap;
+    uint32_t gen;      /* tells a reused fd from a closed one in epoll events */
+    struct srv_buf in; /* unanswered input, no buffer while idle */
     struct proto_parser parser;
     uint64_t deadline_ns; /* when parked: the delay_us deadline */
     uint32_t heap_idx;    /* when parked: index in the timer heap */

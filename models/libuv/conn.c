@@ -27,7 +27,7 @@ static void lv_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void lv_on_close(uv_handle_t *h)
 {
     struct lv_conn *c = h->data;
-    free(c->in);
+    srv_buf_free(&c->in);
     if (c->out) free(c->out->buf);
     free(c->out);
     free(c);
@@ -72,33 +72,6 @@ void lv_conn_close(struct lv_conn *c, bool graceful)
     if (c->timer) lv_timer_put(c->loop, c->timer);
     c->timer = NULL;
     uv_close((uv_handle_t *)&c->tcp, lv_on_close);
-}
-
-static int lv_in_reserve(struct lv_conn *c, size_t more)
-{
-    size_t need = (size_t)c->in_len + more;
-    if (need <= c->in_cap) return 0;
-    size_t cap = c->in_cap ? c->in_cap : LV_IN_MIN_BYTES;
-    while (cap < need)
-        cap *= 2;
-    if (cap > UINT32_MAX) return -ENOMEM;
-    char *p = realloc(c->in, cap);
-    if (!p) return -ENOMEM;
-    c->in = p;
-    c->in_cap = (uint32_t)cap;
-    return 0;
-}
-
-static void lv_in_drop(struct lv_conn *c, size_t n)
-{
-    c->in_len -= (uint32_t)n;
-    if (c->in_len == 0) { /* idle connections hold no buffer */
-        free(c->in);
-        c->in = NULL;
-        c->in_cap = 0;
-    } else {
-        memmove(c->in, c->in + n, c->in_len);
-    }
 }
 
 static void lv_on_write(uv_write_t *wr, int status);
@@ -335,17 +308,13 @@ static void lv_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     if (nread == 0) return;
-    if (c->in_len == 0) { /* the usual case: answer straight from the loop buffer */
+    if (c->in.len == 0) { /* the usual case: answer straight from the loop buffer */
         rc = lv_process(c, buf->base, (size_t)nread, &used);
-        if (rc == 0 && used < (size_t)nread && (rc = lv_in_reserve(c, (size_t)nread - used)) == 0) {
-            memcpy(c->in, buf->base + used, (size_t)nread - used);
-            c->in_len = (uint32_t)((size_t)nread - used);
-        }
-    } else if ((rc = lv_in_reserve(c, (size_t)nread)) == 0) {
-        memcpy(c->in + c->in_len, buf->base, (size_t)nread);
-        c->in_len += (uint32_t)nread;
-        rc = lv_process(c, c->in, c->in_len, &used);
-        lv_in_drop(c, used);
+        if (rc == 0)
+            rc = srv_buf_append(&c->in, buf->base + used, (size_t)nread - used, SRV_BUF_MAX_BYTES);
+    } else if ((rc = srv_buf_append(&c->in, buf->base, (size_t)nread, SRV_BUF_MAX_BYTES)) == 0) {
+        rc = lv_process(c, c->in.p, c->in.len, &used);
+        srv_buf_drop(&c->in, used);
     }
     if (rc < 0)
         lv_conn_close(c, false);
@@ -359,9 +328,9 @@ static void lv_resume(struct lv_conn *c)
 {
     size_t used = 0;
     int rc = 0;
-    if (c->in_len > 0) {
-        rc = lv_process(c, c->in, c->in_len, &used);
-        lv_in_drop(c, used);
+    if (c->in.len > 0) {
+        rc = lv_process(c, c->in.p, c->in.len, &used);
+        srv_buf_drop(&c->in, used);
     }
     if (rc < 0)
         lv_conn_close(c, false);

@@ -13,7 +13,6 @@
 
 #define LV_RBUF_BYTES (64u * 1024u)    /* one read buffer per loop (alloc_cb) */
 #define LV_OBUF_BYTES (64u * 1024u)    /* one response buffer per loop */
-#define LV_IN_MIN_BYTES 4096u          /* first size of a connection's partial buffer */
 #define LV_ACCEPT_BATCH 64             /* accept4() calls per listener wake-up */
 #define LV_STREAM_CHUNK (256u * 1024u) /* most of a size=N body handed to one write */
 
@@ -47,8 +46,7 @@ struct lv_conn {
     uv_tcp_t tcp;
     struct lv_timer *timer; /* only while parked */
     struct lv_loop *loop;
-    char *in; /* unanswered input (heap), NULL while idle */
-    uint32_t in_len, in_cap;
+    struct srv_buf in; /* unanswered input, no buffer while idle */
     struct proto_parser parser;
     uint16_t flags;     /* enum lv_flag */
     struct lv_out *out; /* the write in flight, only while LV_F_WRITING */

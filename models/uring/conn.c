@@ -44,37 +44,6 @@ static void ur_obuf_put(struct ur_loop *l, struct ur_conn *c)
     c->flags &= (uint16_t)~UR_C_OBUF_HEAP;
 }
 
-/* ---- input kept per connection ---- */
-
-static int ur_in_append(struct ur_conn *c, const char *p, size_t n)
-{
-    size_t need = (size_t)c->in_len + n;
-    if (need > c->in_cap) {
-        size_t cap = c->in_cap ? c->in_cap : UR_IN_MIN_BYTES;
-        while (cap < need)
-            cap *= 2;
-        char *b = realloc(c->in, cap);
-        if (!b) return -ENOMEM;
-        c->in = b;
-        c->in_cap = (uint32_t)cap;
-    }
-    memcpy(c->in + c->in_len, p, n);
-    c->in_len += (uint32_t)n;
-    return 0;
-}
-
-static void ur_in_drop(struct ur_conn *c, size_t n)
-{
-    c->in_len -= (uint32_t)n;
-    if (c->in_len == 0) {
-        free(c->in);
-        c->in = NULL;
-        c->in_cap = 0;
-    } else if (n) {
-        memmove(c->in, c->in + n, c->in_len);
-    }
-}
-
 /* ---- requests in flight ---- */
 
 static int ur_arm_recv(struct ur_loop *l, struct ur_conn *c)
@@ -222,9 +191,9 @@ static int ur_resume(struct ur_loop *l, struct ur_conn *c)
 {
     size_t used = 0;
     int rc = 0;
-    if (c->in_len > 0) {
-        rc = ur_process(l, c, c->in, c->in_len, &used);
-        ur_in_drop(c, used);
+    if (c->in.len > 0) {
+        rc = ur_process(l, c, c->in.p, c->in.len, &used);
+        srv_buf_drop(&c->in, used);
     }
     return rc;
 }
@@ -236,7 +205,7 @@ static void ur_conn_free(struct ur_loop *l, struct ur_conn *c)
     close(c->fd);
     l->conns[c->fd] = NULL;
     ur_obuf_put(l, c);
-    free(c->in);
+    srv_buf_free(&c->in);
     free(c);
 }
 
@@ -279,11 +248,11 @@ static void ur_settle(struct ur_loop *l, struct ur_conn *c)
         ur_close(l, c, true);
         return;
     }
-    if (c->in_len > UR_IN_PAUSE_BYTES && (c->flags & UR_C_RECV) && !(c->flags & UR_C_PAUSED)) {
+    if (c->in.len > UR_IN_PAUSE_BYTES && (c->flags & UR_C_RECV) && !(c->flags & UR_C_PAUSED)) {
         c->flags |= UR_C_PAUSED; /* a client that does not read its answers */
         ur_cancel_recv(l, c);
     } else if ((c->flags & UR_C_PAUSED) && !(c->flags & UR_C_RECV) &&
-               c->in_len < UR_IN_PAUSE_BYTES / 2) {
+               c->in.len < UR_IN_PAUSE_BYTES / 2) {
         c->flags &= (uint16_t)~UR_C_PAUSED;
         if (ur_arm_recv(l, c) < 0) ur_close(l, c, false);
     }
@@ -296,12 +265,12 @@ static void ur_recv_data(struct ur_loop *l, struct ur_conn *c, const char *p, si
     size_t used = 0;
     int rc = 0;
     bool busy = c->flags & (UR_C_SEND | UR_C_PARKED | UR_C_CLOSING);
-    if (c->in_len == 0 && !busy) { /* the usual case: answer straight from the ring buffer */
+    if (c->in.len == 0 && !busy) { /* the usual case: answer straight from the ring buffer */
         rc = ur_process(l, c, p, n, &used);
-        if (rc == 0 && used < n) rc = ur_in_append(c, p + used, n - used);
-    } else if ((rc = ur_in_append(c, p, n)) == 0 && !busy) {
-        rc = ur_process(l, c, c->in, c->in_len, &used);
-        ur_in_drop(c, used);
+        if (rc == 0) rc = srv_buf_append(&c->in, p + used, n - used, SRV_BUF_MAX_BYTES);
+    } else if ((rc = srv_buf_append(&c->in, p, n, SRV_BUF_MAX_BYTES)) == 0 && !busy) {
+        rc = ur_process(l, c, c->in.p, c->in.len, &used);
+        srv_buf_drop(&c->in, used);
     }
     if (rc < 0)
         ur_close(l, c, false);

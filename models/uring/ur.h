@@ -20,7 +20,6 @@
 #define UR_BGID 0
 #define UR_OBUF_BYTES (16u * 1024u) /* pooled response buffer of a connection */
 #define UR_OBUF_POOL_MAX 1024u      /* free response buffers kept per ring */
-#define UR_IN_MIN_BYTES 4096u
 #define UR_IN_PAUSE_BYTES (PROTO_HEAD_MAX + PROTO_ECHO_MAX + 64u * 1024u)
 #define UR_STREAM_CHUNK (256u * 1024u) /* most of a size=N body in one send */
 #define UR_UNAVAILABLE 77              /* exit status: io_uring cannot run here */
@@ -57,10 +56,9 @@ struct ur_start;
 
 struct ur_conn {
     int fd;
-    uint16_t flags;   /* enum ur_cflag */
-    uint8_t inflight; /* recv + send + timeout requests not yet completed */
-    char *in;         /* unanswered input (heap), NULL while idle */
-    uint32_t in_len, in_cap;
+    uint16_t flags;    /* enum ur_cflag */
+    uint8_t inflight;  /* recv + send + timeout requests not yet completed */
+    struct srv_buf in; /* unanswered input, no buffer while idle */
     struct proto_parser parser;
     char *obuf; /* responses waiting to be sent, NULL while idle */
     uint32_t olen, osent;
