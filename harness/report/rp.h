@@ -1,0 +1,78 @@
+/* rp: c10k report internals. A run is loaded once (rp_run), then every
+ * section is written through one emitter (rp_out) to report.md and
+ * report.html at the same time, so both files always say the same thing. */
+#ifndef C10K_RP_H
+#define C10K_RP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct rp_point {
+    const char *id, *model, *scenario, *path, *status, *reason;
+    long connections, rate;
+    json_t *doc;    /* points/<id>.json, NULL when missing */
+    json_t *median; /* doc.summary.median, NULL when missing */
+    char flags[256]; /* union of the trials' flags, comma separated */
+};
+
+struct rp_run {
+    const char *dir;
+    json_t *manifest, *env, *config;
+    struct rp_point *pts;
+    size_t n;
+    const char *scenarios[16]; /* distinct, in manifest order */
+    size_t n_scen;
+    const char *models[32];
+    size_t n_models;
+};
+
+struct rp_out {
+    FILE *md, *html;
+    const char *dir;
+    int in_list;
+};
+
+/* load.c */
+int rp_load(struct rp_run *run, const char *dir, char *err, size_t errcap);
+void rp_free(struct rp_run *run);
+double rp_metric(const struct rp_point *p, const char *name);
+const struct rp_point *rp_find(const struct rp_run *run, const char *model, long conns,
+                               const char *scenario);
+const char *rp_scenario_path(const struct rp_run *run, const char *scenario);
+long rp_scenario_rate(const struct rp_run *run, const char *scenario);
+int rp_has_data(const struct rp_point *p);
+
+/* emit.c: text is plain; each backend escapes it. */
+void rp_h(struct rp_out *o, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void rp_p(struct rp_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rp_li(struct rp_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rp_list_end(struct rp_out *o);
+void rp_code(struct rp_out *o, const char *text);
+void rp_table(struct rp_out *o, size_t ncols, const char *const *header);
+void rp_row(struct rp_out *o, size_t ncols, char cells[][64]);
+void rp_table_end(struct rp_out *o);
+int rp_img(struct rp_out *o, const char *title, const char *png_rel, const char *caption);
+int rp_html_begin(struct rp_out *o, const char *title);
+void rp_html_end(struct rp_out *o);
+
+/* b64.c */
+int rp_b64_file(FILE *out, const char *path);
+
+/* fmt.c: into buf (64 bytes is enough), "–" when not finite. */
+const char *rp_fmt_bytes(char *buf, size_t cap, double bytes);
+const char *rp_fmt_us(char *buf, size_t cap, double us);
+const char *rp_fmt_num(char *buf, size_t cap, double v, int decimals);
+
+/* sections */
+void rp_sec_question(struct rp_out *o, const struct rp_run *run);
+void rp_sec_method(struct rp_out *o, const struct rp_run *run);
+void rp_sec_charts(struct rp_out *o, const struct rp_run *run);
+void rp_sec_figures(struct rp_out *o, const struct rp_run *run);
+void rp_sec_memory(struct rp_out *o, const struct rp_run *run);
+void rp_sec_breaking(struct rp_out *o, const struct rp_run *run);
+void rp_sec_claims(struct rp_out *o, const struct rp_run *run);
+void rp_sec_reproduce(struct rp_out *o, const struct rp_run *run);
+
+#endif

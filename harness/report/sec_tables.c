@@ -1,0 +1,177 @@
+/* rp sections of figures: per scenario a table of model x connections
+ * (throughput, latency, CPU, context switches, status), the memory per
+ * connection, and the breaking point of every model with its cause. */
+#include "rp.h"
+
+#include <math.h>
+#include <string.h>
+
+static size_t rp_conns(const struct rp_run *run, const char *scen, long *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < run->n; i++) {
+        long c = run->pts[i].connections;
+        size_t j = 0;
+        if (strcmp(run->pts[i].scenario, scen) != 0)
+            continue;
+        while (j < n && out[j] != c)
+            j++;
+        if (j < n || n >= cap)
+            continue;
+        for (j = n++; j > 0 && out[j - 1] > c; j--)
+            out[j] = out[j - 1];
+        out[j] = c;
+    }
+    return n;
+}
+
+static const char *rp_mem_scenario(const struct rp_run *run)
+{
+    for (size_t i = 0; i < run->n_scen; i++)
+        if (rp_scenario_rate(run, run->scenarios[i]) == 0)
+            return run->scenarios[i];
+    return run->n_scen ? run->scenarios[0] : "max";
+}
+
+static void rp_perf_row(struct rp_out *o, const struct rp_point *p)
+{
+    char c[10][64];
+    snprintf(c[0], 64, "%s", p->model);
+    snprintf(c[1], 64, "%ld", p->connections);
+    snprintf(c[2], 64, "%s", p->status);
+    rp_fmt_num(c[3], 64, rp_metric(p, "throughput_rps"), 0);
+    rp_fmt_us(c[4], 64, rp_metric(p, "latency_p50_us"));
+    rp_fmt_us(c[5], 64, rp_metric(p, "latency_p99_us"));
+    rp_fmt_num(c[6], 64, rp_metric(p, "cpu_us_per_req"), 1);
+    rp_fmt_num(c[7], 64, rp_metric(p, "ctxsw_per_req"), 2);
+    rp_fmt_num(c[8], 64, rp_metric(p, "errors"), 0);
+    snprintf(c[9], 64, "%.60s", p->flags[0] ? p->flags : "–");
+    rp_row(o, 10, c);
+}
+
+void rp_sec_figures(struct rp_out *o, const struct rp_run *run)
+{
+    static const char *const hdr[] = {"model", "connections", "status", "throughput (req/s)",
+                                      "p50", "p99", "CPU µs/req", "ctxsw/req", "errors",
+                                      "flags"};
+    long conns[64];
+    rp_h(o, 2, "Throughput, latency and CPU");
+    rp_p(o, "Medians over the trials. CPU µs/req = the server's time on CPU in the measured "
+            "window per completed request; ctxsw/req = its voluntary + involuntary context "
+            "switches per request. A dash: not measured (the point broke, was skipped or "
+            "is not supported by the model).");
+    for (size_t s = 0; s < run->n_scen; s++) {
+        const char *scen = run->scenarios[s];
+        long rate = rp_scenario_rate(run, scen);
+        size_t nc = rp_conns(run, scen, conns, 64);
+        rp_h(o, 3, "Scenario %s: GET %s, %s", scen, rp_scenario_path(run, scen),
+             rate > 0 ? "open loop" : "closed loop");
+        if (rate > 0)
+            rp_p(o, "Offered load: %ld requests/s whatever the connection count; a model "
+                    "that keeps up shows %ld req/s, a lower figure means it fell behind.",
+                 rate, rate);
+        rp_table(o, 10, hdr);
+        for (size_t c = 0; c < nc; c++)
+            for (size_t m = 0; m < run->n_models; m++) {
+                const struct rp_point *p = rp_find(run, run->models[m], conns[c], scen);
+                if (p)
+                    rp_perf_row(o, p);
+            }
+        rp_table_end(o);
+    }
+}
+
+static void rp_mem_row(struct rp_out *o, const struct rp_point *p)
+{
+    char c[11][64];
+    double thr = rp_metric(p, "threads_loaded"), pr = rp_metric(p, "processes_loaded");
+    snprintf(c[0], 64, "%s", p->model);
+    snprintf(c[1], 64, "%ld", p->connections);
+    if (isfinite(thr) && isfinite(pr))
+        snprintf(c[2], 64, "%.0f / %.0f", thr, pr);
+    else
+        snprintf(c[2], 64, "–");
+    rp_fmt_bytes(c[3], 64, rp_metric(p, "pss_idle_bytes"));
+    rp_fmt_bytes(c[4], 64, rp_metric(p, "pss_loaded_bytes"));
+    rp_fmt_bytes(c[5], 64, rp_metric(p, "vsz_loaded_bytes"));
+    rp_fmt_bytes(c[6], 64, rp_metric(p, "mem_per_conn_user_bytes"));
+    rp_fmt_bytes(c[7], 64, rp_metric(p, "mem_per_conn_kstack_bytes"));
+    rp_fmt_bytes(c[8], 64, rp_metric(p, "mem_per_conn_pagetables_bytes"));
+    rp_fmt_bytes(c[9], 64, rp_metric(p, "mem_per_conn_socket_bytes"));
+    rp_fmt_bytes(c[10], 64, rp_metric(p, "mem_per_conn_bytes"));
+    rp_row(o, 11, c);
+}
+
+void rp_sec_memory(struct rp_out *o, const struct rp_run *run)
+{
+    static const char *const hdr[] = {"model",      "connections", "threads / processes",
+                                      "PSS idle",   "PSS loaded",  "VSZ loaded",
+                                      "user/conn",  "kstack/conn", "pagetables/conn",
+                                      "socket/conn", "total/conn"};
+    const char *scen = rp_mem_scenario(run);
+    long conns[64];
+    size_t nc = rp_conns(run, scen, conns, 64);
+    rp_h(o, 2, "Memory per connection");
+    rp_p(o, "Scenario %s. user = the server's PSS with all connections up minus before the "
+            "load; kstack = kernel stacks, pagetables = page tables, socket = TCP buffer "
+            "pages (the last three read system-wide, so they include c10k-load's end of "
+            "each loopback connection and anything else running on the machine); total = "
+            "user + kstack + pagetables + socket. VSZ is address space reserved, not "
+            "memory used. At small connection counts the per-connection figures are "
+            "dominated by noise: read the largest count.",
+         scen);
+    rp_table(o, 11, hdr);
+    for (size_t c = 0; c < nc; c++)
+        for (size_t m = 0; m < run->n_models; m++) {
+            const struct rp_point *p = rp_find(run, run->models[m], conns[c], scen);
+            if (p)
+                rp_mem_row(o, p);
+        }
+    rp_table_end(o);
+}
+
+static void rp_break_model(struct rp_out *o, const struct rp_run *run, const char *model,
+                           const char *scen)
+{
+    long conns[64];
+    size_t nc = rp_conns(run, scen, conns, 64);
+    long max_ok = -1;
+    for (size_t c = 0; c < nc; c++) {
+        const struct rp_point *p = rp_find(run, model, conns[c], scen);
+        if (!p)
+            continue;
+        if (!strcmp(p->status, "broken")) {
+            rp_li(o, "%s, %s: breaks at %ld connections: %s", model, scen, p->connections,
+                  p->reason ? p->reason : "no reason recorded");
+            return;
+        }
+        if (!strcmp(p->status, "unavailable") || !strcmp(p->status, "unsupported")) {
+            rp_li(o, "%s, %s: %s (%s)", model, scen, p->status,
+                  p->reason ? p->reason : "no reason recorded");
+            return;
+        }
+        if (!strcmp(p->status, "flagged"))
+            rp_li(o, "%s, %s: flagged at %ld connections (%s)%s%s", model, scen,
+                  p->connections, p->flags[0] ? p->flags : "no flag recorded",
+                  p->reason ? ": " : "", p->reason ? p->reason : "");
+        if (rp_has_data(p))
+            max_ok = p->connections;
+    }
+    if (max_ok >= 0)
+        rp_li(o, "%s, %s: no break up to %ld connections.", model, scen, max_ok);
+    else
+        rp_li(o, "%s, %s: not measured in this run.", model, scen);
+}
+
+void rp_sec_breaking(struct rp_out *o, const struct rp_run *run)
+{
+    rp_h(o, 2, "Breaking points");
+    rp_p(o, "For each model and scenario, the smallest connection count at which it could "
+            "not serve the point (status broken: crashed, or fewer than 90%% of the "
+            "connections established), with the cause the harness recorded; flagged "
+            "points (errors, missed rate, saturated load generator...) are listed too.");
+    for (size_t s = 0; s < run->n_scen; s++)
+        for (size_t m = 0; m < run->n_models; m++)
+            rp_break_model(o, run, run->models[m], run->scenarios[s]);
+    rp_list_end(o);
+}
