@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
-build=build-lg runs=2 rate=50000 conns=10000 duration=10s server=""
+build=build runs=2 rate=50000 conns=10000 duration=10s server=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift ;;

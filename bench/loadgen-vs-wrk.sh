@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
-build=build-lg runs=2 duration=5s conns="100 1000" do_strace=0
+build=build runs=2 duration=5s conns="100 1000" do_strace=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift ;;

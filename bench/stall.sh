@@ -2,12 +2,12 @@
 # stall: SIGSTOP the server for --stop D in the middle of an open-loop run and
 # print corrected vs uncorrected p99 (coordinated omission made visible), plus
 # connections established and errors. Server: --server PATH (a c10k-server-<model>).
-#   bench/stall.sh --server build-lg/models/epoll/c10k-server-epoll [-c 100] [-R 20000] [-d 10] [--stop 1]
+#   bench/stall.sh --server build/models/epoll/c10k-server-epoll [-c 100] [-R 20000] [-d 10] [--stop 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
-build=build-lg server="" conns=100 rate=20000 dur=10 stop=1
+build=build server="" conns=100 rate=20000 dur=10 stop=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift ;;
