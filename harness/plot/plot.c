@@ -1,12 +1,132 @@
-/* plot: placeholder until c10k plot lands (issue: charts and report). */
+/* plot: `c10k plot DIR`, the charts of a results folder: .dat files, gnuplot
+ * drivers, PNG and SVG in DIR/plots/, and DIR/plots/index.json for the report.
+ * Try: c10k plot tests/data/results-small --format png */
 #include "cmd.h"
+#include "plot.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct pl_config {
+    const char *dir;
+    struct pl_formats formats;
+    bool quiet;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: c10k plot DIR [options]\n"
+               "  --format LIST   png, svg or png,svg (default png,svg)\n"
+               "  --quiet         print nothing on success (default off)\n"
+               "  --help          this text\n"
+               "Writes DIR/plots/*.dat, *.gp, *.png, *.svg and index.json from DIR/manifest.json.\n"
+               "gnuplot comes from PATH; its scripts from $C10K_PLOTS_DIR (default %s).\n"
+               "exit: 0 drawn, 1 gnuplot missing or failed, 2 usage or bad results folder\n",
+            PL_PLOTS_DIR);
+}
+
+static int parse_formats(const char *s, struct pl_formats *f)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", s);
+    *f = (struct pl_formats){false, false};
+    char *rest = buf;
+    for (char *w; (w = strsep(&rest, ",")) != NULL;) {
+        if (!strcmp(w, "png")) f->png = true;
+        else if (!strcmp(w, "svg")) f->svg = true;
+        else return -EINVAL;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct pl_config *cfg)
+{
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    *cfg = (struct pl_config){NULL, {true, true}, false};
+    optind = 1;
+    for (int c; (c = getopt_long(argc, argv, "f:qh", opts, NULL)) != -1;) {
+        if (c == 'h') return 1;
+        if (c == 'q') cfg->quiet = true;
+        else if (c == 'f' && parse_formats(optarg, &cfg->formats) == 0) continue;
+        else if (c == 'f') fprintf(stderr, "c10k plot: --format: png, svg or png,svg\n");
+        if (c != 'q') return -EINVAL;
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "c10k plot: one results folder expected\n");
+        return -EINVAL;
+    }
+    cfg->dir = argv[optind];
+    return 0;
+}
+
+static int build_charts(const struct pl_set *s, const char *out, struct pl_charts *cs)
+{
+    int rc = pl_dat_per_scenario(s, "throughput", out, cs);
+    if (!rc) rc = pl_dat_per_scenario(s, "latency", out, cs);
+    if (!rc) rc = pl_dat_spectrum(s, out, cs);
+    if (!rc) rc = pl_dat_memory(s, out, cs);
+    if (!rc) rc = pl_dat_mem_per_conn(s, out, cs);
+    if (!rc) rc = pl_dat_per_scenario(s, "cpu-per-req", out, cs);
+    if (!rc) rc = pl_dat_per_scenario(s, "ctxsw-per-req", out, cs);
+    if (!rc) rc = pl_dat_timeline(s, out, cs);
+    return rc;
+}
+
+static int draw_all(const struct pl_config *cfg, const struct pl_set *s, const char *gnuplot)
+{
+    char out[4096];
+    const char *plots_dir = getenv("C10K_PLOTS_DIR");
+    if (!plots_dir || !*plots_dir) plots_dir = PL_PLOTS_DIR;
+    snprintf(out, sizeof out, "%s/plots", cfg->dir);
+    if (mkdir(out, 0755) && errno != EEXIST) {
+        fprintf(stderr, "c10k plot: %s: %s\n", out, strerror(errno));
+        return 1;
+    }
+    struct pl_charts cs = {calloc(8 * s->n_scenarios + 8, sizeof(struct pl_chart)), 0,
+                           8 * s->n_scenarios + 8};
+    int rc = cs.c ? build_charts(s, out, &cs) : -ENOMEM;
+    if (rc) fprintf(stderr, "c10k plot: writing the data in %s: %s\n", out, strerror(-rc));
+    for (size_t i = 0; !rc && i < cs.n; i++) {
+        for (size_t m = 0; m < s->n_models; m++)
+            pl_words_add(cs.c[i].all_models, sizeof cs.c[i].all_models, s->models[m]);
+        rc = pl_gnuplot_run(gnuplot, out, plots_dir, &cs.c[i], &cfg->formats);
+        if (rc) fprintf(stderr, "c10k plot: gnuplot failed on %s/%s.gp (see %s/gnuplot.log)\n",
+                        out, cs.c[i].id, out);
+    }
+    if (!rc && (rc = pl_index_write(out, cs.c, cs.n, &cfg->formats)))
+        fprintf(stderr, "c10k plot: %s/index.json: %s\n", out, strerror(-rc));
+    if (!rc && !cfg->quiet) printf("c10k plot: %zu charts in %s (index.json)\n", cs.n, out);
+    free(cs.c);
+    return rc ? 1 : 0;
+}
 
 int cmd_plot(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "c10k plot: not built yet\n");
-    return 2;
+    struct pl_config cfg;
+    struct pl_set set;
+    char err[4608], gnuplot[4096];
+    int rc = parse_args(argc, argv, &cfg);
+    if (rc) {
+        usage(rc > 0 ? stdout : stderr);
+        return rc > 0 ? 0 : 2;
+    }
+    rc = pl_set_load(&set, cfg.dir, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "c10k plot: %s\n", rc == -ENOMEM ? strerror(ENOMEM) : err);
+        return 2;
+    }
+    if (pl_gnuplot_find(gnuplot, sizeof gnuplot)) {
+        fprintf(stderr, "c10k plot: gnuplot not found on PATH (install the gnuplot package)\n");
+        pl_set_free(&set);
+        return 1;
+    }
+    rc = draw_all(&cfg, &set, gnuplot);
+    pl_set_free(&set);
+    return rc;
 }

@@ -1,0 +1,183 @@
+/* plot/dat: the .dat helpers and the charts drawn per scenario against the
+ * connection count (throughput, latency, CPU and context switches per
+ * request): one <stem>.<model>.dat per model, <stem>.marks.dat for the
+ * broken and flagged points. Try: c10k plot DIR; head DIR/plots/throughput-max.epoll.dat */
+#include "plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+FILE *pl_dat_open(const char *out_dir, const char *stem, const char *part)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.%s.dat", out_dir, stem, part);
+    return fopen(path, "w");
+}
+
+void pl_words_add(char *list, size_t cap, const char *word)
+{
+    size_t len = strlen(list), wl = strlen(word);
+    for (const char *at = strstr(list, word); at; at = strstr(at + 1, word))
+        if ((at == list || at[-1] == ' ') && (at[wl] == ' ' || at[wl] == '\0')) return;
+    snprintf(list + len, cap - len, "%s%s", len ? " " : "", word);
+}
+
+void pl_note_add(char *note, size_t cap, const char *text)
+{
+    size_t len = strlen(note);
+    if (strstr(note, text)) return;
+    snprintf(note + len, cap - len, "%s%s", len ? "; " : "", text);
+}
+
+const char *pl_clean(const char *s, char *buf, size_t cap)
+{
+    size_t i = 0;
+    for (; s && s[i] && i + 1 < cap; i++)
+        buf[i] = (s[i] == '"' || s[i] == '\'' || s[i] == '\\' || s[i] == '\n') ? ' ' : s[i];
+    buf[i] = '\0';
+    return buf;
+}
+
+/* A chart per scenario: up to three metrics drawn against connections. */
+struct pl_spec {
+    const char *stem, *script, *title, *caption;
+    const char *metrics[3];
+    size_t n_metrics;
+    bool force_logy;
+};
+
+static const struct pl_spec pl_specs[] = {
+    {"throughput", "throughput", "Throughput vs connections",
+     "Requests per second each model completed in the measured window (median of the trials, "
+     "bars from the slowest to the fastest trial): higher is better; a line that falls with "
+     "more connections shows the model's overhead per connection.",
+     {"throughput_rps"}, 1, false},
+    {"latency", "latency", "Latency p50 / p99 / p99.9 vs connections",
+     "Latency percentiles per model on a log scale (solid p50, dashed p99, dotted p99.9; bars "
+     "min-max over trials): the gap between p50 and p99.9 is the tail a few unlucky requests "
+     "see.",
+     {"latency_p50_us", "latency_p99_us", "latency_p999_us"}, 3, true},
+    {"cpu-per-req", "cpu_per_req", "Server CPU time per request vs connections",
+     "Server CPU time (user + system) spent per completed request: lower is more efficient; a "
+     "rising line means each connection costs the model CPU even when it is not served.",
+     {"cpu_us_per_req"}, 1, false},
+    {"ctxsw-per-req", "ctxsw_per_req", "Context switches per request vs connections",
+     "Voluntary plus involuntary context switches of the server per completed request (log "
+     "scale): event loops batch many requests per switch, thread and process models pay "
+     "about one or more per request.",
+     {"ctxsw_per_req"}, 1, true},
+};
+
+struct pl_range {
+    double lo, hi;             /* positive medians seen */
+};
+
+static void range_add(struct pl_range *r, double v)
+{
+    if (!(v > 0)) return;
+    if (v < r->lo) r->lo = v;
+    if (v > r->hi) r->hi = v;
+}
+
+/* One model's rows; returns how many were written (or -errno). */
+static int write_model(const struct pl_set *s, const struct pl_spec *sp, const char *sc,
+                       const char *model, const char *out_dir, const char *stem,
+                       struct pl_range *r)
+{
+    long long conns[256];
+    size_t nc = pl_conns(s, conns, 256);
+    FILE *f = NULL;
+    int rows = 0;
+    for (size_t i = 0; i < nc; i++) {
+        const struct pl_point *p = pl_find(s, model, sc, conns[i]);
+        if (!pl_drawable(p) || !strcmp(p->status, "broken")) continue;
+        if (!isfinite(pl_metric(p, "median", sp->metrics[0]))) continue;
+        if (!f && !(f = pl_dat_open(out_dir, stem, model))) return -errno;
+        fprintf(f, "%lld", conns[i]);
+        for (size_t m = 0; m < sp->n_metrics; m++) {
+            double med = pl_metric(p, "median", sp->metrics[m]);
+            double lo = pl_metric(p, "min", sp->metrics[m]);
+            double hi = pl_metric(p, "max", sp->metrics[m]);
+            range_add(r, med);
+            fprintf(f, " %.6g %.6g %.6g", med, isfinite(lo) ? lo : med, isfinite(hi) ? hi : med);
+        }
+        fputc('\n', f);
+        rows++;
+    }
+    if (f && fclose(f)) return -errno;
+    return rows;
+}
+
+/* Marks broken/flagged points, notes omitted ones. Returns marks written. */
+static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const char *sc,
+                       const char *out_dir, const char *stem, const struct pl_range *r,
+                       struct pl_chart *c)
+{
+    FILE *f = NULL;
+    int n = 0;
+    char label[512], clean[512];
+    for (size_t i = 0; i < s->n; i++) {
+        const struct pl_point *p = &s->pts[i];
+        if (strcmp(p->scenario, sc)) continue;
+        if (!pl_drawable(p)) {
+            snprintf(label, sizeof label, "%s %s%s%s%s", p->model,
+                     p->status ? p->status : "not measured", p->reason ? " (" : "",
+                     p->reason ? p->reason : "", p->reason ? ")" : "");
+            pl_note_add(c->note, sizeof c->note, pl_clean(label, clean, sizeof clean));
+            continue;
+        }
+        pl_mark_label(p, label, sizeof label);
+        if (!label[0]) continue;
+        double y = pl_metric(p, "median", sp->metrics[0]);
+        if (!(y > 0) || !strcmp(p->status, "broken")) y = r->lo < INFINITY ? r->lo : 1;
+        if (!f && !(f = pl_dat_open(out_dir, stem, "marks"))) return -errno;
+        fprintf(f, "%lld %.6g \"%s\"\n", p->conns, y, pl_clean(label, clean, sizeof clean));
+        n++;
+    }
+    if (f && fclose(f)) return -errno;
+    return n;
+}
+
+static int one_chart(const struct pl_set *s, const struct pl_spec *sp, const char *sc,
+                     const char *out_dir, struct pl_charts *cs)
+{
+    char stem[128];
+    snprintf(stem, sizeof stem, "%s-%s", sp->stem, sc);
+    struct pl_chart *c = pl_chart_add(cs, stem, sp->script);
+    if (!c) return -E2BIG;
+    struct pl_range r = {INFINITY, 0};
+    for (size_t m = 0; m < s->n_models; m++) {
+        int rows = write_model(s, sp, sc, s->models[m], out_dir, stem, &r);
+        if (rows < 0) return rows;
+        if (rows > 0) pl_words_add(c->models, sizeof c->models, s->models[m]);
+    }
+    int marks = write_marks(s, sp, sc, out_dir, stem, &r, c);
+    if (marks < 0) return marks;
+    c->logy = sp->force_logy || (r.hi > 0 && r.hi / r.lo > 30);
+    snprintf(c->title, sizeof c->title, "%s (scenario %s)", sp->title, sc);
+    snprintf(c->caption, sizeof c->caption, "%s", sp->caption);
+    snprintf(c->extra, sizeof c->extra, "marks = %d", marks > 0);
+    return 0;
+}
+
+int pl_dat_per_scenario(const struct pl_set *s, const char *stem, const char *out_dir,
+                        struct pl_charts *cs)
+{
+    for (size_t i = 0; i < sizeof pl_specs / sizeof pl_specs[0]; i++)
+        for (size_t k = 0; k < s->n_scenarios && !strcmp(stem, pl_specs[i].stem); k++) {
+            int rc = one_chart(s, &pl_specs[i], s->scenarios[k], out_dir, cs);
+            if (rc) return rc;
+        }
+    return 0;
+}
+
+struct pl_chart *pl_chart_add(struct pl_charts *cs, const char *id, const char *script)
+{
+    if (cs->n >= cs->cap) return NULL;
+    struct pl_chart *c = &cs->c[cs->n++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->id, sizeof c->id, "%s", id);
+    snprintf(c->script, sizeof c->script, "%s", script);
+    return c;
+}

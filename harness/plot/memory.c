@@ -1,0 +1,146 @@
+/* plot/memory: the memory charts: server PSS vs connections with the VSZ of
+ * the thread model (memory), and the stacked cost of one connection at the
+ * largest count (mem-per-conn). Try: c10k plot DIR; see DIR/plots/memory.png */
+#include "plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+static int write_series(const struct pl_set *s, const char *model, const char *metric,
+                        const char *out_dir, const char *part, double *lo)
+{
+    long long conns[256];
+    size_t nc = pl_conns(s, conns, 256);
+    FILE *f = NULL;
+    int rows = 0;
+    for (size_t i = 0; i < nc; i++) {
+        const struct pl_point *p = pl_find(s, model, s->scenarios[0], conns[i]);
+        if (!pl_drawable(p) || !strcmp(p->status, "broken")) continue;
+        double med = pl_metric(p, "median", metric);
+        if (!(med > 0)) continue;
+        if (!f && !(f = pl_dat_open(out_dir, "memory", part))) return -errno;
+        double mn = pl_metric(p, "min", metric), mx = pl_metric(p, "max", metric);
+        fprintf(f, "%lld %.6g %.6g %.6g\n", conns[i], med, mn > 0 ? mn : med, mx > 0 ? mx : med);
+        if (med < *lo) *lo = med;
+        rows++;
+    }
+    if (f && fclose(f)) return -errno;
+    return rows;
+}
+
+static int memory_marks(const struct pl_set *s, const char *out_dir, double lo,
+                        struct pl_chart *c)
+{
+    FILE *f = NULL;
+    int n = 0;
+    char label[512], clean[512];
+    for (size_t i = 0; i < s->n; i++) {
+        const struct pl_point *p = &s->pts[i];
+        if (strcmp(p->scenario, s->scenarios[0])) continue;
+        if (!pl_drawable(p)) {
+            snprintf(label, sizeof label, "%s %s", p->model,
+                     p->status ? p->status : "not measured");
+            pl_note_add(c->note, sizeof c->note, label);
+            continue;
+        }
+        pl_mark_label(p, label, sizeof label);
+        if (!label[0]) continue;
+        double y = pl_metric(p, "median", "pss_loaded_bytes");
+        if (!(y > 0) || !strcmp(p->status, "broken")) y = lo < INFINITY ? lo : 1;
+        if (!f && !(f = pl_dat_open(out_dir, "memory", "marks"))) return -errno;
+        fprintf(f, "%lld %.6g \"%s\"\n", p->conns, y, pl_clean(label, clean, sizeof clean));
+        n++;
+    }
+    if (f && fclose(f)) return -errno;
+    return n;
+}
+
+int pl_dat_memory(const struct pl_set *s, const char *out_dir, struct pl_charts *cs)
+{
+    struct pl_chart *c = pl_chart_add(cs, "memory", "memory");
+    char vsz[256] = "", part[128];
+    double lo = INFINITY;
+    if (!c || !s->n_scenarios) return -E2BIG;
+    for (size_t m = 0; m < s->n_models; m++) {
+        const char *model = s->models[m];
+        int rows = write_series(s, model, "pss_loaded_bytes", out_dir, model, &lo);
+        if (rows < 0) return rows;
+        if (rows > 0) pl_words_add(c->models, sizeof c->models, model);
+        if (strcmp(model, "threads")) continue;
+        snprintf(part, sizeof part, "%s.vsz", model);
+        rows = write_series(s, model, "vsz_loaded_bytes", out_dir, part, &lo);
+        if (rows < 0) return rows;
+        if (rows > 0) pl_words_add(vsz, sizeof vsz, model);
+    }
+    int marks = memory_marks(s, out_dir, lo, c);
+    if (marks < 0) return marks;
+    c->logy = true;
+    snprintf(c->title, sizeof c->title,
+             "Server memory (PSS of the process tree) vs connections (scenario %s)",
+             s->scenarios[0]);
+    snprintf(c->caption, sizeof c->caption,
+             "Proportional set size of the whole server tree with all connections up, log-log "
+             "(bars min-max over trials); the dashed line is the thread model's virtual size "
+             "(VSZ), which counts every thread stack it reserved but mostly never touches.");
+    snprintf(c->extra, sizeof c->extra, "marks = %d; vsz_models = '%s'", marks > 0, vsz);
+    return 0;
+}
+
+/* The largest connection count some model served (not broken) in scenario 0. */
+static long long largest_served(const struct pl_set *s)
+{
+    long long best = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct pl_point *p = &s->pts[i];
+        if (!strcmp(p->scenario, s->scenarios[0]) && pl_drawable(p) &&
+            strcmp(p->status, "broken") && p->conns > best)
+            best = p->conns;
+    }
+    return best;
+}
+
+static double kib(const struct pl_point *p, const char *metric, bool *clamped)
+{
+    double v = pl_metric(p, "median", metric);
+    if (!isfinite(v)) return 0;
+    if (v < 0) *clamped = true;
+    return v > 0 ? v / 1024.0 : 0;
+}
+
+int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_charts *cs)
+{
+    struct pl_chart *c = pl_chart_add(cs, "mem-per-conn", "mem_per_conn");
+    if (!c || !s->n_scenarios) return -E2BIG;
+    long long L = largest_served(s);
+    FILE *f = pl_dat_open(out_dir, "mem-per-conn", "bars");
+    if (!f) return -errno;
+    bool clamped = false;
+    char note[256];
+    for (size_t m = 0; m < s->n_models; m++) {
+        const struct pl_point *p = pl_find(s, s->models[m], s->scenarios[0], L);
+        if (!pl_drawable(p) || !strcmp(p->status, "broken")) {
+            snprintf(note, sizeof note, "%s at %lld: %s", s->models[m], L,
+                     p && p->status ? p->status : "not measured");
+            pl_note_add(c->note, sizeof c->note, note);
+            continue;
+        }
+        fprintf(f, "\"%s\" %.4g %.4g %.4g %.4g\n", s->models[m],
+                kib(p, "mem_per_conn_user_bytes", &clamped),
+                kib(p, "mem_per_conn_kstack_bytes", &clamped),
+                kib(p, "mem_per_conn_pagetables_bytes", &clamped),
+                kib(p, "mem_per_conn_socket_bytes", &clamped));
+        pl_words_add(c->models, sizeof c->models, s->models[m]);
+    }
+    if (fclose(f)) return -errno;
+    if (clamped)
+        pl_note_add(c->note, sizeof c->note,
+                    "a negative part (system-wide delta on a busy machine) is drawn as 0");
+    snprintf(c->title, sizeof c->title, "Memory per connection at %lld connections (scenario %s)",
+             L, s->scenarios[0]);
+    snprintf(c->caption, sizeof c->caption,
+             "What one connection costs each model at %lld connections, stacked: user-space "
+             "memory (PSS delta), kernel stacks, page tables and TCP socket buffers (both ends "
+             "of loopback), each the loaded-minus-idle delta divided by the connections.", L);
+    return 0;
+}

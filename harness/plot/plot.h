@@ -1,0 +1,103 @@
+/* plot: the internals of `c10k plot` (harness/plot/): a results folder loaded
+ * into memory, the .dat writers of each chart, the gnuplot driver and the
+ * index. Prefix pl_. Everything returns 0 or -errno. */
+#ifndef C10K_PLOT_H
+#define C10K_PLOT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define PL_MAX_NAMES 32
+#define PL_NAME_CAP 64
+
+/* One point of the manifest with its point file (doc may be NULL). */
+struct pl_point {
+    const char *id, *model, *scenario, *status, *reason;
+    long long conns, rate;
+    json_t *doc;               /* points/<id>.json, owned */
+};
+
+/* A results folder: manifest, points, the model and scenario order. */
+struct pl_set {
+    char dir[2048];
+    json_t *manifest;          /* owned */
+    struct pl_point *pts;
+    size_t n;
+    char models[PL_MAX_NAMES][PL_NAME_CAP];
+    size_t n_models;
+    char scenarios[PL_MAX_NAMES][PL_NAME_CAP];
+    size_t n_scenarios;
+};
+
+/* load.c: 0, -ENOENT (no manifest), -EINVAL (malformed: why in err). */
+int pl_set_load(struct pl_set *s, const char *dir, char *err, size_t cap);
+void pl_set_free(struct pl_set *s);
+/* The point of (model, scenario, conns), first in manifest order; NULL if none. */
+const struct pl_point *pl_find(const struct pl_set *s, const char *model, const char *scenario,
+                               long long conns);
+/* The point's summary value (which = "median"/"min"/"max") of metric, or NAN. */
+double pl_metric(const struct pl_point *p, const char *which, const char *metric);
+/* True when the point has measured figures to draw (ok or flagged, or broken
+ * with a point file). */
+bool pl_drawable(const struct pl_point *p);
+/* Sorted distinct connection counts of the set. */
+size_t pl_conns(const struct pl_set *s, long long *out, size_t cap);
+/* "threads: broken (reason)" / "epoll: flagged (errors)"; "" for ok. */
+void pl_mark_label(const struct pl_point *p, char *buf, size_t cap);
+/* The trial whose files a single-trial chart uses: trial 0 when valid, else
+ * the first valid one, else trial 0; NULL without trials. */
+const json_t *pl_trial(const struct pl_point *p);
+
+/* A chart to draw: what the driver tells the gnuplot script. */
+struct pl_chart {
+    char id[128];              /* file stem */
+    char script[64];           /* plots/<script>.gp */
+    char title[256];
+    char caption[512];
+    char models[PL_MAX_NAMES * PL_NAME_CAP]; /* space separated, those with data */
+    char note[1024];           /* omitted points, "" when none */
+    char extra[1024];          /* more gnuplot variable assignments */
+    char all_models[PL_MAX_NAMES * PL_NAME_CAP]; /* every model of the set: fixes colours */
+    bool logy;
+};
+
+/* dat.c / dat_*.c: each writes the .dat files of its charts into out_dir and
+ * appends the charts to list (at most cap, *n updated). */
+struct pl_charts {
+    struct pl_chart *c;
+    size_t n, cap;
+};
+struct pl_chart *pl_chart_add(struct pl_charts *cs, const char *id, const char *script);
+/* stem: throughput, latency, cpu-per-req or ctxsw-per-req (one chart per scenario). */
+int pl_dat_per_scenario(const struct pl_set *s, const char *stem, const char *out_dir,
+                        struct pl_charts *cs);
+int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
+int pl_dat_memory(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
+int pl_dat_spectrum(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
+int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
+
+/* dat.c helpers */
+FILE *pl_dat_open(const char *out_dir, const char *stem, const char *part);
+/* Appends " word" to a space separated list (no duplicates). */
+void pl_words_add(char *list, size_t cap, const char *word);
+/* Appends a sentence to a note ("; " separated). */
+void pl_note_add(char *note, size_t cap, const char *text);
+/* Copies s into buf with characters that would break a quoted label replaced. */
+const char *pl_clean(const char *s, char *buf, size_t cap);
+
+/* gnuplot.c: writes <id>.gp into out_dir and runs gnuplot on it once for all
+ * formats. 0, -ENOENT (gnuplot not on PATH), -EIO (gnuplot failed). */
+struct pl_formats {
+    bool png, svg;
+};
+int pl_gnuplot_find(char *path, size_t cap);
+int pl_gnuplot_run(const char *gnuplot, const char *out_dir, const char *plots_dir,
+                   const struct pl_chart *c, const struct pl_formats *f);
+
+/* index.c: DIR/plots/index.json. */
+int pl_index_write(const char *out_dir, const struct pl_chart *c, size_t n,
+                   const struct pl_formats *f);
+
+#endif

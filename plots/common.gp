@@ -1,0 +1,25 @@
+# common.gp: what every c10k chart shares (loaded first by each script).
+# The driver DIR/plots/<stem>.gp sets: stem, chart_title, models (those with
+# data), all_models (fixes each model's colour), note, logy, marks, plots_dir.
+set encoding utf8
+if (!exists("marks")) { marks = 0 }
+if (!exists("vsz_models")) { vsz_models = "" }
+if (!exists("have_data")) { have_data = 1 }
+colors = '#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #8c564b #e377c2 #17becf #7f7f7f #bcbd22'
+mi(name) = sum [j=1:words(all_models)] (word(all_models, j) eq name ? j : 0)
+mcolor(name) = word(colors, (mi(name) + 9) % 10 + 1)
+mpoint(name) = (mi(name) - 1) % 6 * 2 + 5
+datf(name) = sprintf('%s.%s.dat', stem, name)
+set title chart_title font 'Sans,13'
+set key outside right top vertical Left reverse noenhanced
+set grid xtics ytics mxtics mytics lc rgb '#dddddd'
+set border 3
+set tics nomirror
+set bmargin 5
+if (strlen(note) > 0) {
+    set label 101 'not shown: '.note at screen 0.01, screen 0.02 left font 'Sans,9' tc rgb '#555555'
+}
+# Broken and flagged points: a red circle and the reason, from <stem>.marks.dat.
+marks_cmd = marks ? sprintf(", '%s.marks.dat' using 1:2:3 with labels point pt 6 ps 2.5 lc rgb 'red' tc rgb '#b00000' offset 1,1 left font 'Sans,9' notitle", stem) : ''
+# no_data: draws an empty frame that says so.
+no_data = "set label 102 'no data to draw' at graph 0.5, graph 0.5 center; unset logscale; set xrange [0:1]; set yrange [0:1]; plot 2 notitle"

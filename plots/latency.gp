@@ -1,0 +1,17 @@
+# latency.gp: latency-<scenario>: p50 (solid), p99 (dashed), p99.9 (dotted) per
+# model vs connections, log y, error bars min-max over trials.
+reset
+load plots_dir.'/common.gp'
+set xlabel 'concurrent connections (log scale)'
+set logscale x
+set offsets graph 0.04, graph 0.04, 0, 0
+set ylabel 'latency (µs, log scale)'
+set logscale y
+set format y '%.0s%c'
+pct(k) = word('p50 p99 p99.9', k)
+if (words(models) == 0) { @no_data } else {
+    plot for [i=1:words(models)] for [k=1:3] datf(word(models, i)) \
+        using 1:(column(3*k-1)):(column(3*k)):(column(3*k+1)) with yerrorlines \
+        lw 2 dt k pt mpoint(word(models, i)) ps 1.1 lc rgb mcolor(word(models, i)) \
+        title word(models, i).' '.pct(k) @marks_cmd
+}

@@ -1,0 +1,13 @@
+# vs_conns.gp: one metric per model against connections (log x), error bars
+# min-max over trials. The caller sets ylab and yfmt, then loads this.
+set xlabel 'concurrent connections (log scale)'
+set logscale x
+set offsets graph 0.04, graph 0.04, graph 0.06, graph 0.06
+set ylabel ylab
+set format y yfmt
+if (logy) { set logscale y } else { set yrange [0:*] }
+if (words(models) == 0) { @no_data } else {
+    plot for [i=1:words(models)] datf(word(models, i)) using 1:2:3:4 with yerrorlines \
+        lw 2 pt mpoint(word(models, i)) ps 1.3 lc rgb mcolor(word(models, i)) \
+        title word(models, i) @marks_cmd
+}
