@@ -151,4 +151,13 @@ int srv_buf_append(struct srv_buf *b, const void *p, size_t n, size_t max);
 void srv_buf_drop(struct srv_buf *b, size_t n);
 void srv_buf_free(struct srv_buf *b);
 
+/* Serves the connected socket fd with blocking reads and writes (blocking.c:
+ * the threads and prefork models) until the peer closes, an error, or an
+ * answer that closes the connection. in and out are the caller's buffers (on
+ * its stack): input moves to the heap only for a request bigger than in_cap,
+ * answers to pipelined requests gather in out. delay_us sleeps, work_us burns.
+ * Does not close fd. Returns 1 (an answer carried Connection: close: close
+ * with srv_close_graceful), 0 (the peer closed) or -errno. */
+int srv_serve_blocking(int fd, char *in, size_t in_cap, char *out, size_t out_cap);
+
 #endif
