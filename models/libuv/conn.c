@@ -293,6 +293,15 @@ static void lv_settle(struct lv_conn *c)
     }
 }
 
+/* After answering: an error closes, else reading on or off, or close. */
+static void lv_done(struct lv_conn *c, int rc)
+{
+    if (rc < 0)
+        lv_conn_close(c, false);
+    else
+        lv_settle(c);
+}
+
 static void lv_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     struct lv_conn *c = (struct lv_conn *)s;
@@ -308,18 +317,19 @@ static void lv_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     if (nread == 0) return;
-    if (c->in.len == 0) { /* the usual case: answer straight from the loop buffer */
-        rc = lv_process(c, buf->base, (size_t)nread, &used);
-        if (rc == 0)
-            rc = srv_buf_append(&c->in, buf->base + used, (size_t)nread - used, SRV_BUF_MAX_BYTES);
-    } else if ((rc = srv_buf_append(&c->in, buf->base, (size_t)nread, SRV_BUF_MAX_BYTES)) == 0) {
-        rc = lv_process(c, c->in.p, c->in.len, &used);
-        srv_buf_drop(&c->in, used);
+    if (c->in.len > 0) { /* behind a partial request: answered from c->in */
+        rc = srv_buf_append(&c->in, buf->base, (size_t)nread, SRV_BUF_MAX_BYTES);
+        if (rc < 0)
+            lv_conn_close(c, false);
+        else
+            lv_resume(c);
+        return;
     }
-    if (rc < 0)
-        lv_conn_close(c, false);
-    else
-        lv_settle(c);
+    /* the usual case: answer straight from the loop buffer, keep only the rest */
+    rc = lv_process(c, buf->base, (size_t)nread, &used);
+    if (rc == 0)
+        rc = srv_buf_append(&c->in, buf->base + used, (size_t)nread - used, SRV_BUF_MAX_BYTES);
+    lv_done(c, rc);
 }
 
 /* The write finished, the timer fired: answer what waits in c->in, then
@@ -332,10 +342,7 @@ static void lv_resume(struct lv_conn *c)
         rc = lv_process(c, c->in.p, c->in.len, &used);
         srv_buf_drop(&c->in, used);
     }
-    if (rc < 0)
-        lv_conn_close(c, false);
-    else
-        lv_settle(c);
+    lv_done(c, rc);
 }
 
 static void lv_on_write(uv_write_t *wr, int status)
