@@ -96,33 +96,40 @@ static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const
 
 static void rp_claim_async_kb(struct rp_out *o, const struct rp_run *run, const char *scen)
 {
-    char yes[256] = "", no[256] = "", b1[64], b2[64];
+    char yes[256] = "", no[256] = "", user_ok[256] = "", b1[64], b2[64];
     size_t n = 0;
     rp_h(o, 3, "2. \"An async task costs a few KB\"");
     for (size_t i = 0; i < RP_N(rp_event_models); i++) {
         const struct rp_point *p = rp_largest(run, rp_event_models[i], scen);
         double total = rp_metric(p, "mem_per_conn_bytes");
+        double user = rp_metric(p, "mem_per_conn_user_bytes");
         char *list;
         if (!p || !isfinite(total))
             continue;
         n++;
         rp_li(o, "%s at %ld connections: %s per connection in total (user %s).",
               p->model, p->connections, rp_fmt_bytes(b1, sizeof b1, total),
-              rp_fmt_bytes(b2, sizeof b2, rp_metric(p, "mem_per_conn_user_bytes")));
+              rp_fmt_bytes(b2, sizeof b2, user));
         list = total <= RP_FEW_KB_BYTES ? yes : no;
         snprintf(list + strlen(list), 256 - strlen(list), "%s%s", list[0] ? ", " : "",
                  p->model);
+        if (total > RP_FEW_KB_BYTES && user <= RP_FEW_KB_BYTES)
+            snprintf(user_ok + strlen(user_ok), 256 - strlen(user_ok), "%s%s",
+                     user_ok[0] ? ", " : "", p->model);
     }
     rp_list_end(o);
     if (!n)
         rp_p(o, "Verdict: not measured in this run (no event-loop model with memory data).");
     else if (!no[0])
         rp_verdict(o, "holds: every event-loop model measured (%s) stays at or under 16 "
-                      "KiB per connection, kernel socket and buffers included.%s",
-                   yes, "");
+                      "KiB per connection, kernel stacks, page tables and socket buffers "
+                      "included.",
+                   yes);
     else if (!yes[0])
-        rp_verdict(o, "does not hold here: %s use more than 16 KiB per connection.%s", no,
-                   "");
+        rp_verdict(o, "does not hold here: %s use more than 16 KiB per connection in "
+                      "total%s%s%s.",
+                   no, user_ok[0] ? " (the user-space part stays under 16 KiB for " : "",
+                   user_ok, user_ok[0] ? "; the kernel's share is the rest)" : "");
     else
         rp_verdict(o, "holds for %s (at or under 16 KiB per connection), not for %s.", yes,
                    no);
@@ -195,7 +202,8 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
     double delay_us = 0, seq_rps, sp = NAN, vs_thr = NAN;
     const char *scen = rp_delay_scenario(run, &delay_us);
     const struct rp_point *a;
-    char b1[64], b2[64], b3[64];
+    char b1[64], b2[64], b3[64], lb[96];
+    int capped;
     rp_h(o, 3, "4. \"asyncio speeds up I/O-bound code 10–100x\"");
     if (!scen || !(a = rp_largest(run, "py-asyncio", scen))) {
         rp_p(o, "Verdict: not measured in this run (needs py-asyncio in a scenario with "
@@ -206,7 +214,7 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
     rp_p(o, "The speed-up is relative to handling requests one after the other: a "
             "sequential server waiting %.0f µs per request completes at most %.0f req/s. "
             "In scenario %s the load is offered at %ld req/s, so no model can show more "
-            "than that (a cap of %.0fx over sequential).",
+            "than that (a cap of %.1fx over sequential).",
          delay_us, seq_rps, scen, rp_scenario_rate(run, scen),
          rp_scenario_rate(run, scen) / seq_rps);
     for (size_t m = 0; m < RP_N(models); m++) {
@@ -229,17 +237,24 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
     rp_list_end(o);
     snprintf(b1, sizeof b1, "%.1fx", sp);
     snprintf(b2, sizeof b2, "%.2fx", vs_thr);
+    capped = rp_scenario_rate(run, scen) > 0 &&
+             rp_metric(a, "throughput_rps") >= 0.99 * (double)rp_scenario_rate(run, scen);
+    snprintf(lb, sizeof lb, "%s%s", capped ? "at least " : "", b1);
     if (!isfinite(vs_thr))
         rp_verdict(o, "against sequential handling asyncio reaches %s; py-threads was not "
-                      "measured beside it.%s",
-                   b1, "");
+                      "measured beside it.",
+                   lb);
     else if (sp >= 10 && vs_thr < 1.5)
-        rp_verdict(o, "holds against sequential handling (%s), not against threads: "
-                      "asyncio / py-threads = %s (both overlap the waits).",
-                   b1, b2);
+        rp_verdict(o, "holds against sequential handling (%s%s), not against threads: "
+                      "asyncio / py-threads throughput = %s (both overlap the waits).",
+                   lb, capped ? ": asyncio served the whole offered load" : "", b2);
     else if (sp >= 10)
         rp_verdict(o, "holds against sequential handling (%s), and asyncio also beats "
                       "py-threads (%s).",
+                   lb, b2);
+    else if (capped)
+        rp_verdict(o, "cannot be shown by this scenario: its offered load caps the speed-up "
+                      "at %s and asyncio served all of it (asyncio / py-threads = %s).",
                    b1, b2);
     else
         rp_verdict(o, "does not hold here: asyncio reaches %s of sequential handling "

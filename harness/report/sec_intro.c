@@ -145,13 +145,17 @@ void rp_sec_charts(struct rp_out *o, const struct rp_run *run)
         const char *png = json_string_value(json_object_get(ch, "png"));
         const char *title = json_string_value(json_object_get(ch, "title"));
         const char *cap = json_string_value(json_object_get(ch, "caption"));
+        const char *note = json_string_value(json_object_get(ch, "note"));
+        char text[2048];
         if (!png || strstr(png, "..") || png[0] == '/')
             continue;
         snprintf(path, sizeof path, "%s/%s", run->dir, png);
         if (access(path, R_OK) != 0)
             continue;
         rp_h(o, 3, "%s", title ? title : png);
-        if (rp_img(o, title ? title : png, png, cap ? cap : "") == 0)
+        snprintf(text, sizeof text, "%s%s%s", cap ? cap : "", note ? " Note: " : "",
+                 note ? note : "");
+        if (rp_img(o, title ? title : png, png, text) == 0)
             shown++;
     }
     if (!shown)
@@ -177,9 +181,11 @@ void rp_sec_reproduce(struct rp_out *o, const struct rp_run *run)
         else
             snprintf(cmd + len, sizeof cmd - len, "%s%s", i ? " " : "", s);
     }
-    rp_p(o, "The run was made with this command (from manifest.json); run it from the "
-            "project folder after building (meson setup build && meson compile -C build), "
-            "then c10k plot and c10k report on the new folder:");
+    rp_p(o, "The run was made with this command (from manifest.json; c10k is "
+            "build/harness/c10k). Run it from the project folder after building (meson "
+            "setup build && meson compile -C build) with a new --out folder, then c10k plot "
+            "DIR and c10k report DIR; ./run_all.sh does all of it with its own defaults "
+            "(./run_all.sh --help):");
     rp_code(o, cmd[0] ? cmd : "(manifest.json has no command)");
     rp_p(o, "An interrupted run keeps its finished points: c10k sweep --resume %s "
             "finishes it. Compare two runs with c10k compare BASE NEW.",

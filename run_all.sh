@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# run_all.sh: the main job. Checks/installs the Debian packages (scripts/deps.sh),
+# builds (meson, build/), sweeps every available server model over 100..10,000
+# connections in two scenarios, draws the charts (c10k plot) and writes the report
+# (c10k report): DIR/report.html and DIR/report.md.
+#   ./run_all.sh            the default run (under 15 minutes on 2 cores)
+#   ./run_all.sh --quick    a two-minute version
+#   ./run_all.sh --resume results/<run>   finishes an interrupted run, then plots and reports
+set -uo pipefail
+cd "$(dirname "$0")"
+
+usage() {
+  cat <<USAGE
+usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D]
+                    [--warmup D] [--trials K] [--rate R] [--out DIR] [--resume DIR]
+                    [--build DIR] [--help]
+  --quick             connections 100,1000, 1 trial, 1s + 300ms warm-up (< 2 minutes)
+  --models LIST       comma-separated models (default: every available model,
+                      from 'c10k models')
+  --connections LIST  connection counts (default: 100,1000,5000,10000)
+  --duration D        measured time per trial (default: 2s)
+  --warmup D          warm-up per trial (default: 1s)
+  --trials K          trials per point (default: 2)
+  --rate R            the open-loop rate of the delay scenario, requests/s
+                      (default: 2000; scenario delay=/?delay_us=10000@R)
+  --out DIR           results folder, must not exist (default: results/<UTC time>)
+  --resume DIR        finish the interrupted run in DIR (its own configuration),
+                      then plot and report
+  --build DIR         meson build folder (default: build)
+  --help              this help
+Scenarios: max=/ (closed loop, maximum throughput) and delay=/?delay_us=10000@R
+(open loop at R requests/s, each request waits 10 ms like a backend call).
+An interrupted run (Ctrl-C) keeps its finished points: resume it with --resume DIR.
+USAGE
+}
+
+die_usage() { echo "run_all.sh: $1" >&2; usage >&2; exit 2; }
+
+quick=0 models="" conns="" duration="" warmup="" trials="" rate=2000 out="" resume=""
+build=build
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --help|-h) usage; exit 0 ;;
+    --quick) quick=1 ;;
+    --models) models="${2:?}"; shift ;;
+    --connections) conns="${2:?}"; shift ;;
+    --duration) duration="${2:?}"; shift ;;
+    --warmup) warmup="${2:?}"; shift ;;
+    --trials) trials="${2:?}"; shift ;;
+    --rate) rate="${2:?}"; shift ;;
+    --out) out="${2:?}"; shift ;;
+    --resume) resume="${2:?}"; shift ;;
+    --build) build="${2:?}"; shift ;;
+    *) die_usage "unknown option '$1'" ;;
+  esac
+  shift
+done
+if [ "$quick" = 1 ]; then
+  : "${conns:=100,1000}" "${duration:=1s}" "${warmup:=300ms}" "${trials:=1}"
+else
+  : "${conns:=100,1000,5000,10000}" "${duration:=2s}" "${warmup:=1s}" "${trials:=2}"
+fi
+[[ "$trials" =~ ^[1-9][0-9]*$ ]] || die_usage "--trials: a positive count, got '$trials'"
+[[ "$rate" =~ ^[1-9][0-9]*$ ]] || die_usage "--rate: requests/s as a positive number, got '$rate'"
+[[ "$conns" =~ ^[0-9kK,]+$ ]] || die_usage "--connections: a comma-separated list, got '$conns'"
+if [ -n "$resume" ] && [ ! -f "$resume/manifest.json" ]; then
+  die_usage "--resume: no manifest.json in '$resume'"
+fi
+if [ -z "$resume" ] && [ -n "$out" ] && [ -e "$out" ]; then
+  die_usage "--out '$out' exists: use --resume '$out' to finish it, or another folder"
+fi
+
+# seconds of a duration given as 2s / 300ms / 2
+secs() {
+  case "$1" in
+    *ms) awk -v v="${1%ms}" 'BEGIN { print v / 1000 }' ;;
+    *s) echo "${1%s}" ;;
+    *m) awk -v v="${1%m}" 'BEGIN { print v * 60 }' ;;
+    *) echo "$1" ;;
+  esac
+}
+
+step() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+t0=$(date +%s)
+
+step "dependencies (scripts/deps.sh)"
+if ! scripts/deps.sh; then
+  echo "run_all.sh: missing Debian packages (see above); install them and run again" >&2
+  exit 1
+fi
+
+step "build ($build)"
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" --buildtype=debugoptimized || { echo "run_all.sh: meson setup failed" >&2; exit 1; }
+fi
+meson compile -C "$build" || { echo "run_all.sh: build failed" >&2; exit 1; }
+c10k="$build/harness/c10k"
+
+step "models"
+"$c10k" models || { echo "run_all.sh: c10k models failed" >&2; exit 1; }
+
+if [ -n "$resume" ]; then
+  out="$resume"
+  step "resuming $out"
+  "$c10k" sweep --resume "$out"
+  sweep_rc=$?
+else
+  if [ -z "$models" ]; then
+    models=$("$c10k" models | awk 'NR > 1 && $2 == "available" && $1 != "c10k-load" { print $1 }' | paste -sd, -)
+  fi
+  [ -n "$models" ] || { echo "run_all.sh: no model is available (see c10k models)" >&2; exit 1; }
+  : "${out:=results/$(date -u +%Y%m%dT%H%M%SZ)}"
+  nm=$(echo "$models" | tr ',' '\n' | grep -c .)
+  nc=$(echo "$conns" | tr ',' '\n' | grep -c .)
+  per=$(awk -v d="$(secs "$duration")" -v w="$(secs "$warmup")" 'BEGIN { print d + w + 1.5 }')
+  est=$(awk -v p=$((nm * nc * 2)) -v k="$trials" -v s="$per" 'BEGIN { printf "%.0f", p * k * s / 60 }')
+  step "sweep: $nm models x $nc connection counts x 2 scenarios x $trials trial(s), about $est min"
+  echo "models: $models"
+  echo "results: $out (if interrupted: ./run_all.sh --resume $out)"
+  "$c10k" sweep --models "$models" --connections "$conns" \
+    --scenario max=/ --scenario "delay=/?delay_us=10000@$rate" \
+    --duration "$duration" --warmup "$warmup" --trials "$trials" --out "$out"
+  sweep_rc=$?
+fi
+if [ "$sweep_rc" = 130 ]; then
+  echo "run_all.sh: interrupted; the finished points are kept. Resume with:" >&2
+  echo "  ./run_all.sh --resume $out" >&2
+  exit 130
+fi
+if [ ! -f "$out/manifest.json" ]; then
+  echo "run_all.sh: the sweep wrote no results (exit $sweep_rc)" >&2
+  exit 1
+fi
+[ "$sweep_rc" = 0 ] || echo "run_all.sh: c10k sweep exited $sweep_rc; plotting and reporting what was measured" >&2
+
+rc=0
+step "charts (c10k plot)"
+if ! "$c10k" plot "$out"; then
+  echo "run_all.sh: c10k plot failed: the report is written without charts" >&2
+  rc=1
+fi
+step "report (c10k report)"
+"$c10k" report --quiet "$out" || { echo "run_all.sh: c10k report failed" >&2; exit 1; }
+[ "$sweep_rc" = 0 ] || rc=1
+
+t1=$(date +%s)
+printf '\n== done in %d min %02d s\n' $(((t1 - t0) / 60)) $(((t1 - t0) % 60))
+echo "report: $out/report.html"
+echo "report: $out/report.md"
+exit $rc
