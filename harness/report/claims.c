@@ -236,11 +236,18 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
     }
     rp_list_end(o);
     snprintf(b1, sizeof b1, "%.1fx", sp);
-    snprintf(b2, sizeof b2, "%.2fx", vs_thr);
+    if (isfinite(vs_thr))
+        snprintf(b2, sizeof b2, "%.2fx", vs_thr);
+    else
+        snprintf(b2, sizeof b2, "not measured");
     capped = rp_scenario_rate(run, scen) > 0 &&
              rp_metric(a, "throughput_rps") >= 0.99 * (double)rp_scenario_rate(run, scen);
     snprintf(lb, sizeof lb, "%s%s", capped ? "at least " : "", b1);
-    if (!isfinite(vs_thr))
+    if (capped && sp < 10)
+        rp_verdict(o, "cannot be shown by this scenario: its offered load caps the speed-up "
+                      "at %s and asyncio served all of it (asyncio / py-threads = %s).",
+                   b1, b2);
+    else if (!isfinite(vs_thr))
         rp_verdict(o, "against sequential handling asyncio reaches %s; py-threads was not "
                       "measured beside it.",
                    lb);
@@ -252,10 +259,6 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
         rp_verdict(o, "holds against sequential handling (%s), and asyncio also beats "
                       "py-threads (%s).",
                    lb, b2);
-    else if (capped)
-        rp_verdict(o, "cannot be shown by this scenario: its offered load caps the speed-up "
-                      "at %s and asyncio served all of it (asyncio / py-threads = %s).",
-                   b1, b2);
     else
         rp_verdict(o, "does not hold here: asyncio reaches %s of sequential handling "
                       "(asyncio / py-threads = %s).",
