@@ -67,6 +67,7 @@ const char *rp_fmt_num(char *buf, size_t cap, double v, int decimals);
 
 /* sections */
 void rp_sec_question(struct rp_out *o, const struct rp_run *run);
+void rp_sec_answer(struct rp_out *o, const struct rp_run *run);
 void rp_sec_method(struct rp_out *o, const struct rp_run *run);
 void rp_sec_charts(struct rp_out *o, const struct rp_run *run);
 void rp_sec_figures(struct rp_out *o, const struct rp_run *run);

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 
-SECTIONS = ["# c10k report", "## The question", "## Method", "## Charts",
+SECTIONS = ["# c10k report", "## The question", "## The answer in this run", "## Method", "## Charts",
             "## Throughput, latency and CPU", "## Memory per connection",
             "## Breaking points", "## Claims checked", "## How to reproduce"]
 CLAIMS = ["### 1. ", "### 2. ", "### 3. ", "### 4. ", "### 5. "]
