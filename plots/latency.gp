@@ -2,9 +2,7 @@
 # model vs connections, log y, error bars min-max over trials.
 reset
 load plots_dir.'/common.gp'
-set xlabel 'concurrent connections (log scale)'
-set logscale x
-set offsets graph 0.04, graph 0.04, 0, 0
+@conns_axis
 set ylabel 'latency (µs, log scale)'
 set logscale y
 set format y '%.0s%c'

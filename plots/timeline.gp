@@ -13,7 +13,7 @@ if (!have_data) { @no_data } else {
     set ylabel 'connections'
     set yrange [0:*]
     set label 103 'measured window' at ws, graph 0.9 offset 0.5, 0 font 'Sans,9' tc rgb '#4060a0'
-    plot 'timeline.load.dat' using 1:2 with steps lw 2 lc rgb '#1f77b4'
+    plot 'timeline.load.dat' using 1:2 with linespoints pt 7 ps 0.8 lw 2 lc rgb '#1f77b4'
     unset label 103
     set ylabel 'server RSS (MiB)'
     plot 'timeline.probe.dat' using 1:($2/1048576.0) with lines lw 2 lc rgb '#d62728'
@@ -21,6 +21,6 @@ if (!have_data) { @no_data } else {
     set xlabel 'time since the server started (s)'
     set ylabel 'throughput (requests/s)'
     set format y '%.0s%c'
-    plot 'timeline.load.dat' using 1:3 with steps lw 2 lc rgb '#2ca02c'
+    plot 'timeline.load.dat' using 1:3 with linespoints pt 7 ps 0.8 lw 2 lc rgb '#2ca02c'
     unset multiplot
 }

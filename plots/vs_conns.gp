@@ -1,8 +1,7 @@
 # vs_conns.gp: one metric per model against connections (log x), error bars
 # min-max over trials. The caller sets ylab and yfmt, then loads this.
-set xlabel 'concurrent connections (log scale)'
-set logscale x
-set offsets graph 0.04, graph 0.04, graph 0.06, graph 0.06
+@conns_axis
+set offsets 0, 0, graph 0.06, graph 0.06
 set ylabel ylab
 set format y yfmt
 if (logy) { set logscale y } else { set yrange [0:*] }

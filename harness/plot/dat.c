@@ -121,7 +121,7 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
         const struct pl_point *p = &s->pts[i];
         if (strcmp(p->scenario, sc)) continue;
         if (!pl_drawable(p)) {
-            snprintf(label, sizeof label, "%s %s%s%s%s", p->model,
+            snprintf(label, sizeof label, "not shown: %s %s%s%s%s", p->model,
                      p->status ? p->status : "not measured", p->reason ? " (" : "",
                      p->reason ? p->reason : "", p->reason ? ")" : "");
             pl_note_add(c->note, sizeof c->note, pl_clean(label, clean, sizeof clean));
@@ -130,7 +130,8 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
         pl_mark_label(p, label, sizeof label);
         if (!label[0]) continue;
         double y = pl_metric(p, "median", sp->metrics[0]);
-        if (!(y > 0) || !strcmp(p->status, "broken")) y = r->lo < INFINITY ? r->lo : 1;
+        if (!(y > 0) || !strcmp(p->status, "broken")) /* at the floor of the chart */
+            y = !c->logy ? 0 : r->lo < INFINITY ? r->lo : 1;
         if (!f && !(f = pl_dat_open(out_dir, stem, "marks"))) return -errno;
         fprintf(f, "%lld %.6g \"%s\"\n", p->conns, y, pl_clean(label, clean, sizeof clean));
         n++;
@@ -152,9 +153,9 @@ static int one_chart(const struct pl_set *s, const struct pl_spec *sp, const cha
         if (rows < 0) return rows;
         if (rows > 0) pl_words_add(c->models, sizeof c->models, s->models[m]);
     }
+    c->logy = sp->force_logy || (r.hi > 0 && r.hi / r.lo > 30);
     int marks = write_marks(s, sp, sc, out_dir, stem, &r, c);
     if (marks < 0) return marks;
-    c->logy = sp->force_logy || (r.hi > 0 && r.hi / r.lo > 30);
     snprintf(c->title, sizeof c->title, "%s (scenario %s)", sp->title, sc);
     snprintf(c->caption, sizeof c->caption, "%s", sp->caption);
     snprintf(c->extra, sizeof c->extra, "marks = %d", marks > 0);

@@ -67,6 +67,7 @@ static int write_driver(const char *out_dir, const char *plots_dir, const struct
     put_var(f, "models", c->models);
     put_var(f, "all_models", c->all_models);
     put_var(f, "plots_dir", plots_dir);
+    put_var(f, "conns", c->conns);
     put_var(f, "note", c->note);
     fprintf(f, "logy = %d\n%s\n", c->logy, c->extra[0] ? c->extra : "marks = 0");
     if (fm->png) put_format(f, c, plots_dir, "pngcairo", "png");

@@ -39,7 +39,7 @@ static int memory_marks(const struct pl_set *s, const char *out_dir, double lo,
         const struct pl_point *p = &s->pts[i];
         if (strcmp(p->scenario, s->scenarios[0])) continue;
         if (!pl_drawable(p)) {
-            snprintf(label, sizeof label, "%s %s", p->model,
+            snprintf(label, sizeof label, "not shown: %s %s", p->model,
                      p->status ? p->status : "not measured");
             pl_note_add(c->note, sizeof c->note, label);
             continue;
@@ -120,7 +120,7 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
     for (size_t m = 0; m < s->n_models; m++) {
         const struct pl_point *p = pl_find(s, s->models[m], s->scenarios[0], L);
         if (!pl_drawable(p) || !strcmp(p->status, "broken")) {
-            snprintf(note, sizeof note, "%s at %lld: %s", s->models[m], L,
+            snprintf(note, sizeof note, "not shown: %s at %lld: %s", s->models[m], L,
                      p && p->status ? p->status : "not measured");
             pl_note_add(c->note, sizeof c->note, note);
             continue;
@@ -135,7 +135,7 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
     if (fclose(f)) return -errno;
     if (clamped)
         pl_note_add(c->note, sizeof c->note,
-                    "a negative part (system-wide delta on a busy machine) is drawn as 0");
+                    "a negative part (a system-wide delta on a busy machine) is drawn as 0");
     snprintf(c->title, sizeof c->title, "Memory per connection at %lld connections (scenario %s)",
              L, s->scenarios[0]);
     snprintf(c->caption, sizeof c->caption,

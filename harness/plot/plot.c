@@ -92,9 +92,16 @@ static int draw_all(const struct pl_config *cfg, const struct pl_set *s, const c
                            8 * s->n_scenarios + 8};
     int rc = cs.c ? build_charts(s, out, &cs) : -ENOMEM;
     if (rc) fprintf(stderr, "c10k plot: writing the data in %s: %s\n", out, strerror(-rc));
+    long long conns[64];
+    size_t nc = pl_conns(s, conns, 64);
     for (size_t i = 0; !rc && i < cs.n; i++) {
         for (size_t m = 0; m < s->n_models; m++)
             pl_words_add(cs.c[i].all_models, sizeof cs.c[i].all_models, s->models[m]);
+        for (size_t k = 0; k < nc; k++) {
+            size_t len = strlen(cs.c[i].conns);
+            snprintf(cs.c[i].conns + len, sizeof cs.c[i].conns - len, "%s%lld", k ? " " : "",
+                     conns[k]);
+        }
         rc = pl_gnuplot_run(gnuplot, out, plots_dir, &cs.c[i], &cfg->formats);
         if (rc) fprintf(stderr, "c10k plot: gnuplot failed on %s/%s.gp (see %s/gnuplot.log)\n",
                         out, cs.c[i].id, out);

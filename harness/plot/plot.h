@@ -60,6 +60,7 @@ struct pl_chart {
     char note[1024];           /* omitted points, "" when none */
     char extra[1024];          /* more gnuplot variable assignments */
     char all_models[PL_MAX_NAMES * PL_NAME_CAP]; /* every model of the set: fixes colours */
+    char conns[512];           /* every connection count of the set: the x tics */
     bool logy;
 };
 

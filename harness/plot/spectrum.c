@@ -80,7 +80,7 @@ static int one_scenario(const struct pl_set *s, const char *sc, const char *out_
             pl_words_add(c->models, sizeof c->models, s->models[m]);
             continue;
         }
-        snprintf(note, sizeof note, "%s: %s", s->models[m],
+        snprintf(note, sizeof note, "not shown: %s %s", s->models[m],
                  p && p->status && !served(p) ? p->status : "no histogram");
         pl_note_add(c->note, sizeof c->note, note);
     }

@@ -118,7 +118,7 @@ int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_chart
     const struct pl_point *p = pick(s, &event_loop);
     const json_t *t = pl_trial(p);
     if (!p || !t) {
-        pl_note_add(c->note, sizeof c->note, "no measured point with a timeline");
+        pl_note_add(c->note, sizeof c->note, "not shown: no measured point with a timeline");
         snprintf(c->extra, sizeof c->extra, "have_data = 0");
     } else {
         int rc = write_files(s, t, out_dir);
@@ -129,8 +129,8 @@ int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_chart
                  json_number_value(json_object_get(w, "end_s")));
         snprintf(c->models, sizeof c->models, "%s", p->model);
     }
-    snprintf(c->title, sizeof c->title, "Time series of %s at %lld connections (scenario %s, "
-             "trial %lld: the largest point of the %s)", p ? p->model : "-", p ? p->conns : 0,
+    snprintf(c->title, sizeof c->title, "Time series: %s at %lld connections (%s, trial %lld; "
+             "largest point of the %s)", p ? p->model : "-", p ? p->conns : 0,
              s->n_scenarios ? s->scenarios[0] : "-",
              (long long)json_integer_value(json_object_get(t, "trial")),
              event_loop ? "first event-loop model" : "first model");
