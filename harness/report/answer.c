@@ -8,20 +8,19 @@
 #include <string.h>
 
 static const char *const rp_threadish[] = {"threads", "prefork", "py-threads", "py-prefork"};
-static const char *const rp_loops[] = {"epoll", "libuv", "uring", "nginx", "py-asyncio",
-                                       "py-uvloop"};
+static const char *const rp_loops[] = {"epoll", "libuv",      "uring",
+                                       "nginx", "py-asyncio", "py-uvloop"};
 #define RP_NA(a) (sizeof(a) / sizeof((a)[0]))
 
-static const struct rp_point *rp_best(const struct rp_run *run, const char *const *models,
-                                      size_t n, long conns, const char *scen,
-                                      const char *metric, int want_max)
+static const struct rp_point *rp_best(const struct rp_run *run, const char *const *models, size_t n,
+                                      long conns, const char *scen, const char *metric,
+                                      int want_max)
 {
     const struct rp_point *best = NULL;
     for (size_t i = 0; i < n; i++) {
         const struct rp_point *p = rp_find(run, models[i], conns, scen);
         double v = rp_metric(p, metric);
-        if (!rp_has_data(p) || !isfinite(v))
-            continue;
+        if (!rp_has_data(p) || !isfinite(v)) continue;
         if (!best || (want_max ? v > rp_metric(best, metric) : v < rp_metric(best, metric)))
             best = p;
     }
@@ -33,28 +32,26 @@ static long rp_answer_conns(const struct rp_run *run, const char *scen)
     long best = -1;
     for (size_t i = 0; i < run->n; i++) {
         const struct rp_point *p = &run->pts[i];
-        if (strcmp(p->scenario, scen) != 0 || p->connections <= best)
-            continue;
+        if (strcmp(p->scenario, scen) != 0 || p->connections <= best) continue;
         if (rp_best(run, rp_threadish, RP_NA(rp_threadish), p->connections, scen,
                     "mem_per_conn_bytes", 0) &&
-            rp_best(run, rp_loops, RP_NA(rp_loops), p->connections, scen,
-                    "mem_per_conn_bytes", 0))
+            rp_best(run, rp_loops, RP_NA(rp_loops), p->connections, scen, "mem_per_conn_bytes", 0))
             best = p->connections;
     }
     return best;
 }
 
-static void rp_answer_memory(struct rp_out *o, const struct rp_point *t,
-                             const struct rp_point *e)
+static void rp_answer_memory(struct rp_out *o, const struct rp_point *t, const struct rp_point *e)
 {
     char a[6][64];
     double tt = rp_metric(t, "mem_per_conn_bytes"), et = rp_metric(e, "mem_per_conn_bytes");
-    rp_p(o, "Memory: at %ld connections %s needs %s per connection (user %s, kernel stack "
-            "%s, page tables %s) and %s needs %s (user %s)%s%.1fx. A thread (or process) "
-            "per connection brings its own kernel stack, the pages of its user stack it "
-            "touched and page tables to map them; an event loop keeps a connection as a "
-            "small structure in one process. The socket buffers are paid by every model "
-            "alike.",
+    rp_p(o,
+         "Memory: at %ld connections %s needs %s per connection (user %s, kernel stack "
+         "%s, page tables %s) and %s needs %s (user %s)%s%.1fx. A thread (or process) "
+         "per connection brings its own kernel stack, the pages of its user stack it "
+         "touched and page tables to map them; an event loop keeps a connection as a "
+         "small structure in one process. The socket buffers are paid by every model "
+         "alike.",
          t->connections, t->model, rp_fmt_bytes(a[0], 64, tt),
          rp_fmt_bytes(a[1], 64, rp_metric(t, "mem_per_conn_user_bytes")),
          rp_fmt_bytes(a[2], 64, rp_metric(t, "mem_per_conn_kstack_bytes")),
@@ -78,7 +75,7 @@ static void rp_answer_speed(struct rp_out *o, const struct rp_run *run, long con
               p->model, rp_fmt_num(b1, sizeof b1, rp_metric(p, "throughput_rps"), 0),
               rp_fmt_us(b2, sizeof b2, rp_metric(p, "latency_p99_us")),
               rp_fmt_num(b3, sizeof b3, rp_metric(p, "cpu_us_per_req"), 1),
-              rp_fmt_num(b4, sizeof b4, rp_metric(p, "ctxsw_per_req"), 2));
+              rp_fmt_num(b4, sizeof b4, rp_metric(p, "ctxsw_per_req"), 3));
     }
     rp_list_end(o);
 }
@@ -88,8 +85,7 @@ void rp_sec_answer(struct rp_out *o, const struct rp_run *run)
     const char *scen = NULL;
     long conns;
     for (size_t i = 0; !scen && i < run->n_scen; i++)
-        if (rp_scenario_rate(run, run->scenarios[i]) == 0)
-            scen = run->scenarios[i];
+        if (rp_scenario_rate(run, run->scenarios[i]) == 0) scen = run->scenarios[i];
     rp_h(o, 2, "The answer in this run");
     conns = scen ? rp_answer_conns(run, scen) : -1;
     if (conns < 0) {
@@ -97,14 +93,13 @@ void rp_sec_answer(struct rp_out *o, const struct rp_run *run)
                 "process model and an event-loop model at the same connection count.");
         return;
     }
-    rp_answer_memory(o,
-                     rp_best(run, rp_threadish, RP_NA(rp_threadish), conns, scen,
-                             "mem_per_conn_bytes", 0),
-                     rp_best(run, rp_loops, RP_NA(rp_loops), conns, scen,
-                             "mem_per_conn_bytes", 0));
-    rp_p(o, "(The least hungry thread/process model against the least hungry event loop; "
-            "every model is in the memory table.) Throughput, latency and CPU at %ld "
-            "connections, scenario %s (closed loop: each model at its own maximum):",
+    rp_answer_memory(
+        o, rp_best(run, rp_threadish, RP_NA(rp_threadish), conns, scen, "mem_per_conn_bytes", 0),
+        rp_best(run, rp_loops, RP_NA(rp_loops), conns, scen, "mem_per_conn_bytes", 0));
+    rp_p(o,
+         "(The least hungry thread/process model against the least hungry event loop; "
+         "every model is in the memory table.) Throughput, latency and CPU at %ld "
+         "connections, scenario %s (closed loop: each model at its own maximum):",
          conns, scen);
     rp_answer_speed(o, run, conns, scen);
 }

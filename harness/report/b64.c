@@ -22,8 +22,7 @@ int rp_b64_file(FILE *out, const char *path)
     unsigned char buf[3 * 1024];
     size_t n;
     FILE *in = fopen(path, "rb");
-    if (!in)
-        return -errno;
+    if (!in) return -errno;
     while ((n = fread(buf, 1, sizeof buf, in)) > 0)
         for (size_t i = 0; i < n; i += 3)
             rp_b64_quad(out, buf + i, n - i < 3 ? n - i : 3);

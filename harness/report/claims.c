@@ -12,17 +12,15 @@
 #define RP_FEW_KB_BYTES (16.0 * 1024.0) /* "a few KB": at most 16 KiB */
 #define RP_SMALL_CONNS 1000             /* below: per-connection memory is noisy */
 
-static const char *const rp_event_models[] = {"epoll", "libuv", "uring", "py-asyncio",
-                                              "py-uvloop", "nginx"};
-static const char *const rp_thread_models[] = {"threads", "prefork", "py-threads",
-                                               "py-prefork"};
+static const char *const rp_event_models[] = {"epoll",      "libuv",     "uring",
+                                              "py-asyncio", "py-uvloop", "nginx"};
+static const char *const rp_thread_models[] = {"threads", "prefork", "py-threads", "py-prefork"};
 #define RP_N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *rp_closed_scenario(const struct rp_run *run)
 {
     for (size_t i = 0; i < run->n_scen; i++)
-        if (rp_scenario_rate(run, run->scenarios[i]) == 0)
-            return run->scenarios[i];
+        if (rp_scenario_rate(run, run->scenarios[i]) == 0) return run->scenarios[i];
     return NULL;
 }
 
@@ -36,8 +34,7 @@ static const struct rp_point *rp_largest(const struct rp_run *run, const char *m
         if (strcmp(p->model, model) != 0 || (scen && strcmp(p->scenario, scen) != 0) ||
             !rp_has_data(p))
             continue;
-        if (!best || p->connections > best->connections)
-            best = p;
+        if (!best || p->connections > best->connections) best = p;
     }
     return best;
 }
@@ -71,11 +68,13 @@ static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const
     used = rp_metric(p, "mem_per_conn_bytes");
     rp_fmt_bytes(r, sizeof r, reserved);
     rp_fmt_bytes(u, sizeof u, used);
-    rp_li(o, "threads at %ld connections: %.0f threads, VSZ %s: %s of address space "
-             "reserved per thread (mostly its stack mapping).",
+    rp_li(o,
+          "threads at %ld connections: %.0f threads, VSZ %s: %s of address space "
+          "reserved per thread (mostly its stack mapping).",
           p->connections, thr, rp_fmt_bytes(us, sizeof us, vsz), r);
-    rp_li(o, "Memory used per connection: %s (user %s, kernel stack %s, page tables and "
-             "socket buffers the rest).",
+    rp_li(o,
+          "Memory used per connection: %s (user %s, kernel stack %s, page tables and "
+          "socket buffers the rest).",
           u, rp_fmt_bytes(us, sizeof us, rp_metric(p, "mem_per_conn_user_bytes")),
           rp_fmt_bytes(ks, sizeof ks, rp_metric(p, "mem_per_conn_kstack_bytes")));
     if (p->connections < RP_SMALL_CONNS)
@@ -87,8 +86,9 @@ static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const
     else if (used >= RP_MIB)
         rp_verdict(o, "holds: a connection's thread uses %s (reserves %s).", u, r);
     else if (reserved >= RP_MIB)
-        rp_verdict(o, "holds for reserved address space only: a thread reserves %s, but "
-                      "uses %s per connection; the stack is touched, not filled.",
+        rp_verdict(o,
+                   "holds for reserved address space only: a thread reserves %s, but "
+                   "uses %s per connection; the stack is touched, not filled.",
                    r, u);
     else
         rp_verdict(o, "does not hold here: %s reserved and %s used per thread.", r, u);
@@ -104,15 +104,13 @@ static void rp_claim_async_kb(struct rp_out *o, const struct rp_run *run, const 
         double total = rp_metric(p, "mem_per_conn_bytes");
         double user = rp_metric(p, "mem_per_conn_user_bytes");
         char *list;
-        if (!p || !isfinite(total))
-            continue;
+        if (!p || !isfinite(total)) continue;
         n++;
-        rp_li(o, "%s at %ld connections: %s per connection in total (user %s).",
-              p->model, p->connections, rp_fmt_bytes(b1, sizeof b1, total),
+        rp_li(o, "%s at %ld connections: %s per connection in total (user %s).", p->model,
+              p->connections, rp_fmt_bytes(b1, sizeof b1, total),
               rp_fmt_bytes(b2, sizeof b2, user));
         list = total <= RP_FEW_KB_BYTES ? yes : no;
-        snprintf(list + strlen(list), 256 - strlen(list), "%s%s", list[0] ? ", " : "",
-                 p->model);
+        snprintf(list + strlen(list), 256 - strlen(list), "%s%s", list[0] ? ", " : "", p->model);
         if (total > RP_FEW_KB_BYTES && user <= RP_FEW_KB_BYTES)
             snprintf(user_ok + strlen(user_ok), 256 - strlen(user_ok), "%s%s",
                      user_ok[0] ? ", " : "", p->model);
@@ -121,18 +119,19 @@ static void rp_claim_async_kb(struct rp_out *o, const struct rp_run *run, const 
     if (!n)
         rp_p(o, "Verdict: not measured in this run (no event-loop model with memory data).");
     else if (!no[0])
-        rp_verdict(o, "holds: every event-loop model measured (%s) stays at or under 16 "
-                      "KiB per connection, kernel stacks, page tables and socket buffers "
-                      "included.",
+        rp_verdict(o,
+                   "holds: every event-loop model measured (%s) stays at or under 16 "
+                   "KiB per connection, kernel stacks, page tables and socket buffers "
+                   "included.",
                    yes);
     else if (!yes[0])
-        rp_verdict(o, "does not hold here: %s use more than 16 KiB per connection in "
-                      "total%s%s%s.",
-                   no, user_ok[0] ? " (the user-space part stays under 16 KiB for " : "",
-                   user_ok, user_ok[0] ? "; the kernel's share is the rest)" : "");
+        rp_verdict(o,
+                   "does not hold here: %s use more than 16 KiB per connection in "
+                   "total%s%s%s.",
+                   no, user_ok[0] ? " (the user-space part stays under 16 KiB for " : "", user_ok,
+                   user_ok[0] ? "; the kernel's share is the rest)" : "");
     else
-        rp_verdict(o, "holds for %s (at or under 16 KiB per connection), not for %s.", yes,
-                   no);
+        rp_verdict(o, "holds for %s (at or under 16 KiB per connection), not for %s.", yes, no);
 }
 
 static int rp_unstable(const struct rp_point *p)
@@ -153,15 +152,12 @@ static void rp_claim_500(struct rp_out *o, const struct rp_run *run)
             if (strcmp(p->model, models[m]) != 0 || p->connections < 500 ||
                 !strcmp(p->status, "pending") || !strcmp(p->status, "unavailable"))
                 continue;
-            rp_li(o, "%s, %s, %ld connections: %s, errors %s, p99 %s%s%s.", p->model,
-                  p->scenario, p->connections, p->status,
-                  rp_fmt_num(b1, sizeof b1, rp_metric(p, "errors"), 0),
+            rp_li(o, "%s, %s, %ld connections: %s, errors %s, p99 %s%s%s.", p->model, p->scenario,
+                  p->connections, p->status, rp_fmt_num(b1, sizeof b1, rp_metric(p, "errors"), 0),
                   rp_fmt_us(b2, sizeof b2, rp_metric(p, "latency_p99_us")),
                   p->flags[0] ? ", flags " : "", p->flags);
-            if (first_seen < 0 || p->connections < first_seen)
-                first_seen = p->connections;
-            if (p->connections > max_seen)
-                max_seen = p->connections;
+            if (first_seen < 0 || p->connections < first_seen) first_seen = p->connections;
+            if (p->connections > max_seen) max_seen = p->connections;
             if (rp_unstable(p) && (first_bad < 0 || p->connections < first_bad))
                 first_bad = p->connections;
         }
@@ -172,17 +168,20 @@ static void rp_claim_500(struct rp_out *o, const struct rp_run *run)
         rp_p(o, "Verdict: not measured in this run (no threads or py-threads point at 500 "
                 "connections or more).");
     else if (first_bad < 0)
-        rp_verdict(o, "does not hold here: no errors, crash or missing connections at any "
-                      "count measured from 500 up to %s%s (latency grows with the queue: "
-                      "see p99).",
+        rp_verdict(o,
+                   "does not hold here: no errors, crash or missing connections at any "
+                   "count measured from 500 up to %s%s (latency grows with the queue: "
+                   "see p99).",
                    b2, "");
     else if (first_bad <= first_seen)
-        rp_verdict(o, "holds: errors or a break already at %s connections (the smallest "
-                      "count of 500 or more measured).%s",
+        rp_verdict(o,
+                   "holds: errors or a break already at %s connections (the smallest "
+                   "count of 500 or more measured).%s",
                    b1, "");
     else
-        rp_verdict(o, "does not hold at 500: stable there, unstable from %s connections "
-                      "(measured up to %s).",
+        rp_verdict(o,
+                   "does not hold at 500: stable there, unstable from %s connections "
+                   "(measured up to %s).",
                    b1, b2);
 }
 
@@ -190,8 +189,7 @@ static const char *rp_delay_scenario(const struct rp_run *run, double *delay_us)
 {
     for (size_t i = 0; i < run->n_scen; i++) {
         const char *q = strstr(rp_scenario_path(run, run->scenarios[i]), "delay_us=");
-        if (q && (*delay_us = strtod(q + 9, NULL)) > 0)
-            return run->scenarios[i];
+        if (q && (*delay_us = strtod(q + 9, NULL)) > 0) return run->scenarios[i];
     }
     return NULL;
 }
@@ -211,10 +209,11 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
         return;
     }
     seq_rps = 1e6 / delay_us;
-    rp_p(o, "The speed-up is relative to handling requests one after the other: a "
-            "sequential server waiting %.0f µs per request completes at most %.0f req/s. "
-            "In scenario %s the load is offered at %ld req/s, so no model can show more "
-            "than that (a cap of %.1fx over sequential).",
+    rp_p(o,
+         "The speed-up is relative to handling requests one after the other: a "
+         "sequential server waiting %.0f µs per request completes at most %.0f req/s. "
+         "In scenario %s the load is offered at %ld req/s, so no model can show more "
+         "than that (a cap of %.1fx over sequential).",
          delay_us, seq_rps, scen, rp_scenario_rate(run, scen),
          rp_scenario_rate(run, scen) / seq_rps);
     for (size_t m = 0; m < RP_N(models); m++) {
@@ -225,14 +224,12 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
                   p ? p->status : "not in this run");
             continue;
         }
-        rp_li(o, "%s at %ld connections: %s req/s = %.1fx sequential, p50 %s, p99 %s.",
-              models[m], p->connections, rp_fmt_num(b1, sizeof b1, t, 0), t / seq_rps,
+        rp_li(o, "%s at %ld connections: %s req/s = %.1fx sequential, p50 %s, p99 %s.", models[m],
+              p->connections, rp_fmt_num(b1, sizeof b1, t, 0), t / seq_rps,
               rp_fmt_us(b2, sizeof b2, rp_metric(p, "latency_p50_us")),
               rp_fmt_us(b3, sizeof b3, rp_metric(p, "latency_p99_us")));
-        if (m == 0)
-            sp = t / seq_rps;
-        if (m == 1)
-            vs_thr = rp_metric(a, "throughput_rps") / t;
+        if (m == 0) sp = t / seq_rps;
+        if (m == 1) vs_thr = rp_metric(a, "throughput_rps") / t;
     }
     rp_list_end(o);
     snprintf(b1, sizeof b1, "%.1fx", sp);
@@ -244,24 +241,29 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
              rp_metric(a, "throughput_rps") >= 0.99 * (double)rp_scenario_rate(run, scen);
     snprintf(lb, sizeof lb, "%s%s", capped ? "at least " : "", b1);
     if (capped && sp < 10)
-        rp_verdict(o, "cannot be shown by this scenario: its offered load caps the speed-up "
-                      "at %s and asyncio served all of it (asyncio / py-threads = %s).",
+        rp_verdict(o,
+                   "cannot be shown by this scenario: its offered load caps the speed-up "
+                   "at %s and asyncio served all of it (asyncio / py-threads = %s).",
                    b1, b2);
     else if (!isfinite(vs_thr))
-        rp_verdict(o, "against sequential handling asyncio reaches %s; py-threads was not "
-                      "measured beside it.",
+        rp_verdict(o,
+                   "against sequential handling asyncio reaches %s; py-threads was not "
+                   "measured beside it.",
                    lb);
     else if (sp >= 10 && vs_thr < 1.5)
-        rp_verdict(o, "holds against sequential handling (%s%s), not against threads: "
-                      "asyncio / py-threads throughput = %s (both overlap the waits).",
+        rp_verdict(o,
+                   "holds against sequential handling (%s%s), not against threads: "
+                   "asyncio / py-threads throughput = %s (both overlap the waits).",
                    lb, capped ? ": asyncio served the whole offered load" : "", b2);
     else if (sp >= 10)
-        rp_verdict(o, "holds against sequential handling (%s), and asyncio also beats "
-                      "py-threads (%s).",
+        rp_verdict(o,
+                   "holds against sequential handling (%s), and asyncio also beats "
+                   "py-threads (%s).",
                    lb, b2);
     else
-        rp_verdict(o, "does not hold here: asyncio reaches %s of sequential handling "
-                      "(asyncio / py-threads = %s).",
+        rp_verdict(o,
+                   "does not hold here: asyncio reaches %s of sequential handling "
+                   "(asyncio / py-threads = %s).",
                    b1, b2);
 }
 
@@ -273,13 +275,11 @@ static double rp_group_ctxsw(struct rp_out *o, const struct rp_run *run, const c
     for (size_t i = 0; i < n; i++) {
         const struct rp_point *p = rp_find(run, models[i], conns, scen);
         double v = rp_metric(p, "ctxsw_per_req");
-        if (!rp_has_data(p) || !isfinite(v))
-            continue;
+        if (!rp_has_data(p) || !isfinite(v)) continue;
         rp_li(o, "%s at %ld connections: %s context switches and %s µs of CPU per request.",
               p->model, conns, rp_fmt_num(b1, sizeof b1, v, 3),
               rp_fmt_num(b2, sizeof b2, rp_metric(p, "cpu_us_per_req"), 1));
-        if (!isfinite(best) || (want_max ? v > best : v < best))
-            best = v;
+        if (!isfinite(best) || (want_max ? v > best : v < best)) best = v;
     }
     return best;
 }
@@ -296,10 +296,8 @@ static void rp_claim_ctxsw(struct rp_out *o, const struct rp_run *run, const cha
         rp_p(o, "Verdict: not measured in this run (no thread or process model point).");
         return;
     }
-    ev = rp_group_ctxsw(o, run, scen, t->connections, rp_event_models,
-                        RP_N(rp_event_models), 1);
-    th = rp_group_ctxsw(o, run, scen, t->connections, rp_thread_models,
-                        RP_N(rp_thread_models), 0);
+    ev = rp_group_ctxsw(o, run, scen, t->connections, rp_event_models, RP_N(rp_event_models), 1);
+    th = rp_group_ctxsw(o, run, scen, t->connections, rp_thread_models, RP_N(rp_thread_models), 0);
     rp_list_end(o);
     rp_fmt_num(b1, sizeof b1, ev, 3);
     rp_fmt_num(b2, sizeof b2, th, 3);
@@ -307,20 +305,21 @@ static void rp_claim_ctxsw(struct rp_out *o, const struct rp_run *run, const cha
         rp_p(o, "Verdict: not measured in this run (needs an event-loop and a thread model "
                 "at the same connection count).");
     else if (ev < th)
-        rp_verdict(o, "holds: the most switching event loop does %s context switches per "
-                      "request, the least switching thread/process model %s.",
+        rp_verdict(o,
+                   "holds: the most switching event loop does %s context switches per "
+                   "request, the least switching thread/process model %s.",
                    b1, b2);
     else
-        rp_verdict(o, "does not hold here: event loops up to %s context switches per "
-                      "request, thread/process models from %s.",
+        rp_verdict(o,
+                   "does not hold here: event loops up to %s context switches per "
+                   "request, thread/process models from %s.",
                    b1, b2);
 }
 
 void rp_sec_claims(struct rp_out *o, const struct rp_run *run)
 {
     const char *scen = rp_closed_scenario(run);
-    if (!scen)
-        scen = run->n_scen ? run->scenarios[0] : "max";
+    if (!scen) scen = run->n_scen ? run->scenarios[0] : "max";
     rp_h(o, 2, "Claims checked");
     rp_p(o, "Common claims about threads and event loops, set beside this run's medians. "
             "Each verdict is computed from the figures above when the report is written.");

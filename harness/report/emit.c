@@ -10,11 +10,20 @@ static void rp_html_text(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
         }
     }
 }
@@ -22,16 +31,14 @@ static void rp_html_text(FILE *f, const char *s)
 static void rp_md_cell(FILE *f, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '|')
-            fputc('\\', f);
+        if (*s == '|') fputc('\\', f);
         fputc(*s == '\n' ? ' ' : *s, f);
     }
 }
 
 static void rp_close_list(struct rp_out *o)
 {
-    if (!o->in_list)
-        return;
+    if (!o->in_list) return;
     fputs("</ul>\n", o->html);
     fputc('\n', o->md);
     o->in_list = 0;
@@ -72,8 +79,7 @@ void rp_li(struct rp_out *o, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    if (!o->in_list)
-        fputs("<ul>\n", o->html);
+    if (!o->in_list) fputs("<ul>\n", o->html);
     o->in_list = 1;
     fprintf(o->md, "- %s\n", text);
     fputs("<li>", o->html);

@@ -51,11 +51,9 @@ const char *rp_fmt_num(char *buf, size_t cap, double v, int decimals)
     snprintf(tmp, sizeof tmp, "%.0f", fabs(v));
     len = strlen(tmp);
     lead = len % 3 ? len % 3 : 3;
-    if (v < 0 && o + 1 < cap)
-        buf[o++] = '-';
+    if (v < 0 && o + 1 < cap) buf[o++] = '-';
     for (size_t i = 0; i < len && o + 2 < cap; i++) {
-        if (i >= lead && (i - lead) % 3 == 0)
-            buf[o++] = ',';
+        if (i >= lead && (i - lead) % 3 == 0) buf[o++] = ',';
         buf[o++] = tmp[i];
     }
     buf[o] = '\0';

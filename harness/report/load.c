@@ -23,10 +23,8 @@ static long rp_long(const json_t *o, const char *key)
 static void rp_add_unique(const char **arr, size_t *n, size_t cap, const char *s)
 {
     for (size_t i = 0; i < *n; i++)
-        if (strcmp(arr[i], s) == 0)
-            return;
-    if (*n < cap)
-        arr[(*n)++] = s;
+        if (strcmp(arr[i], s) == 0) return;
+    if (*n < cap) arr[(*n)++] = s;
 }
 
 static void rp_collect_flags(struct rp_point *p)
@@ -41,8 +39,7 @@ static void rp_collect_flags(struct rp_point *p)
         {
             const char *s = json_string_value(f);
             size_t len = strlen(p->flags);
-            if (!s || strstr(p->flags, s))
-                continue;
+            if (!s || strstr(p->flags, s)) continue;
             snprintf(p->flags + len, sizeof p->flags - len, "%s%s", len ? ", " : "", s);
         }
     }
@@ -60,17 +57,13 @@ static void rp_load_point(struct rp_run *run, struct rp_point *p, const json_t *
     p->reason = rp_str(mp, "reason", NULL);
     p->connections = rp_long(mp, "connections");
     p->rate = rp_long(mp, "rate");
-    if (!file)
-        return;
+    if (!file) return;
     snprintf(path, sizeof path, "%s/%s", run->dir, file);
     p->doc = json_load_file(path, 0, NULL);
-    if (!p->doc)
-        return;
+    if (!p->doc) return;
     p->median = json_object_get(json_object_get(p->doc, "summary"), "median");
-    if (!json_is_object(p->median))
-        p->median = NULL;
-    if (!p->reason)
-        p->reason = rp_str(p->doc, "reason", NULL);
+    if (!json_is_object(p->median)) p->median = NULL;
+    if (!p->reason) p->reason = rp_str(p->doc, "reason", NULL);
     rp_collect_flags(p);
 }
 
@@ -152,18 +145,15 @@ const char *rp_scenario_path(const struct rp_run *run, const char *scenario)
     const char *s =
         json_string_value(json_object_get(json_object_get(run->config, "scenarios"), scenario));
     for (size_t i = 0; !s && i < run->n; i++)
-        if (strcmp(run->pts[i].scenario, scenario) == 0)
-            s = run->pts[i].path;
+        if (strcmp(run->pts[i].scenario, scenario) == 0) s = run->pts[i].path;
     return s ? s : "?";
 }
 
 long rp_scenario_rate(const struct rp_run *run, const char *scenario)
 {
     const json_t *v = json_object_get(json_object_get(run->config, "scenario_rates"), scenario);
-    if (json_is_number(v))
-        return (long)json_number_value(v);
+    if (json_is_number(v)) return (long)json_number_value(v);
     for (size_t i = 0; i < run->n; i++)
-        if (strcmp(run->pts[i].scenario, scenario) == 0)
-            return run->pts[i].rate;
+        if (strcmp(run->pts[i].scenario, scenario) == 0) return run->pts[i].rate;
     return 0;
 }

@@ -83,26 +83,20 @@ static int rp_write(const struct rp_run *run, const char *dir)
         goto fail;
     }
     rp_write_all(&o, run);
-    if (ferror(o.md) || ferror(o.html))
-        rc = -EIO;
-    if (fclose(o.md) != 0 && !rc)
-        rc = -errno;
+    if (ferror(o.md) || ferror(o.html)) rc = -EIO;
+    if (fclose(o.md) != 0 && !rc) rc = -errno;
     o.md = NULL;
-    if (fclose(o.html) != 0 && !rc)
-        rc = -errno;
+    if (fclose(o.html) != 0 && !rc) rc = -errno;
     o.html = NULL;
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     if (rename(md_tmp, md) != 0 || rename(html_tmp, html) != 0) {
         rc = -errno;
         goto fail;
     }
     return 0;
 fail:
-    if (o.md)
-        fclose(o.md);
-    if (o.html)
-        fclose(o.html);
+    if (o.md) fclose(o.md);
+    if (o.html) fclose(o.html);
     remove(md_tmp);
     remove(html_tmp);
     return rc;
@@ -114,8 +108,7 @@ int cmd_report(int argc, char **argv)
     struct rp_run run;
     char err[4600];
     int rc = rp_parse(argc, argv, &opt);
-    if (rc)
-        return rc > 0 ? 0 : 2;
+    if (rc) return rc > 0 ? 0 : 2;
     if (rp_load(&run, opt.dir, err, sizeof err) != 0) {
         fprintf(stderr, "c10k report: %s\n", err);
         return 2;

@@ -11,8 +11,8 @@
 struct rp_point {
     const char *id, *model, *scenario, *path, *status, *reason;
     long connections, rate;
-    json_t *doc;    /* points/<id>.json, NULL when missing */
-    json_t *median; /* doc.summary.median, NULL when missing */
+    json_t *doc;     /* points/<id>.json, NULL when missing */
+    json_t *median;  /* doc.summary.median, NULL when missing */
     char flags[256]; /* union of the trials' flags, comma separated */
 };
 
@@ -44,8 +44,7 @@ long rp_scenario_rate(const struct rp_run *run, const char *scenario);
 int rp_has_data(const struct rp_point *p);
 
 /* emit.c: text is plain; each backend escapes it. */
-void rp_h(struct rp_out *o, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void rp_h(struct rp_out *o, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void rp_p(struct rp_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rp_li(struct rp_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rp_list_end(struct rp_out *o);

@@ -13,8 +13,7 @@ static const char *rp_js(const json_t *o, const char *dotted, char *buf, size_t 
     while (o && *p) {
         const char *dot = strchr(p, '.');
         size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (len >= sizeof key)
-            return "unknown";
+        if (len >= sizeof key) return "unknown";
         memcpy(key, p, len);
         key[len] = '\0';
         o = json_object_get(o, key);
@@ -71,14 +70,22 @@ void rp_sec_question(struct rp_out *o, const struct rp_run *run)
 static void rp_machine(struct rp_out *o, const json_t *env)
 {
     static const char *const keys[][2] = {
-        {"CPU", "cpu.model"},           {"cores online", "cpu.online"},
-        {"cores allowed", "cpu.allowed"}, {"kernel", "kernel"},
-        {"ulimit -n (soft)", "ulimit.nofile_soft"}, {"ulimit -n (hard)", "ulimit.nofile_hard"},
-        {"somaxconn", "sysctl.somaxconn"}, {"transparent huge pages", "sysctl.thp"},
-        {"cpufreq governor", "cpu.governor"}, {"pid_max", "sysctl.pid_max"},
-        {"threads-max", "sysctl.threads_max"}, {"io_uring_disabled", "sysctl.io_uring_disabled"},
-        {"git commit", "git.commit"},   {"working tree dirty", "git.dirty"},
-        {"compiler", "build.compiler"}, {"build type", "build.buildtype"},
+        {"CPU", "cpu.model"},
+        {"cores online", "cpu.online"},
+        {"cores allowed", "cpu.allowed"},
+        {"kernel", "kernel"},
+        {"ulimit -n (soft)", "ulimit.nofile_soft"},
+        {"ulimit -n (hard)", "ulimit.nofile_hard"},
+        {"somaxconn", "sysctl.somaxconn"},
+        {"transparent huge pages", "sysctl.thp"},
+        {"cpufreq governor", "cpu.governor"},
+        {"pid_max", "sysctl.pid_max"},
+        {"threads-max", "sysctl.threads_max"},
+        {"io_uring_disabled", "sysctl.io_uring_disabled"},
+        {"git commit", "git.commit"},
+        {"working tree dirty", "git.dirty"},
+        {"compiler", "build.compiler"},
+        {"build type", "build.buildtype"},
         {"load average at start", "loadavg"},
     };
     static const char *const hdr[] = {"machine", "value"};
@@ -104,17 +111,20 @@ void rp_sec_method(struct rp_out *o, const struct rp_run *run)
     for (size_t i = 0; i < run->n_scen; i++) {
         long rate = rp_scenario_rate(run, run->scenarios[i]);
         if (rate > 0)
-            rp_li(o, "Scenario %s: GET %s, open loop at a fixed %ld requests/s (latency "
-                     "corrected for coordinated omission).",
+            rp_li(o,
+                  "Scenario %s: GET %s, open loop at a fixed %ld requests/s (latency "
+                  "corrected for coordinated omission).",
                   run->scenarios[i], rp_scenario_path(run, run->scenarios[i]), rate);
         else
-            rp_li(o, "Scenario %s: GET %s, closed loop (each connection sends its next "
-                     "request when the previous answer arrives: maximum throughput).",
+            rp_li(o,
+                  "Scenario %s: GET %s, closed loop (each connection sends its next "
+                  "request when the previous answer arrives: maximum throughput).",
                   run->scenarios[i], rp_scenario_path(run, run->scenarios[i]));
     }
-    rp_li(o, "Each point: %s trial(s) of %s s measured after %s s of warm-up; figures are "
-             "medians over the trials. Server pinned to CPU %s, c10k-load to CPU %s (%s "
-             "load thread(s)).",
+    rp_li(o,
+          "Each point: %s trial(s) of %s s measured after %s s of warm-up; figures are "
+          "medians over the trials. Server pinned to CPU %s, c10k-load to CPU %s (%s "
+          "load thread(s)).",
           rp_js(cfg, "trials", a, sizeof a), rp_js(cfg, "duration_s", b, sizeof b),
           rp_js(cfg, "warmup_s", c, sizeof c), rp_js(cfg, "server_cpus", d, sizeof d),
           rp_js(cfg, "load_cpus", e, sizeof e), rp_js(cfg, "load_threads", f, sizeof f));
@@ -135,8 +145,10 @@ void rp_sec_charts(struct rp_out *o, const struct rp_run *run)
     snprintf(path, sizeof path, "%s/plots/index.json", run->dir);
     idx = json_load_file(path, 0, NULL);
     if (!idx || !json_is_array(json_object_get(idx, "charts"))) {
-        rp_p(o, "No charts yet: run c10k plot DIR first (c10k plot %s), then c10k report "
-                "again.", run->dir);
+        rp_p(o,
+             "No charts yet: run c10k plot DIR first (c10k plot %s), then c10k report "
+             "again.",
+             run->dir);
         json_decref(idx);
         return;
     }
@@ -147,19 +159,15 @@ void rp_sec_charts(struct rp_out *o, const struct rp_run *run)
         const char *cap = json_string_value(json_object_get(ch, "caption"));
         const char *note = json_string_value(json_object_get(ch, "note"));
         char text[2048];
-        if (!png || strstr(png, "..") || png[0] == '/')
-            continue;
+        if (!png || strstr(png, "..") || png[0] == '/') continue;
         snprintf(path, sizeof path, "%s/%s", run->dir, png);
-        if (access(path, R_OK) != 0)
-            continue;
+        if (access(path, R_OK) != 0) continue;
         rp_h(o, 3, "%s", title ? title : png);
         snprintf(text, sizeof text, "%s%s%s", cap ? cap : "", note ? " Note: " : "",
                  note ? note : "");
-        if (rp_img(o, title ? title : png, png, text) == 0)
-            shown++;
+        if (rp_img(o, title ? title : png, png, text) == 0) shown++;
     }
-    if (!shown)
-        rp_p(o, "plots/index.json lists no readable chart: run c10k plot DIR first.");
+    if (!shown) rp_p(o, "plots/index.json lists no readable chart: run c10k plot DIR first.");
     json_decref(idx);
 }
 
@@ -174,8 +182,7 @@ void rp_sec_reproduce(struct rp_out *o, const struct rp_run *run)
     {
         const char *s = json_string_value(v);
         len = strlen(cmd);
-        if (!s)
-            continue;
+        if (!s) continue;
         if (strpbrk(s, " ?&*;|<>$'\"()"))
             snprintf(cmd + len, sizeof cmd - len, "%s'%s'", i ? " " : "", s);
         else
@@ -187,7 +194,8 @@ void rp_sec_reproduce(struct rp_out *o, const struct rp_run *run)
             "DIR and c10k report DIR; ./run_all.sh does all of it with its own defaults "
             "(./run_all.sh --help):");
     rp_code(o, cmd[0] ? cmd : "(manifest.json has no command)");
-    rp_p(o, "An interrupted run keeps its finished points: c10k sweep --resume %s "
-            "finishes it. Compare two runs with c10k compare BASE NEW.",
+    rp_p(o,
+         "An interrupted run keeps its finished points: c10k sweep --resume %s "
+         "finishes it. Compare two runs with c10k compare BASE NEW.",
          run->dir);
 }

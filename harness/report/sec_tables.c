@@ -12,12 +12,10 @@ static size_t rp_conns(const struct rp_run *run, const char *scen, long *out, si
     for (size_t i = 0; i < run->n; i++) {
         long c = run->pts[i].connections;
         size_t j = 0;
-        if (strcmp(run->pts[i].scenario, scen) != 0)
-            continue;
+        if (strcmp(run->pts[i].scenario, scen) != 0) continue;
         while (j < n && out[j] != c)
             j++;
-        if (j < n || n >= cap)
-            continue;
+        if (j < n || n >= cap) continue;
         for (j = n++; j > 0 && out[j - 1] > c; j--)
             out[j] = out[j - 1];
         out[j] = c;
@@ -28,8 +26,7 @@ static size_t rp_conns(const struct rp_run *run, const char *scen, long *out, si
 static const char *rp_mem_scenario(const struct rp_run *run)
 {
     for (size_t i = 0; i < run->n_scen; i++)
-        if (rp_scenario_rate(run, run->scenarios[i]) == 0)
-            return run->scenarios[i];
+        if (rp_scenario_rate(run, run->scenarios[i]) == 0) return run->scenarios[i];
     return run->n_scen ? run->scenarios[0] : "max";
 }
 
@@ -51,9 +48,9 @@ static void rp_perf_row(struct rp_out *o, const struct rp_point *p)
 
 void rp_sec_figures(struct rp_out *o, const struct rp_run *run)
 {
-    static const char *const hdr[] = {"model", "connections", "status", "throughput (req/s)",
-                                      "p50", "p99", "CPU µs/req", "ctxsw/req", "errors",
-                                      "flags"};
+    static const char *const hdr[] = {"model",  "connections", "status",     "throughput (req/s)",
+                                      "p50",    "p99",         "CPU µs/req", "ctxsw/req",
+                                      "errors", "flags"};
     long conns[64];
     rp_h(o, 2, "Throughput, latency and CPU");
     rp_p(o, "Medians over the trials. CPU µs/req = the server's time on CPU in the measured "
@@ -67,15 +64,15 @@ void rp_sec_figures(struct rp_out *o, const struct rp_run *run)
         rp_h(o, 3, "Scenario %s: GET %s, %s", scen, rp_scenario_path(run, scen),
              rate > 0 ? "open loop" : "closed loop");
         if (rate > 0)
-            rp_p(o, "Offered load: %ld requests/s whatever the connection count; a model "
-                    "that keeps up shows %ld req/s, a lower figure means it fell behind.",
+            rp_p(o,
+                 "Offered load: %ld requests/s whatever the connection count; a model "
+                 "that keeps up shows %ld req/s, a lower figure means it fell behind.",
                  rate, rate);
         rp_table(o, 10, hdr);
         for (size_t c = 0; c < nc; c++)
             for (size_t m = 0; m < run->n_models; m++) {
                 const struct rp_point *p = rp_find(run, run->models[m], conns[c], scen);
-                if (p)
-                    rp_perf_row(o, p);
+                if (p) rp_perf_row(o, p);
             }
         rp_table_end(o);
     }
@@ -104,28 +101,28 @@ static void rp_mem_row(struct rp_out *o, const struct rp_point *p)
 
 void rp_sec_memory(struct rp_out *o, const struct rp_run *run)
 {
-    static const char *const hdr[] = {"model",      "connections", "threads / processes",
-                                      "PSS idle",   "PSS loaded",  "VSZ loaded",
-                                      "user/conn",  "kstack/conn", "pagetables/conn",
+    static const char *const hdr[] = {"model",       "connections", "threads / processes",
+                                      "PSS idle",    "PSS loaded",  "VSZ loaded",
+                                      "user/conn",   "kstack/conn", "pagetables/conn",
                                       "socket/conn", "total/conn"};
     const char *scen = rp_mem_scenario(run);
     long conns[64];
     size_t nc = rp_conns(run, scen, conns, 64);
     rp_h(o, 2, "Memory per connection");
-    rp_p(o, "Scenario %s. user = the server's PSS with all connections up minus before the "
-            "load; kstack = kernel stacks, pagetables = page tables, socket = TCP buffer "
-            "pages (the last three read system-wide, so they include c10k-load's end of "
-            "each loopback connection and anything else running on the machine); total = "
-            "user + kstack + pagetables + socket. VSZ is address space reserved, not "
-            "memory used. At small connection counts the per-connection figures are "
-            "dominated by noise: read the largest count.",
+    rp_p(o,
+         "Scenario %s. user = the server's PSS with all connections up minus before the "
+         "load; kstack = kernel stacks, pagetables = page tables, socket = TCP buffer "
+         "pages (the last three read system-wide, so they include c10k-load's end of "
+         "each loopback connection and anything else running on the machine); total = "
+         "user + kstack + pagetables + socket. VSZ is address space reserved, not "
+         "memory used. At small connection counts the per-connection figures are "
+         "dominated by noise: read the largest count.",
          scen);
     rp_table(o, 11, hdr);
     for (size_t c = 0; c < nc; c++)
         for (size_t m = 0; m < run->n_models; m++) {
             const struct rp_point *p = rp_find(run, run->models[m], conns[c], scen);
-            if (p)
-                rp_mem_row(o, p);
+            if (p) rp_mem_row(o, p);
         }
     rp_table_end(o);
 }
@@ -138,8 +135,7 @@ static void rp_break_model(struct rp_out *o, const struct rp_run *run, const cha
     long max_ok = -1;
     for (size_t c = 0; c < nc; c++) {
         const struct rp_point *p = rp_find(run, model, conns[c], scen);
-        if (!p)
-            continue;
+        if (!p) continue;
         if (!strcmp(p->status, "broken")) {
             rp_li(o, "%s, %s: breaks at %ld connections: %s", model, scen, p->connections,
                   p->reason ? p->reason : "no reason recorded");
@@ -151,11 +147,10 @@ static void rp_break_model(struct rp_out *o, const struct rp_run *run, const cha
             return;
         }
         if (!strcmp(p->status, "flagged"))
-            rp_li(o, "%s, %s: flagged at %ld connections (%s)%s%s", model, scen,
-                  p->connections, p->flags[0] ? p->flags : "no flag recorded",
-                  p->reason ? ": " : "", p->reason ? p->reason : "");
-        if (rp_has_data(p))
-            max_ok = p->connections;
+            rp_li(o, "%s, %s: flagged at %ld connections (%s)%s%s", model, scen, p->connections,
+                  p->flags[0] ? p->flags : "no flag recorded", p->reason ? ": " : "",
+                  p->reason ? p->reason : "");
+        if (rp_has_data(p)) max_ok = p->connections;
     }
     if (max_ok >= 0)
         rp_li(o, "%s, %s: no break up to %ld connections.", model, scen, max_ok);
