@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""tests/plot: `c10k plot` on a temp copy of tests/data/results-small.
+One behaviour per case: test_plot.py CASE C10K DATA_DIR
+  charts       every chart of index.json has a PNG (signature, > 5 KB) and an SVG (XML)
+  expected     index.json holds the charts the brief asks for, one per scenario where due
+  broken       a point made broken in the copy is marked with its reason (.dat and SVG)
+  no_manifest  no manifest.json -> exit 2, one line naming it
+  malformed    a manifest that is not c10k-manifest/1 -> exit 2, one line
+  no_gnuplot   PATH without gnuplot -> exit 1, one line
+  formats      --format png writes no SVG; --format gif is a usage error (exit 2)
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+PNG_SIG = b"\x89PNG\r\n\x1a\n"
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def run(c10k, args, env=None, timeout=25):
+    return subprocess.run([c10k, "plot"] + args, capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+def copy_data(data, tmp):
+    dst = os.path.join(tmp, "results")
+    shutil.copytree(data, dst)
+    shutil.rmtree(os.path.join(dst, "plots"), ignore_errors=True)
+    return dst
+
+
+def plot_ok(c10k, d, extra=()):
+    r = run(c10k, [d, "--quiet"] + list(extra))
+    if r.returncode != 0:
+        fail("c10k plot exit %d: %s" % (r.returncode, r.stderr.strip()))
+    if r.stdout.strip():
+        fail("--quiet printed: %r" % r.stdout)
+    with open(os.path.join(d, "plots", "index.json")) as f:
+        return json.load(f)
+
+
+def case_charts(c10k, d):
+    idx = plot_ok(c10k, d)
+    if idx.get("schema") != "c10k-plots/1" or not idx.get("charts"):
+        fail("index.json: bad schema or no charts: %r" % idx)
+    for c in idx["charts"]:
+        for key in ("id", "title", "png", "svg", "caption"):
+            if not c.get(key):
+                fail("chart %r lacks %s" % (c.get("id"), key))
+        with open(os.path.join(d, c["png"]), "rb") as f:
+            png = f.read()
+        if not png.startswith(PNG_SIG) or len(png) <= 5 * 1024:
+            fail("%s: not a PNG or <= 5 KB (%d bytes)" % (c["png"], len(png)))
+        try:
+            root = ET.parse(os.path.join(d, c["svg"])).getroot()
+        except ET.ParseError as e:
+            fail("%s: not XML: %s" % (c["svg"], e))
+        if not root.tag.endswith("svg"):
+            fail("%s: root is %s" % (c["svg"], root.tag))
+    print("ok: %d charts, PNG and SVG each" % len(idx["charts"]))
+
+
+def case_expected(c10k, d):
+    idx = plot_ok(c10k, d)
+    with open(os.path.join(d, "manifest.json")) as f:
+        scenarios = sorted({p["scenario"] for p in json.load(f)["points"]})
+    want = {"memory", "mem-per-conn", "timeline"}
+    for sc in scenarios:
+        for stem in ("throughput", "latency", "spectrum", "cpu-per-req", "ctxsw-per-req"):
+            want.add("%s-%s" % (stem, sc))
+    got = {c["id"] for c in idx["charts"]}
+    if got != want:
+        fail("charts %s, expected %s" % (sorted(got), sorted(want)))
+    for c in idx["charts"]:
+        if c["png"] != "plots/%s.png" % c["id"] or c["svg"] != "plots/%s.svg" % c["id"]:
+            fail("chart %s: paths %s %s" % (c["id"], c["png"], c["svg"]))
+    print("ok: %d charts as expected for scenarios %s" % (len(got), scenarios))
+
+
+def make_broken(d, pid, reason):
+    path = os.path.join(d, "manifest.json")
+    with open(path) as f:
+        m = json.load(f)
+    hit = [p for p in m["points"] if p["id"] == pid]
+    if not hit:
+        fail("no point %s in the data set" % pid)
+    hit[0]["status"], hit[0]["reason"] = "broken", reason
+    with open(path, "w") as f:
+        json.dump(m, f)
+
+
+def case_broken(c10k, d):
+    reason = "pthread_create: EAGAIN after 123 threads"
+    make_broken(d, "threads-c200-r0-max", reason)
+    plot_ok(c10k, d)
+    with open(os.path.join(d, "plots", "throughput-max.marks.dat")) as f:
+        marks = f.read()
+    if reason not in marks or "threads: broken" not in marks:
+        fail("marks.dat does not name the broken point: %r" % marks)
+    with open(os.path.join(d, "plots", "throughput-max.svg")) as f:
+        svg = f.read()
+    if reason not in svg:
+        fail("throughput-max.svg does not show the reason")
+    with open(os.path.join(d, "plots", "throughput-max.threads.dat")) as f:
+        rows = [line.split()[0] for line in f if line.strip()]
+    if "200" in rows:
+        fail("the broken point is still drawn on the threads line: %r" % rows)
+    print("ok: broken point marked with its reason")
+
+
+def one_line_error(r, code, needle):
+    lines = r.stderr.strip().splitlines()
+    if r.returncode != code:
+        fail("exit %d, expected %d (stderr %r)" % (r.returncode, code, r.stderr))
+    if len(lines) != 1 or needle not in lines[0]:
+        fail("stderr should be one line naming %r: %r" % (needle, r.stderr))
+    print("ok: exit %d: %s" % (code, lines[0]))
+
+
+def case_no_manifest(c10k, d):
+    os.remove(os.path.join(d, "manifest.json"))
+    one_line_error(run(c10k, [d]), 2, "manifest.json")
+
+
+def case_malformed(c10k, d):
+    with open(os.path.join(d, "manifest.json"), "w") as f:
+        f.write('{"schema": "something-else/1", "points": []}')
+    one_line_error(run(c10k, [d]), 2, "manifest.json")
+
+
+def case_no_gnuplot(c10k, d):
+    env = dict(os.environ, PATH=os.path.join(d, "points"))
+    one_line_error(run(c10k, [d], env=env), 1, "gnuplot")
+    if os.path.exists(os.path.join(d, "plots", "index.json")):
+        fail("index.json written without gnuplot")
+
+
+def case_formats(c10k, d):
+    idx = plot_ok(c10k, d, ["--format", "png"])
+    if any("svg" in c for c in idx["charts"]):
+        fail("--format png: index lists SVGs")
+    svgs = [f for f in os.listdir(os.path.join(d, "plots")) if f.endswith(".svg")]
+    if svgs:
+        fail("--format png wrote %s" % svgs)
+    r = run(c10k, [d, "--format", "gif"])
+    if r.returncode != 2 or "usage" not in r.stderr:
+        fail("--format gif: exit %d %r" % (r.returncode, r.stderr))
+    print("ok: --format png only PNG, --format gif exit 2")
+
+
+CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] not in CASES:
+        print("usage: test_plot.py {%s} C10K DATA_DIR" % ",".join(CASES), file=sys.stderr)
+        sys.exit(2)
+    if not shutil.which("gnuplot") and sys.argv[1] != "no_gnuplot":
+        print("skip: gnuplot not installed")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory(prefix="c10k-plot-") as tmp:
+        CASES[sys.argv[1]](sys.argv[2], copy_data(sys.argv[3], tmp))
