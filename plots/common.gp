@@ -20,7 +20,7 @@ if (strlen(note) > 0) {
     set label 101 note at screen 0.01, screen 0.02 left font 'Sans,9' tc rgb '#555555'
 }
 # Broken and flagged points: a red circle and the reason, from <stem>.marks.dat.
-marks_cmd = marks ? sprintf(", '%s.marks.dat' using 1:2:3 with labels point pt 6 ps 2.5 lc rgb 'red' tc rgb '#b00000' offset -1.2,1 right font 'Sans,9' notitle", stem) : ''
+marks_cmd = marks ? sprintf(", '%s.marks.dat' using 1:2 with points pt 6 ps 2.5 lc rgb 'red' notitle, '' using 1:4:3 with labels tc rgb '#b00000' offset -1.2,1 right font 'Sans,9' notitle", stem) : ''
 # no_data: draws an empty frame that says so.
 no_data = "set label 102 'no data to draw' at graph 0.5, graph 0.5 center; unset logscale; set xrange [0:1]; set yrange [0:1]; plot 2 notitle"
 # conns_axis: a log x axis ticked at the measured connection counts, a margin each side.

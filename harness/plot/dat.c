@@ -39,6 +39,19 @@ const char *pl_clean(const char *s, char *buf, size_t cap)
     return buf;
 }
 
+int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long long x, double y,
+                const char *label)
+{
+    char clean[512];
+    size_t k = 0;
+    if (!m->f && !(m->f = pl_dat_open(out_dir, stem, "marks"))) return -errno;
+    for (size_t i = 0; i < m->n; i++) k += m->xs[i] == x;
+    if (m->n < sizeof m->xs / sizeof m->xs[0]) m->xs[m->n++] = x;
+    double ly = m->logy ? y * pow(m->step, (double)k) : y + m->step * (double)k;
+    fprintf(m->f, "%lld %.6g \"%s\" %.6g\n", x, y, pl_clean(label, clean, sizeof clean), ly);
+    return 0;
+}
+
 /* A chart per scenario: up to three metrics drawn against connections. */
 struct pl_spec {
     const char *stem, *script, *title, *caption;
@@ -114,8 +127,8 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
                        const char *out_dir, const char *stem, const struct pl_range *r,
                        struct pl_chart *c)
 {
-    FILE *f = NULL;
-    int n = 0;
+    struct pl_marks mk = {.logy = c->logy, .step = c->logy ? 1.7 : (r->hi > 0 ? r->hi : 1) * 0.07};
+    int n = 0, rc;
     char label[512], clean[512];
     for (size_t i = 0; i < s->n; i++) {
         const struct pl_point *p = &s->pts[i];
@@ -132,12 +145,11 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
         double y = pl_metric(p, "median", sp->metrics[0]);
         if (!(y > 0) || !strcmp(p->status, "broken")) /* at the floor of the chart */
             y = !c->logy ? 0 : r->lo < INFINITY ? r->lo : 1;
-        if (!f && !(f = pl_dat_open(out_dir, stem, "marks"))) return -errno;
-        fprintf(f, "%lld %.6g \"%s\"\n", p->conns, y, pl_clean(label, clean, sizeof clean));
+        if ((rc = pl_mark_put(&mk, out_dir, stem, p->conns, y, label))) break;
         n++;
     }
-    if (f && fclose(f)) return -errno;
-    return n;
+    if (mk.f && fclose(mk.f) && !rc) rc = -errno;
+    return rc ? rc : n;
 }
 
 static int one_chart(const struct pl_set *s, const struct pl_spec *sp, const char *sc,

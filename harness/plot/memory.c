@@ -32,9 +32,9 @@ static int write_series(const struct pl_set *s, const char *model, const char *m
 static int memory_marks(const struct pl_set *s, const char *out_dir, double lo,
                         struct pl_chart *c)
 {
-    FILE *f = NULL;
-    int n = 0;
-    char label[512], clean[512];
+    struct pl_marks mk = {.logy = true, .step = 1.7};
+    int n = 0, rc = 0;
+    char label[512];
     for (size_t i = 0; i < s->n; i++) {
         const struct pl_point *p = &s->pts[i];
         if (strcmp(p->scenario, s->scenarios[0])) continue;
@@ -48,12 +48,11 @@ static int memory_marks(const struct pl_set *s, const char *out_dir, double lo,
         if (!label[0]) continue;
         double y = pl_metric(p, "median", "pss_loaded_bytes");
         if (!(y > 0) || !strcmp(p->status, "broken")) y = lo < INFINITY ? lo : 1;
-        if (!f && !(f = pl_dat_open(out_dir, "memory", "marks"))) return -errno;
-        fprintf(f, "%lld %.6g \"%s\"\n", p->conns, y, pl_clean(label, clean, sizeof clean));
+        if ((rc = pl_mark_put(&mk, out_dir, "memory", p->conns, y, label))) break;
         n++;
     }
-    if (f && fclose(f)) return -errno;
-    return n;
+    if (mk.f && fclose(mk.f) && !rc) rc = -errno;
+    return rc ? rc : n;
 }
 
 int pl_dat_memory(const struct pl_set *s, const char *out_dir, struct pl_charts *cs)

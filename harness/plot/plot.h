@@ -85,6 +85,18 @@ FILE *pl_dat_open(const char *out_dir, const char *stem, const char *part);
 void pl_words_add(char *list, size_t cap, const char *word);
 /* Appends a sentence to a note ("; " separated). */
 void pl_note_add(char *note, size_t cap, const char *text);
+/* Marks of broken/flagged points: x y "label" label_y; a label that would sit
+ * on another at the same x is lifted (k-th one at that x: k steps of step,
+ * a factor on a log axis). */
+struct pl_marks {
+    FILE *f;
+    long long xs[256];
+    size_t n;
+    bool logy;
+    double step;               /* linear: y units; log: a factor */
+};
+int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long long x, double y,
+                const char *label);
 /* Copies s into buf with characters that would break a quoted label replaced. */
 const char *pl_clean(const char *s, char *buf, size_t cap);
 
