@@ -15,9 +15,10 @@ set key outside right top vertical Left reverse noenhanced
 set grid xtics ytics mxtics mytics lc rgb '#c8c8c8' dt 3
 set border 3
 set tics nomirror
-set bmargin 5
+if (!exists("note_lines")) { note_lines = 0 }
+set bmargin 4 + note_lines
 if (strlen(note) > 0) {
-    set label 101 note at screen 0.01, screen 0.02 left font 'Sans,9' tc rgb '#555555'
+    set label 101 note at screen 0.01, screen 0.02 + 0.022 * (note_lines - 1) left font 'Sans,9' tc rgb '#555555'
 }
 # Broken and flagged points: a red circle and the reason, from <stem>.marks.dat.
 marks_cmd = marks ? sprintf(", '%s.marks.dat' using 1:2 with points pt 6 ps 2.5 lc rgb 'red' notitle, '' using 1:4:3 with labels tc rgb '#b00000' offset -1.2,1 right font 'Sans,9' notitle", stem) : ''

@@ -41,6 +41,28 @@ static void put_var(FILE *f, const char *name, const char *value)
     fputc('\n', f);
 }
 
+/* The note as a double-quoted string, one line per "; " separated part; and
+ * how many lines it has (note_lines). */
+static void put_note(FILE *f, const char *note)
+{
+    int lines = *note ? 1 : 0;
+    fputs("note = \"", f);
+    for (const char *p = note; *p; p++) {
+        if (p[0] == ';' && p[1] == ' ') {
+            fputs("\\n", f);
+            lines++;
+            p++;
+        } else if (*p == '"' || *p == '\\') {
+            fprintf(f, "\\%c", *p);
+        } else if (*p == '@' || *p == '$') {
+            fputc(' ', f);     /* no macro or column reference in a note */
+        } else if (*p != '\n') {
+            fputc(*p, f);
+        }
+    }
+    fprintf(f, "\"\nnote_lines = %d\n", lines);
+}
+
 static void put_format(FILE *f, const struct pl_chart *c, const char *plots_dir,
                        const char *term, const char *ext)
 {
@@ -68,7 +90,7 @@ static int write_driver(const char *out_dir, const char *plots_dir, const struct
     put_var(f, "all_models", c->all_models);
     put_var(f, "plots_dir", plots_dir);
     put_var(f, "conns", c->conns);
-    put_var(f, "note", c->note);
+    put_note(f, c->note);
     fprintf(f, "logy = %d\n%s\n", c->logy, c->extra[0] ? c->extra : "marks = 0");
     if (fm->png) put_format(f, c, plots_dir, "pngcairo", "png");
     if (fm->svg) put_format(f, c, plots_dir, "svg", "svg");
