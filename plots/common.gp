@@ -23,6 +23,6 @@ if (strlen(note) > 0) {
 # Broken and flagged points: a red circle and the reason, from <stem>.marks.dat.
 marks_cmd = marks ? sprintf(", '%s.marks.dat' using 1:2 with points pt 6 ps 2.5 lc rgb 'red' notitle, '' using 1:4:3 with labels tc rgb '#b00000' offset -1.2,1 right font 'Sans,9' notitle", stem) : ''
 # no_data: draws an empty frame that says so.
-no_data = "set label 102 'no data to draw' at graph 0.5, graph 0.5 center; unset logscale; set xrange [0:1]; set yrange [0:1]; plot 2 notitle"
+no_data = "set label 102 'no data to draw' at graph 0.5, graph 0.5 center; unset logscale; unset xtics; unset ytics; set xrange [0:1]; set yrange [0:1]; plot 2 notitle"
 # conns_axis: a log x axis ticked at the measured connection counts, a margin each side.
 conns_axis = "set logscale x; set xtics (); do for [w in conns] { set xtics add (w real(w)) }; cmin = real(word(conns, 1)); cmax = real(word(conns, words(conns))); set xrange [cmin / 1.4 : cmax * 1.4]; set xlabel 'concurrent connections (log scale)'"

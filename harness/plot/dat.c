@@ -30,6 +30,45 @@ void pl_note_add(char *note, size_t cap, const char *text)
     snprintf(note + len, cap - len, "%s%s", len ? "; " : "", text);
 }
 
+void pl_omit_add(struct pl_chart *c, const char *model, const char *status, const char *reason)
+{
+    char what[256], clean[256];
+    size_t i;
+    snprintf(what, sizeof what, "%s%s%s%s", status ? status : "not measured",
+             reason ? " (" : "", reason ? pl_clean(reason, clean, sizeof clean) : "",
+             reason ? ")" : "");
+    for (i = 0; i < c->n_omit && strcmp(c->omit[i].what, what); i++) {}
+    if (i == sizeof c->omit / sizeof c->omit[0]) i--;  /* full: the last one takes the rest */
+    if (i == c->n_omit) {
+        snprintf(c->omit[i].what, sizeof c->omit[i].what, "%s", what);
+        c->n_omit++;
+    }
+    char *list = c->omit[i].models;
+    size_t len = strlen(list), wl = strlen(model);
+    for (const char *at = strstr(list, model); at; at = strstr(at + 1, model))
+        if ((at == list || at[-1] == ' ') && (at[wl] == ',' || at[wl] == '\0')) return;
+    snprintf(list + len, sizeof c->omit[i].models - len, "%s%s", len ? ", " : "", model);
+}
+
+void pl_omit_finish(struct pl_chart *c)
+{
+    char note[sizeof c->note];
+    size_t len = 0;
+    note[0] = '\0';
+    for (size_t i = 0; i < c->n_omit && len < sizeof note; i++)
+        len += (size_t)snprintf(note + len, sizeof note - len, "%snot shown: %s: %s",
+                                len ? "; " : "", c->omit[i].models, c->omit[i].what);
+    if (c->note[0] && len + 2 < sizeof note) {
+        if (len) memcpy(note + len, "; ", 2), len += 2;
+        size_t n = strnlen(c->note, sizeof note - len - 1);
+        memcpy(note + len, c->note, n);
+        note[len + n] = '\0';
+    }
+    memcpy(c->note, note, sizeof note);
+    c->note[sizeof c->note - 1] = '\0';
+    c->n_omit = 0;
+}
+
 const char *pl_clean(const char *s, char *buf, size_t cap)
 {
     size_t i = 0;
@@ -129,15 +168,12 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
 {
     struct pl_marks mk = {.logy = c->logy, .step = c->logy ? 1.7 : (r->hi > 0 ? r->hi : 1) * 0.07};
     int n = 0, rc;
-    char label[512], clean[512];
+    char label[512];
     for (size_t i = 0; i < s->n; i++) {
         const struct pl_point *p = &s->pts[i];
         if (strcmp(p->scenario, sc)) continue;
         if (!pl_drawable(p)) {
-            snprintf(label, sizeof label, "not shown: %s %s%s%s%s", p->model,
-                     p->status ? p->status : "not measured", p->reason ? " (" : "",
-                     p->reason ? p->reason : "", p->reason ? ")" : "");
-            pl_note_add(c->note, sizeof c->note, pl_clean(label, clean, sizeof clean));
+            pl_omit_add(c, p->model, p->status, p->reason);
             continue;
         }
         pl_mark_label(p, label, sizeof label);

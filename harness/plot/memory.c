@@ -39,9 +39,7 @@ static int memory_marks(const struct pl_set *s, const char *out_dir, double lo,
         const struct pl_point *p = &s->pts[i];
         if (strcmp(p->scenario, s->scenarios[0])) continue;
         if (!pl_drawable(p)) {
-            snprintf(label, sizeof label, "not shown: %s %s", p->model,
-                     p->status ? p->status : "not measured");
-            pl_note_add(c->note, sizeof c->note, label);
+            pl_omit_add(c, p->model, p->status, p->reason);
             continue;
         }
         pl_mark_label(p, label, sizeof label);
@@ -115,13 +113,12 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
     FILE *f = pl_dat_open(out_dir, "mem-per-conn", "bars");
     if (!f) return -errno;
     bool clamped = false;
-    char note[256];
+    char at[64];
     for (size_t m = 0; m < s->n_models; m++) {
         const struct pl_point *p = pl_find(s, s->models[m], s->scenarios[0], L);
         if (!pl_drawable(p) || !strcmp(p->status, "broken")) {
-            snprintf(note, sizeof note, "not shown: %s at %lld: %s", s->models[m], L,
-                     p && p->status ? p->status : "not measured");
-            pl_note_add(c->note, sizeof c->note, note);
+            snprintf(at, sizeof at, "%s at %lld", p && p->status ? p->status : "not measured", L);
+            pl_omit_add(c, s->models[m], at, p ? p->reason : NULL);
             continue;
         }
         fprintf(f, "\"%s\" %.4g %.4g %.4g %.4g\n", s->models[m],

@@ -95,6 +95,7 @@ static int draw_all(const struct pl_config *cfg, const struct pl_set *s, const c
     long long conns[64];
     size_t nc = pl_conns(s, conns, 64);
     for (size_t i = 0; !rc && i < cs.n; i++) {
+        pl_omit_finish(&cs.c[i]);
         for (size_t m = 0; m < s->n_models; m++)
             pl_words_add(cs.c[i].all_models, sizeof cs.c[i].all_models, s->models[m]);
         for (size_t k = 0; k < nc; k++) {

@@ -61,6 +61,11 @@ struct pl_chart {
     char extra[1024];          /* more gnuplot variable assignments */
     char all_models[PL_MAX_NAMES * PL_NAME_CAP]; /* every model of the set: fixes colours */
     char conns[512];           /* every connection count of the set: the x tics */
+    struct {
+        char what[256];        /* "unsupported (reason)" */
+        char models[512];      /* "nginx, uring" */
+    } omit[8];                 /* points not shown, grouped by why */
+    size_t n_omit;
     bool logy;
 };
 
@@ -97,6 +102,10 @@ struct pl_marks {
 };
 int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long long x, double y,
                 const char *label);
+/* Records that model's point is not shown for what (status and reason);
+ * pl_omit_finish puts "not shown: m1, m2: what" lines before the note. */
+void pl_omit_add(struct pl_chart *c, const char *model, const char *status, const char *reason);
+void pl_omit_finish(struct pl_chart *c);
 /* Copies s into buf with characters that would break a quoted label replaced. */
 const char *pl_clean(const char *s, char *buf, size_t cap);
 

@@ -72,7 +72,8 @@ static int one_scenario(const struct pl_set *s, const char *sc, const char *out_
     struct pl_chart *c = pl_chart_add(cs, stem, "spectrum");
     if (!c) return -E2BIG;
     long long L = common_largest(s, sc);
-    for (size_t m = 0; m < s->n_models; m++) {
+    if (!L) pl_note_add(c->note, sizeof c->note, "no point of this scenario measured yet");
+    for (size_t m = 0; L && m < s->n_models; m++) {
         const struct pl_point *p = pl_find(s, s->models[m], sc, L);
         int rows = served(p) ? one_model(s, p, out_dir, stem) : 0;
         if (rows < 0) return rows;
@@ -80,9 +81,9 @@ static int one_scenario(const struct pl_set *s, const char *sc, const char *out_
             pl_words_add(c->models, sizeof c->models, s->models[m]);
             continue;
         }
-        snprintf(note, sizeof note, "not shown: %s %s", s->models[m],
-                 p && p->status && !served(p) ? p->status : "no histogram");
-        pl_note_add(c->note, sizeof c->note, note);
+        snprintf(note, sizeof note, "%s at %lld",
+                 p && p->status && !served(p) ? p->status : "no histogram", L);
+        pl_omit_add(c, s->models[m], note, p && !served(p) ? p->reason : NULL);
     }
     c->logy = true;
     snprintf(c->title, sizeof c->title,
