@@ -5,6 +5,7 @@
 #include "th.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -81,12 +82,35 @@ static void serve_spawn(struct serve *s, int fd)
     srv_stats_accepted(s->stats);
 }
 
+/* Out of fds: accept() fails before it looks at the queue, so wait (at most
+ * the accept timeout, and not spinning) for a connection to be queued, then
+ * try it again: connection threads may have freed fds meanwhile. Only when
+ * they have not is the queued connection shed. (Shedding straight away made
+ * the blocking accept of srv_shed wait for, and reset, the next connection
+ * even when fds had been freed during the wait.) */
+static void serve_out_of_fds(struct serve *s)
+{
+    struct pollfd p = {.fd = s->listen_fd, .events = POLLIN};
+    if (poll(&p, 1, SERVE_ACCEPT_TIMEOUT_MS) <= 0) return; /* nothing queued, or a signal */
+    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd >= 0) {
+        serve_spawn(s, fd);
+        return;
+    }
+    int err = errno;
+    if (err == EMFILE || err == ENFILE) /* still out: shed the queued one */
+        srv_accept_failed(s->stats, s->opts->model->name, s->listen_fd, &s->spare_fd, err);
+}
+
 static void serve_accept_failed(struct serve *s, int err)
 {
     if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED) return;
-    /* on EMFILE srv_shed waits up to the accept timeout for a connection to shed */
+    if (err == EMFILE || err == ENFILE) {
+        serve_out_of_fds(s);
+        return;
+    }
     srv_accept_failed(s->stats, s->opts->model->name, s->listen_fd, &s->spare_fd, err);
-    if (err != EMFILE && err != ENFILE) usleep(1000); /* ENOBUFS, ENOMEM: do not spin */
+    usleep(1000); /* ENOBUFS, ENOMEM: do not spin */
 }
 
 int th_serve(const struct srv_opts *o, struct srv_stats *stats)
