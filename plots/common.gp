@@ -21,7 +21,12 @@ if (strlen(note) > 0) {
     set label 101 note at screen 0.01, screen 0.02 + 0.022 * (note_lines - 1) left font 'Sans,9' tc rgb '#555555'
 }
 # Broken and flagged points: a red circle and the reason, from <stem>.marks.dat.
-marks_cmd = marks ? sprintf(", '%s.marks.dat' using 1:2 with points pt 6 ps 2.5 lc rgb 'red' notitle, '' using 1:4:3 with labels tc rgb '#b00000' offset -1.2,1 right font 'Sans,9' notitle", stem) : ''
+# The label leans away from the chart's edge: column 5 = -1 ends at the point,
+# 1 starts there, 0 centred above it (the other two draw ''; a labels plot
+# with no valid point crashes gnuplot 5.4). yscale scales y (memory: to MiB).
+if (!exists("yscale")) { yscale = 1.0 }
+mark_lbl(a, pos) = sprintf(", '' using 1:($4 / yscale):($5 == %d ? stringcolumn(3) : '') with labels tc rgb '#b00000' offset %s %s font 'Sans,9' notitle", a, a < 0 ? "-1.2,1" : a > 0 ? "1.2,1" : "0,1.3", pos)
+marks_cmd = marks ? sprintf(", '%s.marks.dat' using 1:($2 / yscale) with points pt 6 ps 2.5 lc rgb 'red' notitle", stem).mark_lbl(-1, 'right').mark_lbl(1, 'left').mark_lbl(0, 'center') : ''
 # no_data: draws an empty frame that says so.
 no_data = "set label 102 'no data to draw' at graph 0.5, graph 0.5 center; unset logscale; unset xtics; unset ytics; set xrange [0:1]; set yrange [0:1]; plot 2 notitle"
 # conns_axis: a log x axis ticked at the measured connection counts, a margin each side.

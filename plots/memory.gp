@@ -10,9 +10,13 @@ vsz_cmd = ''
 do for [v in vsz_models] {
     vsz_cmd = vsz_cmd.sprintf(", 'memory.%s.vsz.dat' using 1:($2/MiB):($3/MiB):($4/MiB) with yerrorlines lw 2 dt 2 pt %d lc rgb '%s' title '%s VSZ'", v, mpoint(v), mcolor(v), v)
 }
-marks_cmd = marks ? ", 'memory.marks.dat' using 1:($2/MiB) with points pt 6 ps 2.5 lc rgb 'red' notitle, '' using 1:($4/MiB):3 with labels tc rgb '#b00000' offset -1.2,1 right font 'Sans,9' notitle" : ''
-if (words(models) == 0) { @no_data } else {
+yscale = MiB
+marks_cmd = marks ? sprintf(", '%s.marks.dat' using 1:($2 / yscale) with points pt 6 ps 2.5 lc rgb 'red' notitle", stem).mark_lbl(-1, 'right').mark_lbl(1, 'left').mark_lbl(0, 'center') : ''
+if (words(models) == 0 && !marks) { @no_data } else { if (words(models) == 0) {
+    plot NaN notitle @marks_cmd
+} else {
     plot for [i=1:words(models)] datf(word(models, i)) using 1:($2/MiB):($3/MiB):($4/MiB) \
         with yerrorlines lw 2 pt mpoint(word(models, i)) ps 1.3 lc rgb mcolor(word(models, i)) \
         title word(models, i).' PSS' @vsz_cmd @marks_cmd
+}
 }

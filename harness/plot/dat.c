@@ -78,6 +78,14 @@ const char *pl_clean(const char *s, char *buf, size_t cap)
     return buf;
 }
 
+void pl_marks_xrange(const struct pl_set *s, struct pl_marks *m)
+{
+    long long conns[256];
+    size_t n = pl_conns(s, conns, 256);
+    m->xmin = n ? conns[0] : 0;
+    m->xmax = n ? conns[n - 1] : 0;
+}
+
 int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long long x, double y,
                 const char *label)
 {
@@ -87,7 +95,9 @@ int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long 
     for (size_t i = 0; i < m->n; i++) k += m->xs[i] == x;
     if (m->n < sizeof m->xs / sizeof m->xs[0]) m->xs[m->n++] = x;
     double ly = m->logy ? y * pow(m->step, (double)k) : y + m->step * (double)k;
-    fprintf(m->f, "%lld %.6g \"%s\" %.6g\n", x, y, pl_clean(label, clean, sizeof clean), ly);
+    int align = m->xmin == m->xmax ? 0 : x >= m->xmax ? -1 : x <= m->xmin ? 1 : 0;
+    fprintf(m->f, "%lld %.6g \"%s\" %.6g %d\n", x, y, pl_clean(label, clean, sizeof clean), ly,
+            align);
     return 0;
 }
 
@@ -167,6 +177,7 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
                        struct pl_chart *c)
 {
     struct pl_marks mk = {.logy = c->logy, .step = c->logy ? 1.7 : (r->hi > 0 ? r->hi : 1) * 0.07};
+    pl_marks_xrange(s, &mk);
     int n = 0, rc;
     char label[512];
     for (size_t i = 0; i < s->n; i++) {

@@ -33,6 +33,7 @@ static int memory_marks(const struct pl_set *s, const char *out_dir, double lo,
                         struct pl_chart *c)
 {
     struct pl_marks mk = {.logy = true, .step = 1.7};
+    pl_marks_xrange(s, &mk);
     int n = 0, rc = 0;
     char label[512];
     for (size_t i = 0; i < s->n; i++) {
@@ -114,7 +115,8 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
     if (!f) return -errno;
     bool clamped = false;
     char at[64];
-    for (size_t m = 0; m < s->n_models; m++) {
+    if (!L) pl_note_add(c->note, sizeof c->note, "no model served any connection count");
+    for (size_t m = 0; L && m < s->n_models; m++) {
         const struct pl_point *p = pl_find(s, s->models[m], s->scenarios[0], L);
         if (!pl_drawable(p) || !strcmp(p->status, "broken")) {
             snprintf(at, sizeof at, "%s at %lld", p && p->status ? p->status : "not measured", L);
@@ -132,8 +134,11 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
     if (clamped)
         pl_note_add(c->note, sizeof c->note,
                     "a negative part (a system-wide delta on a busy machine) is drawn as 0");
-    snprintf(c->title, sizeof c->title, "Memory per connection at %lld connections (scenario %s)",
-             L, s->scenarios[0]);
+    if (L)
+        snprintf(c->title, sizeof c->title,
+                 "Memory per connection at %lld connections (scenario %s)", L, s->scenarios[0]);
+    else
+        snprintf(c->title, sizeof c->title, "Memory per connection (scenario %s)", s->scenarios[0]);
     snprintf(c->caption, sizeof c->caption,
              "What one connection costs each model at %lld connections, stacked: user-space "
              "memory (PSS delta), kernel stacks, page tables and TCP socket buffers (both ends "

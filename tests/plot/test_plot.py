@@ -4,6 +4,7 @@ One behaviour per case: test_plot.py CASE C10K DATA_DIR
   charts       every chart of index.json has a PNG (signature, > 5 KB) and an SVG (XML)
   expected     index.json holds the charts the brief asks for, one per scenario where due
   broken       a point made broken in the copy is marked with its reason (.dat and SVG)
+  all_broken   every point broken: still every chart drawn, each marked or noted
   no_manifest  no manifest.json -> exit 2, one line naming it
   malformed    a manifest that is not c10k-manifest/1 -> exit 2, one line
   no_gnuplot   PATH without gnuplot -> exit 1, one line
@@ -114,6 +115,25 @@ def case_broken(c10k, d):
     if "200" in rows:
         fail("the broken point is still drawn on the threads line: %r" % rows)
     print("ok: broken point marked with its reason")
+
+
+def case_all_broken(c10k, d):
+    path = os.path.join(d, "manifest.json")
+    with open(path) as f:
+        m = json.load(f)
+    for p in m["points"]:
+        if p["status"] == "ok":
+            p["status"], p["reason"] = "broken", "only 3 of %d connections" % p["connections"]
+    with open(path, "w") as f:
+        json.dump(m, f)
+    idx = plot_ok(c10k, d)
+    with open(os.path.join(d, "plots", "throughput-max.svg")) as f:
+        if "only 3 of 200 connections" not in f.read():
+            fail("throughput-max.svg does not mark the broken points")
+    for c in idx["charts"]:
+        if not os.path.getsize(os.path.join(d, c["png"])):
+            fail("%s is empty" % c["png"])
+    print("ok: %d charts drawn from broken points only" % len(idx["charts"]))
 
 
 def one_line_error(r, code, needle):
