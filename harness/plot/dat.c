@@ -34,11 +34,11 @@ void pl_omit_add(struct pl_chart *c, const char *model, const char *status, cons
 {
     char what[256], clean[256];
     size_t i;
-    snprintf(what, sizeof what, "%s%s%s%s", status ? status : "not measured",
-             reason ? " (" : "", reason ? pl_clean(reason, clean, sizeof clean) : "",
-             reason ? ")" : "");
-    for (i = 0; i < c->n_omit && strcmp(c->omit[i].what, what); i++) {}
-    if (i == sizeof c->omit / sizeof c->omit[0]) i--;  /* full: the last one takes the rest */
+    snprintf(what, sizeof what, "%s%s%s%s", status ? status : "not measured", reason ? " (" : "",
+             reason ? pl_clean(reason, clean, sizeof clean) : "", reason ? ")" : "");
+    for (i = 0; i < c->n_omit && strcmp(c->omit[i].what, what); i++) {
+    }
+    if (i == sizeof c->omit / sizeof c->omit[0]) i--; /* full: the last one takes the rest */
     if (i == c->n_omit) {
         snprintf(c->omit[i].what, sizeof c->omit[i].what, "%s", what);
         c->n_omit++;
@@ -92,7 +92,8 @@ int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long 
     char clean[512];
     size_t k = 0;
     if (!m->f && !(m->f = pl_dat_open(out_dir, stem, "marks"))) return -errno;
-    for (size_t i = 0; i < m->n; i++) k += m->xs[i] == x;
+    for (size_t i = 0; i < m->n; i++)
+        k += m->xs[i] == x;
     if (m->n < sizeof m->xs / sizeof m->xs[0]) m->xs[m->n++] = x;
     double ly = m->logy ? y * pow(m->step, (double)k) : y + m->step * (double)k;
     int align = m->xmin == m->xmax ? 0 : x >= m->xmax ? -1 : x <= m->xmin ? 1 : 0;
@@ -110,29 +111,45 @@ struct pl_spec {
 };
 
 static const struct pl_spec pl_specs[] = {
-    {"throughput", "throughput", "Throughput vs connections",
+    {"throughput",
+     "throughput",
+     "Throughput vs connections",
      "Requests per second each model completed in the measured window (median of the trials, "
      "bars from the slowest to the fastest trial): higher is better; a line that falls with "
      "more connections shows the model's overhead per connection.",
-     {"throughput_rps"}, 1, false},
-    {"latency", "latency", "Latency p50 / p99 / p99.9 vs connections",
+     {"throughput_rps"},
+     1,
+     false},
+    {"latency",
+     "latency",
+     "Latency p50 / p99 / p99.9 vs connections",
      "Latency percentiles per model on a log scale (solid p50, dashed p99, dotted p99.9; bars "
      "min-max over trials): the gap between p50 and p99.9 is the tail a few unlucky requests "
      "see.",
-     {"latency_p50_us", "latency_p99_us", "latency_p999_us"}, 3, true},
-    {"cpu-per-req", "cpu_per_req", "Server CPU time per request vs connections",
+     {"latency_p50_us", "latency_p99_us", "latency_p999_us"},
+     3,
+     true},
+    {"cpu-per-req",
+     "cpu_per_req",
+     "Server CPU time per request vs connections",
      "Server CPU time (user + system) spent per completed request: lower is more efficient; a "
      "rising line means each connection costs the model CPU even when it is not served.",
-     {"cpu_us_per_req"}, 1, false},
-    {"ctxsw-per-req", "ctxsw_per_req", "Context switches per request vs connections",
+     {"cpu_us_per_req"},
+     1,
+     false},
+    {"ctxsw-per-req",
+     "ctxsw_per_req",
+     "Context switches per request vs connections",
      "Voluntary plus involuntary context switches of the server per completed request (log "
      "scale): event loops batch many requests per switch, thread and process models pay "
      "about one or more per request.",
-     {"ctxsw_per_req"}, 1, true},
+     {"ctxsw_per_req"},
+     1,
+     true},
 };
 
 struct pl_range {
-    double lo, hi;             /* positive medians seen */
+    double lo, hi; /* positive medians seen */
 };
 
 static void range_add(struct pl_range *r, double v)
@@ -144,8 +161,7 @@ static void range_add(struct pl_range *r, double v)
 
 /* One model's rows; returns how many were written (or -errno). */
 static int write_model(const struct pl_set *s, const struct pl_spec *sp, const char *sc,
-                       const char *model, const char *out_dir, const char *stem,
-                       struct pl_range *r)
+                       const char *model, const char *out_dir, const char *stem, struct pl_range *r)
 {
     long long conns[256];
     size_t nc = pl_conns(s, conns, 256);

@@ -55,7 +55,7 @@ static void put_note(FILE *f, const char *note)
         } else if (*p == '"' || *p == '\\') {
             fprintf(f, "\\%c", *p);
         } else if (*p == '@' || *p == '$') {
-            fputc(' ', f);     /* no macro or column reference in a note */
+            fputc(' ', f); /* no macro or column reference in a note */
         } else if (*p != '\n') {
             fputc(*p, f);
         }
@@ -63,8 +63,8 @@ static void put_note(FILE *f, const char *note)
     fprintf(f, "\"\nnote_lines = %d\n", lines);
 }
 
-static void put_format(FILE *f, const struct pl_chart *c, const char *plots_dir,
-                       const char *term, const char *ext)
+static void put_format(FILE *f, const struct pl_chart *c, const char *plots_dir, const char *term,
+                       const char *ext)
 {
     fprintf(f, "set terminal %s size 1000,640 noenhanced font 'Sans,11'%s\n", term,
             strcmp(ext, "svg") ? "" : " background rgb 'white'");
@@ -82,8 +82,8 @@ static int write_driver(const char *out_dir, const char *plots_dir, const struct
     snprintf(path, sizeof path, "%s/%s.gp", out_dir, c->id);
     FILE *f = fopen(path, "w");
     if (!f) return -errno;
-    fprintf(f, "# %s: written by c10k plot; redraw with: cd %s && gnuplot %s.gp\n", c->id,
-            out_dir, c->id);
+    fprintf(f, "# %s: written by c10k plot; redraw with: cd %s && gnuplot %s.gp\n", c->id, out_dir,
+            c->id);
     put_var(f, "stem", c->id);
     put_var(f, "chart_title", c->title);
     put_var(f, "models", c->models);

@@ -11,8 +11,7 @@ static json_t *chart_json(const struct pl_chart *c, const struct pl_formats *f)
     char png[256], svg[256];
     snprintf(png, sizeof png, "plots/%s.png", c->id);
     snprintf(svg, sizeof svg, "plots/%s.svg", c->id);
-    json_t *o = json_pack("{s:s, s:s, s:s}", "id", c->id, "title", c->title, "caption",
-                          c->caption);
+    json_t *o = json_pack("{s:s, s:s, s:s}", "id", c->id, "title", c->title, "caption", c->caption);
     if (!o) return NULL;
     if (f->png) json_object_set_new(o, "png", json_string(png));
     if (f->svg) json_object_set_new(o, "svg", json_string(svg));

@@ -34,7 +34,7 @@ static void point_fill(struct pl_point *p, const json_t *e, const char *dir)
     p->id = jstr(src, "id");
     p->model = jstr(src, "model");
     p->scenario = jstr(src, "scenario");
-    p->status = jstr(e, "status");       /* the manifest has the last word */
+    p->status = jstr(e, "status"); /* the manifest has the last word */
     if (!p->status) p->status = jstr(src, "status");
     p->reason = jstr(e, "reason");
     if (!p->reason) p->reason = jstr(src, "reason");
@@ -75,17 +75,22 @@ int pl_set_load(struct pl_set *s, const char *dir, char *err, size_t cap)
     const json_t *points = json_object_get(s->manifest, "points");
     if (!schema || strncmp(schema, "c10k-manifest/", 14) || !json_is_array(points)) {
         snprintf(err, cap, "%s: not a c10k-manifest/1 file (%s)", path,
-                 !schema ? "no schema" : !json_is_array(points) ? "no points array" : schema);
+                 !schema                  ? "no schema"
+                 : !json_is_array(points) ? "no points array"
+                                          : schema);
         return -EINVAL;
     }
     s->pts = calloc(json_array_size(points) + 1, sizeof *s->pts);
     if (!s->pts) return -ENOMEM;
     size_t i;
     json_t *e;
-    json_array_foreach(points, i, e) {
+    json_array_foreach(points, i, e)
+    {
         point_fill(&s->pts[s->n], e, dir);
-        if (s->pts[s->n].id && s->pts[s->n].model && s->pts[s->n].scenario) s->n++;
-        else json_decref(s->pts[s->n].doc);
+        if (s->pts[s->n].id && s->pts[s->n].model && s->pts[s->n].scenario)
+            s->n++;
+        else
+            json_decref(s->pts[s->n].doc);
     }
     order_from_config(s);
     return 0;
@@ -93,7 +98,8 @@ int pl_set_load(struct pl_set *s, const char *dir, char *err, size_t cap)
 
 void pl_set_free(struct pl_set *s)
 {
-    for (size_t i = 0; i < s->n; i++) json_decref(s->pts[i].doc);
+    for (size_t i = 0; i < s->n; i++)
+        json_decref(s->pts[i].doc);
     free(s->pts);
     json_decref(s->manifest);
     memset(s, 0, sizeof *s);
@@ -135,7 +141,8 @@ size_t pl_conns(const struct pl_set *s, long long *out, size_t cap)
     size_t n = 0;
     for (size_t i = 0; i < s->n; i++) {
         bool seen = false;
-        for (size_t j = 0; j < n; j++) seen |= out[j] == s->pts[i].conns;
+        for (size_t j = 0; j < n; j++)
+            seen |= out[j] == s->pts[i].conns;
         if (!seen && n < cap) out[n++] = s->pts[i].conns;
     }
     qsort(out, n, sizeof *out, cmp_ll);
@@ -148,8 +155,10 @@ static void flags_of(const struct pl_point *p, char *buf, size_t cap)
     size_t i, j;
     json_t *t, *f;
     buf[0] = '\0';
-    json_array_foreach(json_object_get(p->doc, "trials"), i, t) {
-        json_array_foreach(json_object_get(t, "flags"), j, f) {
+    json_array_foreach(json_object_get(p->doc, "trials"), i, t)
+    {
+        json_array_foreach(json_object_get(t, "flags"), j, f)
+        {
             const char *name = json_string_value(f);
             if (!name || strstr(buf, name)) continue;
             size_t len = strlen(buf);
@@ -163,8 +172,10 @@ void pl_mark_label(const struct pl_point *p, char *buf, size_t cap)
     char why[256];
     buf[0] = '\0';
     if (!p->status || !strcmp(p->status, "ok")) return;
-    if (!strcmp(p->status, "flagged")) flags_of(p, why, sizeof why);
-    else snprintf(why, sizeof why, "%s", p->reason ? p->reason : "no reason given");
+    if (!strcmp(p->status, "flagged"))
+        flags_of(p, why, sizeof why);
+    else
+        snprintf(why, sizeof why, "%s", p->reason ? p->reason : "no reason given");
     snprintf(buf, cap, "%s: %s (%s)", p->model, p->status, why);
 }
 
@@ -173,7 +184,8 @@ const json_t *pl_trial(const struct pl_point *p)
     const json_t *trials = json_object_get(p ? p->doc : NULL, "trials");
     size_t i;
     json_t *t;
-    json_array_foreach(trials, i, t) {
+    json_array_foreach(trials, i, t)
+    {
         if (json_is_true(json_object_get(t, "valid"))) return t;
     }
     return json_array_get(trials, 0);

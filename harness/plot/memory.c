@@ -29,8 +29,7 @@ static int write_series(const struct pl_set *s, const char *model, const char *m
     return rows;
 }
 
-static int memory_marks(const struct pl_set *s, const char *out_dir, double lo,
-                        struct pl_chart *c)
+static int memory_marks(const struct pl_set *s, const char *out_dir, double lo, struct pl_chart *c)
 {
     struct pl_marks mk = {.logy = true, .step = 1.7};
     pl_marks_xrange(s, &mk);
@@ -142,6 +141,7 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
     snprintf(c->caption, sizeof c->caption,
              "What one connection costs each model at %lld connections, stacked: user-space "
              "memory (PSS delta), kernel stacks, page tables and TCP socket buffers (both ends "
-             "of loopback), each the loaded-minus-idle delta divided by the connections.", L);
+             "of loopback), each the loaded-minus-idle delta divided by the connections.",
+             L);
     return 0;
 }

@@ -18,13 +18,14 @@ struct pl_config {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: c10k plot DIR [options]\n"
-               "  --format LIST   png, svg or png,svg (default png,svg)\n"
-               "  --quiet         print nothing on success (default off)\n"
-               "  --help          this text\n"
-               "Writes DIR/plots/*.dat, *.gp, *.png, *.svg and index.json from DIR/manifest.json.\n"
-               "gnuplot comes from PATH; its scripts from $C10K_PLOTS_DIR (default %s).\n"
-               "exit: 0 drawn, 1 gnuplot missing or failed, 2 usage or bad results folder\n",
+    fprintf(f,
+            "usage: c10k plot DIR [options]\n"
+            "  --format LIST   png, svg or png,svg (default png,svg)\n"
+            "  --quiet         print nothing on success (default off)\n"
+            "  --help          this text\n"
+            "Writes DIR/plots/*.dat, *.gp, *.png, *.svg and index.json from DIR/manifest.json.\n"
+            "gnuplot comes from PATH; its scripts from $C10K_PLOTS_DIR (default %s).\n"
+            "exit: 0 drawn, 1 gnuplot missing or failed, 2 usage or bad results folder\n",
             PL_PLOTS_DIR);
 }
 
@@ -35,9 +36,12 @@ static int parse_formats(const char *s, struct pl_formats *f)
     *f = (struct pl_formats){false, false};
     char *rest = buf;
     for (char *w; (w = strsep(&rest, ",")) != NULL;) {
-        if (!strcmp(w, "png")) f->png = true;
-        else if (!strcmp(w, "svg")) f->svg = true;
-        else return -EINVAL;
+        if (!strcmp(w, "png"))
+            f->png = true;
+        else if (!strcmp(w, "svg"))
+            f->svg = true;
+        else
+            return -EINVAL;
     }
     return 0;
 }
@@ -51,11 +55,19 @@ static int parse_args(int argc, char **argv, struct pl_config *cfg)
     *cfg = (struct pl_config){NULL, {true, true}, false};
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "f:qh", opts, NULL)) != -1;) {
-        if (c == 'h') return 1;
-        if (c == 'q') cfg->quiet = true;
-        else if (c == 'f' && parse_formats(optarg, &cfg->formats) == 0) continue;
-        else if (c == 'f') fprintf(stderr, "c10k plot: --format: png, svg or png,svg\n");
-        if (c != 'q') return -EINVAL;
+        switch (c) {
+        case 'h':
+            return 1;
+        case 'q':
+            cfg->quiet = true;
+            break;
+        case 'f':
+            if (parse_formats(optarg, &cfg->formats) == 0) break;
+            fprintf(stderr, "c10k plot: --format: png, svg or png,svg (got '%s')\n", optarg);
+            return -EINVAL;
+        default:
+            return -EINVAL; /* getopt said which */
+        }
     }
     if (optind != argc - 1) {
         fprintf(stderr, "c10k plot: one results folder expected\n");
@@ -104,8 +116,9 @@ static int draw_all(const struct pl_config *cfg, const struct pl_set *s, const c
                      conns[k]);
         }
         rc = pl_gnuplot_run(gnuplot, out, plots_dir, &cs.c[i], &cfg->formats);
-        if (rc) fprintf(stderr, "c10k plot: gnuplot failed on %s/%s.gp (see %s/gnuplot.log)\n",
-                        out, cs.c[i].id, out);
+        if (rc)
+            fprintf(stderr, "c10k plot: gnuplot failed on %s/%s.gp (see %s/gnuplot.log)\n", out,
+                    cs.c[i].id, out);
     }
     if (!rc && (rc = pl_index_write(out, cs.c, cs.n, &cfg->formats)))
         fprintf(stderr, "c10k plot: %s/index.json: %s\n", out, strerror(-rc));

@@ -16,13 +16,13 @@
 struct pl_point {
     const char *id, *model, *scenario, *status, *reason;
     long long conns, rate;
-    json_t *doc;               /* points/<id>.json, owned */
+    json_t *doc; /* points/<id>.json, owned */
 };
 
 /* A results folder: manifest, points, the model and scenario order. */
 struct pl_set {
     char dir[2048];
-    json_t *manifest;          /* owned */
+    json_t *manifest; /* owned */
     struct pl_point *pts;
     size_t n;
     char models[PL_MAX_NAMES][PL_NAME_CAP];
@@ -52,19 +52,19 @@ const json_t *pl_trial(const struct pl_point *p);
 
 /* A chart to draw: what the driver tells the gnuplot script. */
 struct pl_chart {
-    char id[128];              /* file stem */
-    char script[64];           /* plots/<script>.gp */
+    char id[128];    /* file stem */
+    char script[64]; /* plots/<script>.gp */
     char title[256];
     char caption[512];
-    char models[PL_MAX_NAMES * PL_NAME_CAP]; /* space separated, those with data */
-    char note[1024];           /* omitted points, "" when none */
-    char extra[1024];          /* more gnuplot variable assignments */
+    char models[PL_MAX_NAMES * PL_NAME_CAP];     /* space separated, those with data */
+    char note[1024];                             /* omitted points, "" when none */
+    char extra[1024];                            /* more gnuplot variable assignments */
     char all_models[PL_MAX_NAMES * PL_NAME_CAP]; /* every model of the set: fixes colours */
-    char conns[512];           /* every connection count of the set: the x tics */
+    char conns[512];                             /* every connection count of the set: the x tics */
     struct {
-        char what[256];        /* "unsupported (reason)" */
-        char models[512];      /* "nginx, uring" */
-    } omit[8];                 /* points not shown, grouped by why */
+        char what[256];   /* "unsupported (reason)" */
+        char models[512]; /* "nginx, uring" */
+    } omit[8];            /* points not shown, grouped by why */
     size_t n_omit;
     bool logy;
 };
@@ -99,8 +99,8 @@ struct pl_marks {
     long long xs[256];
     size_t n;
     bool logy;
-    double step;               /* linear: y units; log: a factor */
-    long long xmin, xmax;      /* labels at xmax lean left, at xmin right */
+    double step;          /* linear: y units; log: a factor */
+    long long xmin, xmax; /* labels at xmax lean left, at xmin right */
 };
 void pl_marks_xrange(const struct pl_set *s, struct pl_marks *m);
 int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long long x, double y,

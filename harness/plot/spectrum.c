@@ -72,7 +72,9 @@ static int one_scenario(const struct pl_set *s, const char *sc, const char *out_
     struct pl_chart *c = pl_chart_add(cs, stem, "spectrum");
     if (!c) return -E2BIG;
     long long L = common_largest(s, sc);
-    if (!L) pl_note_add(c->note, sizeof c->note, "no connection count that every model served in this scenario");
+    if (!L)
+        pl_note_add(c->note, sizeof c->note,
+                    "no connection count that every model served in this scenario");
     for (size_t m = 0; L && m < s->n_models; m++) {
         const struct pl_point *p = pl_find(s, s->models[m], sc, L);
         int rows = served(p) ? one_model(s, p, out_dir, stem) : 0;

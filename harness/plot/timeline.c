@@ -10,8 +10,8 @@
 
 #define PL_TL_COLS 64
 
-static const char *const pl_event_loops[] = {"epoll", "libuv", "uring", "py-uvloop",
-                                             "py-asyncio", "nginx"};
+static const char *const pl_event_loops[] = {"epoll",     "libuv",      "uring",
+                                             "py-uvloop", "py-asyncio", "nginx"};
 
 static bool is_event_loop(const char *model)
 {
@@ -50,7 +50,8 @@ static size_t csv_split(char *line, char **cols, size_t cap)
 {
     size_t n = 0;
     line[strcspn(line, "\r\n")] = '\0';
-    for (char *tok; n < cap && (tok = strsep(&line, ",")) != NULL;) cols[n++] = tok;
+    for (char *tok; n < cap && (tok = strsep(&line, ",")) != NULL;)
+        cols[n++] = tok;
     return n;
 }
 
@@ -85,9 +86,12 @@ static int copy_timeline(const char *path, FILE *probe, FILE *load)
         return -EINVAL;
     }
     size_t n = csv_split(line, cols, PL_TL_COLS);
-    struct pl_tl_cols k = {col_of(cols, n, "t_s"), col_of(cols, n, "source"),
-                           col_of(cols, n, "rss_bytes"), col_of(cols, n, "threads"),
-                           col_of(cols, n, "load_established"), col_of(cols, n, "load_rps")};
+    struct pl_tl_cols k = {col_of(cols, n, "t_s"),
+                           col_of(cols, n, "source"),
+                           col_of(cols, n, "rss_bytes"),
+                           col_of(cols, n, "threads"),
+                           col_of(cols, n, "load_established"),
+                           col_of(cols, n, "load_rps")};
     while (fgets(line, sizeof line, in)) {
         n = csv_split(line, cols, PL_TL_COLS);
         row_out(cols, n, &k, probe, load);
@@ -133,9 +137,10 @@ int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_chart
                  json_number_value(json_object_get(w, "end_s")));
         snprintf(c->models, sizeof c->models, "%s", p->model);
     }
-    snprintf(c->title, sizeof c->title, "Time series: %s at %lld connections (%s, trial %lld; "
-             "largest point of the %s)", p ? p->model : "-", p ? p->conns : 0,
-             s->n_scenarios ? s->scenarios[0] : "-",
+    snprintf(c->title, sizeof c->title,
+             "Time series: %s at %lld connections (%s, trial %lld; "
+             "largest point of the %s)",
+             p ? p->model : "-", p ? p->conns : 0, s->n_scenarios ? s->scenarios[0] : "-",
              (long long)json_integer_value(json_object_get(t, "trial")),
              event_loop ? "first event-loop model" : "first model");
     snprintf(c->caption, sizeof c->caption,
