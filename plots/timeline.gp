@@ -12,7 +12,7 @@ if (!have_data) { @no_data } else {
     set format x ''
     set ylabel 'connections'
     set yrange [0:*]
-    set label 103 'measured window' at ws, graph 0.9 offset 0.5, 0 font 'Sans,9' tc rgb '#4060a0'
+    set label 103 'measured window' at ws, graph 0.45 offset 0.5, 0 font 'Sans,9' tc rgb '#4060a0'
     plot 'timeline.load.dat' using 1:2 with linespoints pt 7 ps 0.8 lw 2 lc rgb '#1f77b4'
     unset label 103
     set ylabel 'server RSS (MiB)'

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct pl_config {
     const char *dir;
@@ -100,6 +101,10 @@ static int draw_all(const struct pl_config *cfg, const struct pl_set *s, const c
         fprintf(stderr, "c10k plot: %s: %s\n", out, strerror(errno));
         return 1;
     }
+    char log[4200];
+    snprintf(log, sizeof log, "%s/gnuplot.log", out);
+    if (unlink(log) && errno != ENOENT)
+        fprintf(stderr, "c10k plot: %s: %s\n", log, strerror(errno));
     struct pl_charts cs = {calloc(8 * s->n_scenarios + 8, sizeof(struct pl_chart)), 0,
                            8 * s->n_scenarios + 8};
     int rc = cs.c ? build_charts(s, out, &cs) : -ENOMEM;

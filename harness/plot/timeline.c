@@ -100,6 +100,18 @@ static int copy_timeline(const char *path, FILE *probe, FILE *load)
     return 0;
 }
 
+/* c10k-load starts with nothing connected; when its ramp ended before its
+ * first series row (1 s), the row at the end of the ramp keeps the line true. */
+static void ramp_rows(const json_t *t, double start_s, FILE *load)
+{
+    const json_t *conns = json_object_get(json_object_get(t, "load"), "connections");
+    const json_t *ramp = json_object_get(conns, "ramp_s");
+    const json_t *est = json_object_get(conns, "established");
+    fprintf(load, "%.3f 0 NaN\n", start_s);
+    if (json_is_number(ramp) && json_is_number(est) && json_number_value(ramp) < 0.99)
+        fprintf(load, "%.3f %.0f NaN\n", start_s + json_number_value(ramp), json_number_value(est));
+}
+
 static int write_files(const struct pl_set *s, const json_t *t, const char *out_dir)
 {
     const char *file = json_string_value(json_object_get(json_object_get(t, "files"), "timeline"));
@@ -110,8 +122,7 @@ static int write_files(const struct pl_set *s, const json_t *t, const char *out_
     FILE *load = pl_dat_open(out_dir, "timeline", "load");
     const json_t *w = json_object_get(json_object_get(t, "probe"), "window");
     const json_t *start = json_object_get(w, "load_start_s");
-    if (load && json_is_number(start)) /* c10k-load starts with nothing connected */
-        fprintf(load, "%.3f 0 NaN\n", json_number_value(start));
+    if (load && json_is_number(start)) ramp_rows(t, json_number_value(start), load);
     int rc = probe && load ? copy_timeline(path, probe, load) : -errno;
     if (probe && fclose(probe) && !rc) rc = -errno;
     if (load && fclose(load) && !rc) rc = -errno;
