@@ -200,7 +200,7 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
         const struct pl_point *p = &s->pts[i];
         if (strcmp(p->scenario, sc)) continue;
         if (!pl_drawable(p)) {
-            pl_omit_add(c, p->model, p->status, p->reason);
+            pl_omit_add(c, p->model, pl_status(p), p->reason);
             continue;
         }
         pl_mark_label(p, label, sizeof label);

@@ -78,10 +78,14 @@ int pl_set_load(struct pl_set *s, const char *dir, char *err, size_t cap)
                  !schema                  ? "no schema"
                  : !json_is_array(points) ? "no points array"
                                           : schema);
+        pl_set_free(s);
         return -EINVAL;
     }
     s->pts = calloc(json_array_size(points) + 1, sizeof *s->pts);
-    if (!s->pts) return -ENOMEM;
+    if (!s->pts) {
+        pl_set_free(s);
+        return -ENOMEM;
+    }
     size_t i;
     json_t *e;
     json_array_foreach(points, i, e)
@@ -121,6 +125,14 @@ double pl_metric(const struct pl_point *p, const char *which, const char *metric
     const json_t *sum = json_object_get(p ? p->doc : NULL, "summary");
     const json_t *v = json_object_get(json_object_get(sum, which), metric);
     return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+const char *pl_status(const struct pl_point *p)
+{
+    if (!p || !p->status) return "not measured";
+    if (!p->doc && (!strcmp(p->status, "ok") || !strcmp(p->status, "flagged")))
+        return "point file missing or unreadable";
+    return p->status;
 }
 
 bool pl_drawable(const struct pl_point *p)

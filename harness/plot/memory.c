@@ -39,7 +39,7 @@ static int memory_marks(const struct pl_set *s, const char *out_dir, double lo, 
         const struct pl_point *p = &s->pts[i];
         if (strcmp(p->scenario, s->scenarios[0])) continue;
         if (!pl_drawable(p)) {
-            pl_omit_add(c, p->model, p->status, p->reason);
+            pl_omit_add(c, p->model, pl_status(p), p->reason);
             continue;
         }
         pl_mark_label(p, label, sizeof label);
@@ -118,7 +118,7 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
     for (size_t m = 0; L && m < s->n_models; m++) {
         const struct pl_point *p = pl_find(s, s->models[m], s->scenarios[0], L);
         if (!pl_drawable(p) || !strcmp(p->status, "broken")) {
-            snprintf(at, sizeof at, "%s at %lld", p && p->status ? p->status : "not measured", L);
+            snprintf(at, sizeof at, "%s at %lld", pl_status(p), L);
             pl_omit_add(c, s->models[m], at, p ? p->reason : NULL);
             continue;
         }

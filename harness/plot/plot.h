@@ -39,6 +39,9 @@ const struct pl_point *pl_find(const struct pl_set *s, const char *model, const 
                                long long conns);
 /* The point's summary value (which = "median"/"min"/"max") of metric, or NAN. */
 double pl_metric(const struct pl_point *p, const char *which, const char *metric);
+/* The point's status for a note: its status, "not measured" without one,
+ * or that its point file is missing. */
+const char *pl_status(const struct pl_point *p);
 /* True when the point has measured figures to draw (ok or flagged, or broken
  * with a point file). */
 bool pl_drawable(const struct pl_point *p);

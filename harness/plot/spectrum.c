@@ -83,8 +83,7 @@ static int one_scenario(const struct pl_set *s, const char *sc, const char *out_
             pl_words_add(c->models, sizeof c->models, s->models[m]);
             continue;
         }
-        snprintf(note, sizeof note, "%s at %lld",
-                 p && p->status && !served(p) ? p->status : "no histogram", L);
+        snprintf(note, sizeof note, "%s at %lld", !served(p) ? pl_status(p) : "no histogram", L);
         pl_omit_add(c, s->models[m], note, p && !served(p) ? p->reason : NULL);
     }
     c->logy = true;
