@@ -101,10 +101,12 @@ static int draw_all(const struct pl_config *cfg, const struct pl_set *s, const c
         fprintf(stderr, "c10k plot: %s: %s\n", out, strerror(errno));
         return 1;
     }
-    char log[4200];
-    snprintf(log, sizeof log, "%s/gnuplot.log", out);
-    if (unlink(log) && errno != ENOENT)
-        fprintf(stderr, "c10k plot: %s: %s\n", log, strerror(errno));
+    char old[4200]; /* a failed run leaves no stale index or log behind */
+    for (int i = 0; i < 2; i++) {
+        snprintf(old, sizeof old, "%s/%s", out, i ? "index.json" : "gnuplot.log");
+        if (unlink(old) && errno != ENOENT)
+            fprintf(stderr, "c10k plot: %s: %s\n", old, strerror(errno));
+    }
     struct pl_charts cs = {calloc(8 * s->n_scenarios + 8, sizeof(struct pl_chart)), 0,
                            8 * s->n_scenarios + 8};
     int rc = cs.c ? build_charts(s, out, &cs) : -ENOMEM;

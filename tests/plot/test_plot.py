@@ -8,6 +8,7 @@ One behaviour per case: test_plot.py CASE C10K DATA_DIR
   no_manifest  no manifest.json -> exit 2, one line naming it
   malformed    a manifest that is not c10k-manifest/1 -> exit 2, one line
   no_gnuplot   PATH without gnuplot -> exit 1, one line
+  bad_scripts  C10K_PLOTS_DIR without the scripts -> exit 1 naming the driver, no index
   formats      --format png writes no SVG; --format gif is a usage error (exit 2)
 """
 import json
@@ -161,6 +162,14 @@ def case_no_gnuplot(c10k, d):
     one_line_error(run(c10k, [d], env=env), 1, "gnuplot")
     if os.path.exists(os.path.join(d, "plots", "index.json")):
         fail("index.json written without gnuplot")
+
+
+def case_bad_scripts(c10k, d):
+    plot_ok(c10k, d)
+    env = dict(os.environ, C10K_PLOTS_DIR=os.path.join(d, "points"))
+    one_line_error(run(c10k, [d], env=env), 1, "gnuplot failed")
+    if os.path.exists(os.path.join(d, "plots", "index.json")):
+        fail("a failed run left index.json behind")
 
 
 def case_formats(c10k, d):
