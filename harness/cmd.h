@@ -1,8 +1,8 @@
 /* cmd: the verbs of the c10k harness. Each takes argv with argv[0] = the verb
  * and returns the process exit code (0 ok, 1 failure/regression, 2 usage or
  * input error). harness/main.c dispatches; the verbs live in their own files:
- * models/env/run/sweep in harness/, compare in harness/compare/, plot and
- * report in harness/report/. */
+ * models/env/run/sweep in harness/, compare in harness/compare/, plot in
+ * harness/plot/, report in harness/report/. */
 #ifndef C10K_CMD_H
 #define C10K_CMD_H
 
