@@ -19,7 +19,7 @@ usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D
                       from 'c10k models')
   --connections LIST  connection counts (default: 100,1000,5000,10000)
   --duration D        measured time per trial (default: 2s)
-  --warmup D          warm-up per trial (default: 1s)
+  --warmup D          warm-up per trial (default: 500ms)
   --trials K          trials per point (default: 2)
   --rate R            the open-loop rate of the delay scenario, requests/s
                       (default: 2000; scenario delay=/?delay_us=10000@R)
@@ -58,7 +58,7 @@ done
 if [ "$quick" = 1 ]; then
   : "${conns:=100,1000}" "${duration:=1s}" "${warmup:=300ms}" "${trials:=1}"
 else
-  : "${conns:=100,1000,5000,10000}" "${duration:=2s}" "${warmup:=1s}" "${trials:=2}"
+  : "${conns:=100,1000,5000,10000}" "${duration:=2s}" "${warmup:=500ms}" "${trials:=2}"
 fi
 [[ "$trials" =~ ^[1-9][0-9]*$ ]] || die_usage "--trials: a positive count, got '$trials'"
 [[ "$rate" =~ ^[1-9][0-9]*$ ]] || die_usage "--rate: requests/s as a positive number, got '$rate'"
