@@ -127,18 +127,26 @@ void rp_sec_memory(struct rp_out *o, const struct rp_run *run)
     rp_table_end(o);
 }
 
+static void rp_add_flagged(char *fl, size_t cap, const struct rp_point *p)
+{
+    size_t len = strlen(fl);
+    snprintf(fl + len, cap - len, "%s%ld: %s", len ? "; at " : "; flagged at ", p->connections,
+             p->flags[0] ? p->flags : "no flag recorded");
+}
+
 static void rp_break_model(struct rp_out *o, const struct rp_run *run, const char *model,
                            const char *scen)
 {
     long conns[64];
     size_t nc = rp_conns(run, scen, conns, 64);
     long max_ok = -1;
+    char fl[1024] = "";
     for (size_t c = 0; c < nc; c++) {
         const struct rp_point *p = rp_find(run, model, conns[c], scen);
         if (!p) continue;
         if (!strcmp(p->status, "broken")) {
-            rp_li(o, "%s, %s: breaks at %ld connections: %s", model, scen, p->connections,
-                  p->reason ? p->reason : "no reason recorded");
+            rp_li(o, "%s, %s: breaks at %ld connections: %s%s", model, scen, p->connections,
+                  p->reason ? p->reason : "no reason recorded", fl);
             return;
         }
         if (!strcmp(p->status, "unavailable") || !strcmp(p->status, "unsupported")) {
@@ -146,16 +154,13 @@ static void rp_break_model(struct rp_out *o, const struct rp_run *run, const cha
                   p->reason ? p->reason : "no reason recorded");
             return;
         }
-        if (!strcmp(p->status, "flagged"))
-            rp_li(o, "%s, %s: flagged at %ld connections (%s)%s%s", model, scen, p->connections,
-                  p->flags[0] ? p->flags : "no flag recorded", p->reason ? ": " : "",
-                  p->reason ? p->reason : "");
+        if (!strcmp(p->status, "flagged")) rp_add_flagged(fl, sizeof fl, p);
         if (rp_has_data(p)) max_ok = p->connections;
     }
     if (max_ok >= 0)
-        rp_li(o, "%s, %s: no break up to %ld connections.", model, scen, max_ok);
+        rp_li(o, "%s, %s: no break up to %ld connections%s.", model, scen, max_ok, fl);
     else
-        rp_li(o, "%s, %s: not measured in this run.", model, scen);
+        rp_li(o, "%s, %s: not measured in this run%s.", model, scen, fl);
 }
 
 void rp_sec_breaking(struct rp_out *o, const struct rp_run *run)
