@@ -129,7 +129,8 @@ if [ "$sweep_rc" = 130 ]; then
 fi
 if [ ! -f "$out/manifest.json" ]; then
   echo "run_all.sh: the sweep wrote no results (exit $sweep_rc)" >&2
-  exit 1
+  [ "$sweep_rc" = 0 ] && exit 1
+  exit "$sweep_rc"
 fi
 [ "$sweep_rc" = 0 ] || echo "run_all.sh: c10k sweep exited $sweep_rc; plotting and reporting what was measured" >&2
 
