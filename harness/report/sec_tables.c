@@ -154,6 +154,13 @@ static void rp_break_model(struct rp_out *o, const struct rp_run *run, const cha
                   p->reason ? p->reason : "no reason recorded");
             return;
         }
+        if (strstr(p->flags, "no_progress") || rp_metric(p, "throughput_rps") == 0) {
+            rp_li(o,
+                  "%s, %s: stops serving at %ld connections (no progress in the measured "
+                  "window; flags %s)%s",
+                  model, scen, p->connections, p->flags[0] ? p->flags : "none", fl);
+            return;
+        }
         if (!strcmp(p->status, "flagged")) rp_add_flagged(fl, sizeof fl, p);
         if (rp_has_data(p)) max_ok = p->connections;
     }
@@ -168,7 +175,8 @@ void rp_sec_breaking(struct rp_out *o, const struct rp_run *run)
     rp_h(o, 2, "Breaking points");
     rp_p(o, "For each model and scenario, the smallest connection count at which it could "
             "not serve the point (status broken: crashed, or fewer than 90%% of the "
-            "connections established), with the cause the harness recorded; flagged "
+            "connections established; or no response in the measured window), with the "
+            "cause the harness recorded; flagged "
             "points (errors, missed rate, saturated load generator...) are listed too.");
     for (size_t s = 0; s < run->n_scen; s++)
         for (size_t m = 0; m < run->n_models; m++)
