@@ -142,6 +142,14 @@ static void load_why(const json_t *load, char *out, size_t cap)
         snprintf(out + len, cap - len, ")");
 }
 
+/* Responses received in the measured window (completed when the load
+ * generator does not say). */
+static double served(const json_t *load)
+{
+    double got = hn_jnum(load, "requests.received");
+    return isfinite(got) ? got : hn_jnum(load, "requests.completed");
+}
+
 static void break_reason(struct hn_trial *t, const json_t *stats, const char *err_tail)
 {
     char why[400], st[80];
@@ -169,6 +177,17 @@ static void break_reason(struct hn_trial *t, const json_t *stats, const char *er
         *t->broken = true;
         snprintf(t->reason, t->reason_cap, "only %.0f of %llu connections established%s; %s",
                  isfinite(est) ? est : 0.0, (unsigned long long)t->pt->conns, lw, why);
+    } else if (!(served(t->load) > 0)) {
+        /* connected but answered nothing in the window: it cannot serve this point */
+        double unans = hn_jnum(t->load, "connections.unanswered");
+        *t->broken = true;
+        if (isfinite(unans) && unans > 0)
+            snprintf(t->reason, t->reason_cap,
+                     "no response in the measured window (%.0f of %llu connections never "
+                     "answered); %s",
+                     unans, (unsigned long long)t->pt->conns, why);
+        else
+            snprintf(t->reason, t->reason_cap, "no response in the measured window; %s", why);
     }
 }
 
