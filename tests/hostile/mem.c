@@ -3,8 +3,6 @@
  * the normal-client check and the after-case check. */
 #include "hostile.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,22 +10,6 @@
 #include <unistd.h>
 
 #define MEM_MAX_PIDS 4096
-
-static pid_t mem_ppid(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
-    char state;
-    int ppid;
-    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2) return -1;
-    return (pid_t)ppid;
-}
 
 static uint64_t mem_pss_kib(pid_t pid)
 {
@@ -44,27 +26,7 @@ static uint64_t mem_pss_kib(pid_t pid)
 uint64_t hx_tree_pss_kib(pid_t root)
 {
     static pid_t tree[MEM_MAX_PIDS];
-    size_t n = 0;
-    tree[n++] = root;
-    for (int grew = 1; grew;) {
-        grew = 0;
-        DIR *d = opendir("/proc");
-        struct dirent *e;
-        while (d && (e = readdir(d)) && n < MEM_MAX_PIDS) {
-            if (!isdigit((unsigned char)e->d_name[0])) continue;
-            pid_t pid = (pid_t)atoi(e->d_name), pp = mem_ppid(pid);
-            bool parent_in = false, known = false;
-            for (size_t i = 0; i < n; i++) {
-                parent_in |= tree[i] == pp;
-                known |= tree[i] == pid;
-            }
-            if (parent_in && !known) {
-                tree[n++] = pid;
-                grew = 1;
-            }
-        }
-        if (d) closedir(d);
-    }
+    size_t n = itc_proc_tree(root, tree, MEM_MAX_PIDS);
     uint64_t kib = 0;
     for (size_t i = 0; i < n; i++)
         kib += mem_pss_kib(tree[i]);

@@ -83,4 +83,10 @@ int itc_expect_error(struct itc_conn *c, unsigned status, const char *conn_hdr);
 
 uint64_t itc_now_ms(void);
 
+/* The parent pid of pid from /proc/PID/stat, or -1. */
+pid_t itc_ppid(pid_t pid);
+/* root and every process below it (children, grandchildren...) into out, up
+ * to max; returns how many. */
+size_t itc_proc_tree(pid_t root, pid_t *out, size_t max);
+
 #endif

@@ -3,8 +3,6 @@
  * and the "stats accepted=N" exit line. */
 #include "cases.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -43,49 +41,6 @@ fail:
     return 1;
 }
 
-static pid_t life_ppid(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')'); /* the command name may hold spaces */
-    char state;
-    int ppid;
-    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2) return -1;
-    return (pid_t)ppid;
-}
-
-/* Every process below root (children, grandchildren...), up to max. */
-static size_t life_tree(pid_t root, pid_t *out, size_t max)
-{
-    size_t n = 0;
-    out[n++] = root;
-    for (size_t grew = 1; grew;) {
-        grew = 0;
-        DIR *d = opendir("/proc");
-        struct dirent *e;
-        while (d && (e = readdir(d)) && n < max) {
-            if (!isdigit((unsigned char)e->d_name[0])) continue;
-            pid_t pid = (pid_t)atoi(e->d_name), pp = life_ppid(pid);
-            bool parent_in = false, known = false;
-            for (size_t i = 0; i < n; i++) {
-                parent_in |= out[i] == pp;
-                known |= out[i] == pid;
-            }
-            if (parent_in && !known) {
-                out[n++] = pid;
-                grew = 1;
-            }
-        }
-        if (d) closedir(d);
-    }
-    return n;
-}
-
 /* With this process as subreaper, orphans of the server become our children:
  * reap the ones that exit; any still alive after the grace period is a leak. */
 static int life_no_leftovers(const pid_t *tree, size_t n, int grace_ms)
@@ -122,7 +77,7 @@ int case_sigterm(struct case_ctx *x)
     CASE_CHECK(itc_conn_open(&waiting, &x->srv) == 0);
     CASE_CHECK(itc_send_str(&waiting, "GET /?delay_us=5000000 HTTP/1.1\r\n\r\n") == 0);
     usleep(100000); /* let the server take them all */
-    size_t n = life_tree(x->srv.pid, tree, LIFE_MAX_PIDS);
+    size_t n = itc_proc_tree(x->srv.pid, tree, LIFE_MAX_PIDS);
     uint64_t t0 = itc_now_ms();
     int rc = itc_server_stop(&x->srv, SIGTERM, LIFE_STOP_MS, &st);
     fprintf(stderr, "exit after %llu ms, status 0x%x, %zu processes in the tree\n",
