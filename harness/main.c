@@ -18,7 +18,7 @@ static const struct verb verbs[] = {
     {"sweep", cmd_sweep, "measure models x connections x scenarios into a results folder"},
     {"compare", cmd_compare, "compare two results folders (exit 1 on regression)"},
     {"plot", cmd_plot, "draw the charts of a results folder"},
-    {"report", cmd_report, "write report.md of a results folder"},
+    {"report", cmd_report, "write report.md and report.html of a results folder"},
 };
 
 static void usage(FILE *f)
@@ -42,8 +42,13 @@ int main(int argc, char **argv)
         return 0;
     }
     for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        if (strcmp(argv[1], verbs[i].name) == 0)
+        if (strcmp(argv[1], verbs[i].name) == 0) {
+            /* getopt names argv[0] in its messages: "c10k plot: ...", not "plot: ..." */
+            char name[32];
+            snprintf(name, sizeof name, "c10k %s", verbs[i].name);
+            argv[1] = name;
             return verbs[i].fn(argc - 1, argv + 1);
+        }
     fprintf(stderr, "c10k: unknown verb '%s'\n", argv[1]);
     usage(stderr);
     return 2;
