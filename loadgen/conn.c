@@ -142,20 +142,10 @@ static void opened(struct lg_worker *w, struct lg_conn *c, uint64_t now)
         lg_conn_send(w, c, w->cfg->pipeline, now);
 }
 
-static int bind_source(const struct lg_config *cfg, int fd, uint32_t id)
-{
-    if (!cfg->src_first) return 0;
-    int one = 1;
-    struct sockaddr_in src = {.sin_family = AF_INET};
-    src.sin_addr.s_addr = htonl(cfg->src_first + id % (cfg->src_last - cfg->src_first + 1));
-    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
-    return bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0 ? -errno : 0;
-}
-
 void lg_conn_start(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 {
     int one = 1, rc;
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    c->fd = socket(w->cfg->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     c->state = LG_CONNECTING;
     c->since_ns = now;
     w->connecting++;
@@ -164,9 +154,8 @@ void lg_conn_start(struct lg_worker *w, struct lg_conn *c, uint64_t now)
         return;
     }
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    rc = bind_source(w->cfg, c->fd, c->id);
-    if (rc == 0 &&
-        connect(c->fd, (const struct sockaddr *)&w->cfg->addr, sizeof(w->cfg->addr)) < 0 &&
+    rc = lg_source_bind(&w->cfg->source, c->fd, c->id);
+    if (rc == 0 && connect(c->fd, (const struct sockaddr *)&w->cfg->addr, w->cfg->addrlen) < 0 &&
         errno != EINPROGRESS)
         rc = -errno;
     if (rc == 0) rc = watch(w, c, EPOLL_CTL_ADD, EPOLLIN | EPOLLOUT);

@@ -5,6 +5,7 @@
 #define C10K_LG_H
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -23,23 +24,30 @@
 
 enum lg_arrival { LG_ARRIVAL_CONSTANT, LG_ARRIVAL_POISSON };
 
+/* --source: count local addresses from first on (the last 64 bits counted). */
+struct lg_source {
+    struct sockaddr_storage first;
+    uint32_t count;
+};
+
 struct lg_config {
     const char *url;
-    struct sockaddr_in addr; /* the target, 127.0.0.0/8 only */
-    char host_header[80];
-    char target[1024];            /* path and query */
-    const char *method;           /* --method, default GET */
-    const char *body;             /* --body, NULL for none */
-    uint32_t connections;         /* -c */
-    uint32_t threads;             /* -t (0 until resolved: CPUs in the affinity mask) */
-    uint64_t duration_ns;         /* -d */
-    uint64_t warmup_ns;           /* --warmup */
-    uint64_t timeout_ns;          /* --timeout: per request, and per connect */
-    uint64_t rate_rps;            /* -R, 0 = closed loop */
-    uint64_t connect_rate;        /* --connect-rate per second, 0 = all at once */
-    uint32_t pipeline;            /* --pipeline */
-    enum lg_arrival arrival;      /* --arrival */
-    uint32_t src_first, src_last; /* --source range, host order; 0 = none */
+    struct sockaddr_storage addr; /* the target (IPv4 or IPv6) */
+    socklen_t addrlen;
+    char host_header[300];
+    char target[1024];       /* path and query */
+    const char *method;      /* --method, default GET */
+    const char *body;        /* --body, NULL for none */
+    uint32_t connections;    /* -c */
+    uint32_t threads;        /* -t (0 until resolved: CPUs in the affinity mask) */
+    uint64_t duration_ns;    /* -d */
+    uint64_t warmup_ns;      /* --warmup */
+    uint64_t timeout_ns;     /* --timeout: per request, and per connect */
+    uint64_t rate_rps;       /* -R, 0 = closed loop */
+    uint64_t connect_rate;   /* --connect-rate per second, 0 = all at once */
+    uint32_t pipeline;       /* --pipeline */
+    enum lg_arrival arrival; /* --arrival */
+    struct lg_source source; /* --source range (count 0 = none) */
     const char *source_text;
     const char *json_path, *hgrm_path, *series_path;
     bool quiet;       /* --quiet: no human summary */
@@ -170,6 +178,12 @@ struct lg_run {
 /* opts.c */
 int lg_opts_parse(int argc, char **argv, struct lg_config *cfg);
 void lg_usage(FILE *f, const char *prog);
+
+/* addr.c */
+int lg_addr_resolve(const char *host, size_t n, uint16_t port, struct sockaddr_storage *ss,
+                    socklen_t *len);
+int lg_source_parse(const char *s, int family, struct lg_source *src);
+int lg_source_bind(const struct lg_source *src, int fd, uint32_t id);
 
 /* worker.c */
 int lg_worker_init(struct lg_worker *w, struct lg_run *run, int index, uint32_t first_id,

@@ -1,5 +1,5 @@
 /* opts: the command line of c10k-load (one struct lg_config), the URL and the
- * --source range, refusing anything outside 127.0.0.0/8. Try: c10k-load --help. */
+ * --source text (addr.c resolves both). Try: c10k-load --help. */
 #include "lg.h"
 
 #include <arpa/inet.h>
@@ -20,8 +20,8 @@ void lg_usage(FILE *f, const char *prog)
 {
     fprintf(
         f,
-        "usage: %s [options] http://127.x.x.x:PORT/path?query\n"
-        "HTTP/1.1 load generator for the c10k lab (loopback targets only).\n"
+        "usage: %s [options] http://HOST[:PORT]/path?query\n"
+        "HTTP/1.1 load generator for the c10k lab. HOST: IPv4, [IPv6] or a name.\n"
         "  -c, --connections N    connections to keep open [%d]\n"
         "  -t, --threads N        threads, each with its own epoll loop, pinned in turn to\n"
         "                         the CPUs of the affinity mask [number of CPUs in the mask]\n"
@@ -33,8 +33,8 @@ void lg_usage(FILE *f, const char *prog)
         "      --connect-rate N   new connections per second while ramping up [0 = all at once]\n"
         "      --timeout D        per request (and per connect attempt) [10s]\n"
         "      --pipeline N       requests in flight per connection (1..1024) [1]\n"
-        "      --source A[-B]     bind connections to source IPv4 addresses A..B in turn\n"
-        "                         (127.0.0.0/8), for more than ~28k connections [none]\n"
+        "      --source A[-B]     bind connections to local source addresses A..B in turn\n"
+        "                         (the target's family), for more than ~28k connections [none]\n"
         "      --method M         request method [GET]\n"
         "      --body S           request body (sent with Content-Length) [none]\n"
         "      --seed N           seed of the poisson arrivals [1]\n"
@@ -50,64 +50,53 @@ void lg_usage(FILE *f, const char *prog)
         prog, DEF_CONNECTIONS);
 }
 
-static int in_lab(uint32_t host_order)
+/* The URL's host part: "[v6]" or up to the port, path or query. Sets *host,
+ * *n (brackets stripped) and returns what follows it, NULL on a syntax error. */
+static const char *url_host(const char *p, const char **host, size_t *n)
 {
-    return (host_order >> 24) == 127;
+    if (*p == '[') {
+        const char *end = strchr(p, ']');
+        if (!end) return NULL;
+        *host = p + 1;
+        *n = (size_t)(end - p - 1);
+        return end + 1;
+    }
+    *host = p;
+    *n = strcspn(p, ":/?#[]@ ");
+    return p + *n;
 }
 
-static int parse_ipv4(const char *s, size_t n, uint32_t *out)
+static int url_port(const char **q, uint64_t *port)
 {
-    char tmp[64];
-    struct in_addr a;
-    if (n == 0 || n >= sizeof(tmp)) return -EINVAL;
-    memcpy(tmp, s, n);
-    tmp[n] = 0;
-    if (strcmp(tmp, "localhost") == 0) snprintf(tmp, sizeof(tmp), "127.0.0.1");
-    if (inet_pton(AF_INET, tmp, &a) != 1) return -EINVAL;
-    *out = ntohl(a.s_addr);
+    char digits[8];
+    if (**q != ':') return 0;
+    size_t dn = strcspn(*q + 1, "/?#");
+    if (dn == 0 || dn >= sizeof(digits)) return -EINVAL;
+    memcpy(digits, *q + 1, dn);
+    digits[dn] = 0;
+    if (util_parse_count(digits, 1, 65535, port) < 0) return -EINVAL;
+    *q += 1 + dn;
     return 0;
 }
 
+/* Returns 0, -EINVAL (syntax) or -EHOSTUNREACH (the name did not resolve). */
 static int parse_url(struct lg_config *cfg, const char *url)
 {
-    const char *p = url;
+    const char *p = url, *host;
+    size_t hostlen;
     if (strncmp(p, "http://", 7) != 0) return -EINVAL;
     p += 7;
-    size_t hostlen = strcspn(p, ":/?#");
-    uint32_t ip;
-    if (parse_ipv4(p, hostlen, &ip) < 0 || !in_lab(ip)) return -EPERM;
+    const char *q = url_host(p, &host, &hostlen);
     uint64_t port = 80;
-    const char *q = p + hostlen;
-    if (*q == ':') {
-        char digits[8];
-        size_t dn = strcspn(q + 1, "/?#");
-        if (dn == 0 || dn >= sizeof(digits)) return -EINVAL;
-        memcpy(digits, q + 1, dn);
-        digits[dn] = 0;
-        if (util_parse_count(digits, 1, 65535, &port) < 0) return -EINVAL;
-        q += 1 + dn;
-    }
-    if (*q == '#') return -EINVAL;
+    if (!q || url_port(&q, &port) < 0) return -EINVAL;
+    if (*q && *q != '/' && *q != '?') return -EINVAL;
+    if ((size_t)(q - p) >= sizeof(cfg->host_header)) return -EINVAL;
     snprintf(cfg->host_header, sizeof(cfg->host_header), "%.*s", (int)(q - p), p);
     int n = snprintf(cfg->target, sizeof(cfg->target), "%s%s", *q == '/' ? "" : "/", q);
     if (n < 0 || (size_t)n >= sizeof(cfg->target) || strpbrk(cfg->target, " \r\n#")) return -EINVAL;
-    cfg->addr.sin_family = AF_INET;
-    cfg->addr.sin_port = htons((uint16_t)port);
-    cfg->addr.sin_addr.s_addr = htonl(ip);
+    int rc = lg_addr_resolve(host, hostlen, (uint16_t)port, &cfg->addr, &cfg->addrlen);
+    if (rc < 0) return rc;
     cfg->url = url;
-    return 0;
-}
-
-static int parse_source(struct lg_config *cfg, const char *s)
-{
-    const char *dash = strchr(s, '-');
-    size_t n1 = dash ? (size_t)(dash - s) : strlen(s);
-    if (parse_ipv4(s, n1, &cfg->src_first) < 0) return -EINVAL;
-    cfg->src_last = cfg->src_first;
-    if (dash && parse_ipv4(dash + 1, strlen(dash + 1), &cfg->src_last) < 0) return -EINVAL;
-    if (!in_lab(cfg->src_first) || !in_lab(cfg->src_last) || cfg->src_last < cfg->src_first)
-        return -EINVAL;
-    cfg->source_text = s;
     return 0;
 }
 
@@ -214,7 +203,8 @@ static int text_opt(int opt, const char *arg, struct lg_config *cfg)
 {
     switch (opt) {
     case O_SOURCE:
-        return parse_source(cfg, arg);
+        cfg->source_text = arg; /* parsed with the URL: it takes the target's family */
+        return 0;
     case O_ARRIVAL:
         if (strcmp(arg, "constant") && strcmp(arg, "poisson")) return -EINVAL;
         cfg->arrival = strcmp(arg, "poisson") == 0 ? LG_ARRIVAL_POISSON : LG_ARRIVAL_CONSTANT;
@@ -304,8 +294,18 @@ int lg_opts_parse(int argc, char **argv, struct lg_config *cfg)
     }
     int rc = parse_url(cfg, argv[optind]);
     if (rc < 0) {
-        fprintf(stderr, "c10k-load: %s '%s' (only http://127.x.x.x or localhost)\n",
-                rc == -EPERM ? "refusing target" : "bad URL", argv[optind]);
+        fprintf(stderr,
+                "c10k-load: %s '%s' (http://HOST[:PORT]/path, HOST an IPv4, [IPv6] or name)\n",
+                rc == -EHOSTUNREACH ? "cannot resolve the host of" : "bad URL", argv[optind]);
+        return -EINVAL;
+    }
+    rc =
+        cfg->source_text ? lg_source_parse(cfg->source_text, cfg->addr.ss_family, &cfg->source) : 0;
+    if (rc < 0) {
+        fprintf(stderr, "c10k-load: bad value '%s' for --source (%s)\n", cfg->source_text,
+                rc == -EADDRNOTAVAIL ? "not a local address of this machine"
+                : rc == -ERANGE      ? "more than 2^32 addresses, or upside down"
+                                     : "syntax, or not the target's address family");
         return -EINVAL;
     }
     if (cfg->threads == 0) cfg->threads = (uint32_t)cfg->ncpus;

@@ -33,8 +33,8 @@ def check(cond, msg):
     print("ok:", msg)
 
 
-def start_server(path):
-    p = subprocess.Popen([path, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+def start_server(path, host="127.0.0.1"):
+    p = subprocess.Popen([path, "--host", host, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
     procs.append(p)
     line = p.stdout.readline()
@@ -62,9 +62,12 @@ def load_json(lg, args, tmp, timeout=25):
 def t_usage(lg):
     bad = [[], ["-c", "0", "http://127.0.0.1:1/"], ["-c", "ten", "http://127.0.0.1:1/"],
            ["--bogus", "http://127.0.0.1:1/"], ["-d", "5parsecs", "http://127.0.0.1:1/"],
-           ["--arrival", "burst", "http://127.0.0.1:1/"], ["http://10.0.0.1:80/"],
-           ["http://example.com/"], ["https://127.0.0.1/"], ["--pipeline", "0", "http://127.0.0.1:1/"],
-           ["--source", "10.0.0.1-10.0.0.9", "http://127.0.0.1:1/"], ["http://127.0.0.1:1/", "extra"]]
+           ["--arrival", "burst", "http://127.0.0.1:1/"], ["http://[::1:80/"],
+           ["http://127.0.0.1:1#x"], ["https://127.0.0.1/"], ["--pipeline", "0", "http://127.0.0.1:1/"],
+           ["http:///"], ["http://127.0.0.1:99999/"],
+           ["--source", "192.0.2.1-192.0.2.9", "http://127.0.0.1:1/"],
+           ["--source", "127.0.0.9-127.0.0.2", "http://127.0.0.1:1/"],
+           ["--source", "::1", "http://127.0.0.1:1/"], ["http://127.0.0.1:1/", "extra"]]
     for args in bad:
         r = subprocess.run([lg] + args, capture_output=True, text=True, timeout=10)
         check(r.returncode == 2 and "usage" in r.stderr, "exit 2 for %s" % args)
@@ -121,6 +124,30 @@ def t_closed(lg, server, tmp):
     rows = open(series).read().splitlines()
     check(rows[0] == "t_s,established,completed,errors,rps,p50_us,p99_us", "series header")
     check(len(rows) >= 3 and int(rows[-1].split(",")[2]) >= req["completed"], "series rows")
+
+
+def no_errors(j):
+    return sum(v for k, v in j["errors"].items() if isinstance(v, int)) == 0 and j["requests"]["timeouts"] == 0
+
+
+def t_any(lg, server, tmp):
+    """Any target: a server on [::1] (skip without IPv6), with an IPv6 --source;
+    a name resolved by getaddrinfo (localhost)."""
+    try:
+        socket.socket(socket.AF_INET6).bind(("::1", 0))
+    except OSError:
+        print("no IPv6 loopback: skip")
+        sys.exit(SKIP)
+    _, url = start_server(server, "::1")
+    check(url.startswith("http://[::1]:"), "server ready on %s" % url)
+    j = load_json(lg, ["-c", "10", "-d", "2s", url], tmp)
+    check(j["connections"]["established"] == 10 and no_errors(j) and j["requests"]["ok"] > 0,
+          "IPv6: 10 connections, %d ok, no errors" % j["requests"]["ok"])
+    j = load_json(lg, ["-c", "10", "-d", "300ms", "--source", "::1", url], tmp)
+    check(j["connections"]["established"] == 10 and no_errors(j), "IPv6 --source ::1")
+    _, url4 = start_server(server)
+    j = load_json(lg, ["-c", "4", "-d", "300ms", url4.replace("127.0.0.1", "localhost")], tmp)
+    check(j["connections"]["established"] == 4 and no_errors(j), "a name: localhost resolved")
 
 
 def t_stop(lg, server, tmp):
@@ -335,7 +362,7 @@ def main():
         elif what == "nginx":
             t_nginx(lg, tmp)
         else:
-            {"closed": t_closed, "stop": t_stop, "misc": t_misc, "rate": t_rate}[what](lg, sys.argv[3], tmp)
+            {"closed": t_closed, "stop": t_stop, "any": t_any, "misc": t_misc, "rate": t_rate}[what](lg, sys.argv[3], tmp)
     finally:
         for p in procs:
             if p.poll() is None:
