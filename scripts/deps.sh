@@ -9,6 +9,7 @@ PACKAGES=(
   libuv1-dev liburing-dev libjansson-dev libcmocka-dev
   gnuplot-nox wrk nginx-light apache2-utils curl
   python3 python3-uvloop libclang-rt-14-dev valgrind procps time strace
+  iproute2 openssh-client openssh-server
 )
 
 missing=()

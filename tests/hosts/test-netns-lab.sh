@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# test-netns-lab: scripts/netns-lab.sh brings up a server host and two load
+# hosts (network namespaces with sshd), each reachable by ssh with the lab's
+# key only, pinned, with no route out of the lab; `down` removes everything
+# and is idempotent; a failed `up` leaves nothing. Skips (77) when not root
+# or without `ip netns`.   try: tests/hosts/test-netns-lab.sh scripts/netns-lab.sh
+set -u
+LAB_SH="$1"
+[ "$(id -u)" = 0 ] || { echo "not root: skip"; exit 77; }
+ip netns list >/dev/null 2>&1 || { echo "no ip netns: skip"; exit 77; }
+NAME="t$$"
+NAME=${NAME:0:6}
+C10K_LAB_ROOT="$(mktemp -d /tmp/c10k-lab-test.XXXXXX)"
+export C10K_LAB_ROOT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+trap '"$LAB_SH" down --name "$NAME" >/dev/null 2>&1; rm -rf "$C10K_LAB_ROOT"' EXIT
+
+"$LAB_SH" up --name "$NAME" --load-hosts 2 > "$C10K_LAB_ROOT/hosts" || fail "up failed"
+mapfile -t HOSTS < "$C10K_LAB_ROOT/hosts"
+[ ${#HOSTS[@]} = 3 ] || fail "want 3 hosts, got: ${HOSTS[*]}"
+CFG=$("$LAB_SH" config --name "$NAME")
+[ -f "$CFG" ] || fail "no ssh config"
+addrs=()
+for h in "${HOSTS[@]}"; do
+  [[ $h =~ ^ssh://root@(198\.(18|19)\.[0-9]+\.[0-9]+)$ ]] || fail "not an ssh URL in 198.18.0.0/15: $h"
+  addrs+=("${BASH_REMATCH[1]}")
+done
+srv=${addrs[0]}
+# each host answers as itself, has no route but the lab's /24, no IPv6
+for i in 0 1 2; do
+  a=${addrs[$i]}
+  out=$(ssh -F "$CFG" "$a" 'ip -4 -o addr show dev eth0; ip route; ip -6 -o addr | wc -l; taskset -pc $$') \
+    || fail "ssh to $a failed"
+  grep -q "inet $a/24" <<< "$out" || fail "$a: wrong address: $out"
+  [ "$(ip -n "c10k-$NAME-$([ $i = 0 ] && echo srv || echo l$i)" route | grep -c .)" = 1 ] \
+    || fail "$a: more than the lab's route"
+  grep -q default <<< "$out" && fail "$a has a default route"
+  grep -qx 0 <<< "$out" || fail "$a has IPv6 addresses: $out"
+  want=$([ $i = 0 ] && echo 0 || echo $(($(nproc) - 1)))
+  grep -q "affinity list: $want\$" <<< "$out" || fail "$a: not pinned to CPU $want: $out"
+done
+# load hosts reach the server host over the bridge
+ssh -F "$CFG" "${addrs[1]}" "exec 3<>/dev/tcp/$srv/22 && head -c 4 <&3" | grep -q SSH \
+  || fail "l1 cannot reach the server host's sshd"
+# only the lab's key gets in
+ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityFile=/dev/null \
+  -o UserKnownHostsFile="$C10K_LAB_ROOT/$NAME/known_hosts" "root@$srv" true 2>/dev/null \
+  && fail "a login without the lab key worked"
+# a second `up` of the same lab is refused and changes nothing
+"$LAB_SH" up --name "$NAME" >/dev/null 2>&1 && fail "a second up succeeded"
+ssh -F "$CFG" "$srv" true || fail "the lab broke after a refused up"
+
+pids=$(cat "$C10K_LAB_ROOT/$NAME"/sshd-*.pid)
+"$LAB_SH" down --name "$NAME" || fail "down failed"
+"$LAB_SH" down --name "$NAME" || fail "second down failed"
+# (an exited daemon may stay a zombie until pid 1 reaps it)
+for p in $pids; do grep -qs '^State:[[:space:]]*[^Z]' "/proc/$p/status" && fail "sshd $p still runs"; done
+ip netns list | grep -q "c10k-$NAME-" && fail "namespaces left: $(ip netns list)"
+ip link show "c10kb-$NAME" >/dev/null 2>&1 && fail "bridge left"
+[ -e "$C10K_LAB_ROOT/$NAME" ] && fail "lab folder left"
+
+# a failing up (netem missing, or a bad option) leaves nothing behind
+if ! "$LAB_SH" up --name "$NAME" --load-hosts 1 --delay 1ms >/dev/null 2>"$C10K_LAB_ROOT/err"; then
+  grep -q netem "$C10K_LAB_ROOT/err" || fail "unclear --delay failure: $(cat "$C10K_LAB_ROOT/err")"
+  ip netns list | grep -q "c10k-$NAME-" && fail "failed up left namespaces"
+  ip link show "c10kb-$NAME" >/dev/null 2>&1 && fail "failed up left the bridge"
+  [ -e "$C10K_LAB_ROOT/$NAME" ] && fail "failed up left the lab folder"
+else
+  "$LAB_SH" down --name "$NAME" || fail "down after --delay failed"
+fi
+"$LAB_SH" up --name "$NAME" --load-hosts 0 >/dev/null 2>&1 && fail "--load-hosts 0 accepted"
+echo ok
