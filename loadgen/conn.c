@@ -34,7 +34,7 @@ static bool open_loop(const struct lg_worker *w)
 
 static bool may_send(const struct lg_worker *w)
 {
-    return w->going && !w->ended;
+    return w->going && !w->ended && !w->cfg->idle;
 }
 
 static struct lg_flight *ring_of(struct lg_worker *w, struct lg_conn *c)

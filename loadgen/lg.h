@@ -51,6 +51,7 @@ struct lg_config {
     const char *source_text;
     const char *json_path, *hgrm_path, *series_path;
     bool quiet;       /* --quiet: no human summary */
+    bool idle;        /* --idle: each connection answered once in the ramp, then silent */
     uint64_t seed;    /* --seed for poisson arrivals */
     uint64_t spin_ns; /* --spin: wake this long before a send, then poll */
     int cpus[256];    /* the affinity mask, in order */

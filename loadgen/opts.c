@@ -43,6 +43,8 @@ void lg_usage(FILE *f, const char *prog)
         "      --json FILE        write the c10k-load/1 JSON result (- = stdout) [none]\n"
         "      --hgrm FILE        write the latency histogram (.hgrm, microseconds) [none]\n"
         "      --series FILE      write one CSV row per second [none]\n"
+        "      --idle             closed-loop ramp (each connection answered once), then\n"
+        "                         no request and no reconnect: connections held silent [off]\n"
         "  -q, --quiet            no human summary on stderr [off]\n"
         "  -h, --help             this help\n"
         "  -V, --version          print the version\n"
@@ -130,7 +132,8 @@ enum {
     O_METHOD,
     O_BODY,
     O_SEED,
-    O_SPIN
+    O_SPIN,
+    O_IDLE
 };
 
 static const struct option long_opts[] = {
@@ -151,6 +154,7 @@ static const struct option long_opts[] = {
     {"body", required_argument, NULL, O_BODY},
     {"seed", required_argument, NULL, O_SEED},
     {"spin", required_argument, NULL, O_SPIN},
+    {"idle", no_argument, NULL, O_IDLE},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -248,6 +252,9 @@ static int apply(struct lg_config *cfg, int opt, const char *arg)
     case 'q':
         cfg->quiet = true;
         return 0;
+    case O_IDLE:
+        cfg->idle = true;
+        return 0;
     default:
         return text_opt(opt, arg, cfg);
     }
@@ -287,6 +294,10 @@ int lg_opts_parse(int argc, char **argv, struct lg_config *cfg)
                     rc == -ERANGE ? "out of range" : "syntax");
             return -EINVAL;
         }
+    }
+    if (cfg->idle && cfg->rate_rps) {
+        fprintf(stderr, "c10k-load: --idle holds connections silent: no --rate with it\n");
+        return -EINVAL;
     }
     if (optind != argc - 1) {
         fprintf(stderr, "c10k-load: %s\n", optind >= argc ? "missing URL" : "more than one URL");

@@ -82,14 +82,14 @@ static json_t *hist_json(const struct hist *h)
 
 static json_t *config_json(const struct lg_config *cfg)
 {
-    return json_pack("{s:I,s:I,s:f,s:f,s:I,s:s,s:I,s:f,s:I,s:s?,s:s,s:s?}", "connections",
+    return json_pack("{s:I,s:I,s:f,s:f,s:I,s:s,s:I,s:f,s:I,s:s?,s:s,s:s?,s:b}", "connections",
                      (json_int_t)cfg->connections, "threads", (json_int_t)cfg->threads,
                      "duration_s", (double)cfg->duration_ns / 1e9, "warmup_s",
                      (double)cfg->warmup_ns / 1e9, "rate_rps", (json_int_t)cfg->rate_rps, "arrival",
                      cfg->arrival == LG_ARRIVAL_POISSON ? "poisson" : "constant", "pipeline",
                      (json_int_t)cfg->pipeline, "timeout_s", (double)cfg->timeout_ns / 1e9,
                      "connect_rate", (json_int_t)cfg->connect_rate, "source", cfg->source_text,
-                     "method", cfg->method, "body", cfg->body);
+                     "method", cfg->method, "body", cfg->body, "idle", cfg->idle);
 }
 
 static json_t *errors_json(const struct lg_counts *c)

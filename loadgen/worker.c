@@ -132,7 +132,8 @@ static void begin_load(struct lg_worker *w, uint64_t go)
         if (c->state != LG_OPEN) continue;
         if (w->cfg->rate_rps)
             lg_heap_push(w, c);
-        else if (!c->wr_left) /* a first request still being written sends the rest after */
+        else if (!c->wr_left &&
+                 !w->cfg->idle) /* a first request still being written sends the rest after */
             lg_conn_send(w, c, w->cfg->pipeline - c->inflight, now);
     }
 }

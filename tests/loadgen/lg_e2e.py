@@ -126,6 +126,18 @@ def t_closed(lg, server, tmp):
     check(len(rows) >= 3 and int(rows[-1].split(",")[2]) >= req["completed"], "series rows")
 
 
+def t_idle(lg, server, tmp):
+    """--idle: every connection answered once in the ramp, then nothing sent
+    in the window; --idle with --rate is a usage error."""
+    _, url = start_server(server)
+    j = load_json(lg, ["-c", "40", "-t", "2", "-d", "1s", "--idle", url], tmp)
+    c, req = j["connections"], j["requests"]
+    check(c["established"] == 40 and c["unanswered"] == 0, "40 established, each answered")
+    check(req["received"] == 0 and req["sent"] == 0, "nothing sent in the window")
+    check(j["config"]["idle"] is True and no_errors(j), "config.idle, no errors")
+    check(run_load(lg, ["--idle", "-R", "10", url]).returncode == 2, "--idle with --rate: usage error")
+
+
 def no_errors(j):
     return sum(v for k, v in j["errors"].items() if isinstance(v, int)) == 0 and j["requests"]["timeouts"] == 0
 
@@ -362,7 +374,7 @@ def main():
         elif what == "nginx":
             t_nginx(lg, tmp)
         else:
-            {"closed": t_closed, "stop": t_stop, "any": t_any, "misc": t_misc, "rate": t_rate}[what](lg, sys.argv[3], tmp)
+            {"closed": t_closed, "idle": t_idle, "stop": t_stop, "any": t_any, "misc": t_misc, "rate": t_rate}[what](lg, sys.argv[3], tmp)
     finally:
         for p in procs:
             if p.poll() is None:
