@@ -92,7 +92,7 @@ static void fmt_ms(char *buf, size_t cap, uint64_t ns)
 static int start_load(struct hn_trial *t, const char *url)
 {
     char lg[4096], conns[32], threads[16], dur[32], warm[32], tmo[32], rate[32], crate[32];
-    char json[1500], hgrm[1500], series[1500], err[1500], target[1100];
+    char json[1500], hgrm[1500], hlog[1500], series[1500], err[1500], target[1100];
     char *argv[40];
     int n = 0;
     snprintf(conns, sizeof conns, "%llu", (unsigned long long)t->pt->conns);
@@ -104,6 +104,7 @@ static int start_load(struct hn_trial *t, const char *url)
     snprintf(crate, sizeof crate, "%llu", (unsigned long long)t->c->connect_rate);
     snprintf(json, sizeof json, "%s.load.json", t->base);
     snprintf(hgrm, sizeof hgrm, "%s.hgrm", t->base);
+    snprintf(hlog, sizeof hlog, "%s.hlog", t->base);
     snprintf(series, sizeof series, "%s.series.csv", t->base);
     snprintf(err, sizeof err, "%s.load.stderr", t->base);
     snprintf(target, sizeof target, "%s%s", url, t->pt->path);
@@ -116,6 +117,7 @@ static int start_load(struct hn_trial *t, const char *url)
     if (t->c->connect_rate)
         argv[n++] = "--connect-rate", argv[n++] = crate;
     argv[n++] = "--json", argv[n++] = json, argv[n++] = "--hgrm", argv[n++] = hgrm;
+    argv[n++] = "--hlog", argv[n++] = hlog;
     argv[n++] = "--series", argv[n++] = series, argv[n++] = target, argv[n] = NULL;
     unlink(json);
     t->load_start_ns = util_mono_ns();

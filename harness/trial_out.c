@@ -322,11 +322,13 @@ static void probe_view(const struct hn_trial *t, const struct hn_window *w, doub
 
 static json_t *files_json(const struct hn_trial *t)
 {
-    char h[500], tl[500], e[500];
+    char h[500], hl[500], tl[500], e[500];
     snprintf(h, sizeof h, "%s.hgrm", t->rel);
+    snprintf(hl, sizeof hl, "%s.hlog", t->rel);
     snprintf(tl, sizeof tl, "%s.timeline.csv", t->rel);
     snprintf(e, sizeof e, "%s.stderr", t->rel);
-    return json_pack("{s:s, s:s, s:s}", "hgrm", h, "timeline", tl, "stderr", e);
+    return json_pack("{s:s, s:s, s:s, s:s}", "hgrm", h, "hlog", hl, "timeline", tl, "stderr",
+                     e);
 }
 
 json_t *hn_trial_result(struct hn_trial *t)

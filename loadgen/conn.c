@@ -195,6 +195,19 @@ int lg_conn_send(struct lg_worker *w, struct lg_conn *c, uint32_t n, uint64_t no
     return -1;
 }
 
+/* A measured request's latency: the run's histograms and, with --hlog, this
+ * second's (corrected and uncorrected; the same value in closed loop). */
+static void record_latency(struct lg_worker *w, const struct lg_flight *f, uint64_t now)
+{
+    int64_t cor = us_of(now, f->intended_ns), unc = us_of(now, f->sent_ns);
+    hist_record(&w->lat, cor);
+    if (open_loop(w)) hist_record(&w->lat_unc, unc);
+    if (!w->cfg->hlog_path) return;
+    struct lg_interval *iv = &w->iv[w->iv_seq & 1];
+    hist_record(&iv->cor, cor);
+    hist_record(&iv->unc, open_loop(w) ? unc : cor);
+}
+
 static void response_done(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 {
     struct lg_flight f = ring_of(w, c)[c->ring_head];
@@ -218,8 +231,7 @@ static void response_done(struct lg_worker *w, struct lg_conn *c, uint64_t now)
             w->counts.ok++;
         else
             w->counts.non2xx++;
-        hist_record(&w->lat, lat);
-        if (open_loop(w)) hist_record(&w->lat_unc, us_of(now, f.sent_ns));
+        record_latency(w, &f, now);
     }
     if (c->resp.flags & LG_RESP_CLOSE) c->close_after = 1;
     lg_resp_reset(&c->resp);
@@ -350,8 +362,7 @@ static void timed_out(struct lg_worker *w, struct lg_conn *c, uint64_t now)
         if (!lg_in_window(w->run, f->intended_ns)) continue;
         /* a timed-out request still took at least this long: keep it */
         w->counts.timeouts++;
-        hist_record(&w->lat, us_of(now, f->intended_ns));
-        if (open_loop(w)) hist_record(&w->lat_unc, us_of(now, f->sent_ns));
+        record_latency(w, f, now);
     }
     if (c->ever & LG_AWAITING) w->counts.timeouts++; /* the ramp's first request */
     w->all_errors += c->inflight;

@@ -49,7 +49,7 @@ struct lg_config {
     enum lg_arrival arrival; /* --arrival */
     struct lg_source source; /* --source range (count 0 = none) */
     const char *source_text;
-    const char *json_path, *hgrm_path, *series_path;
+    const char *json_path, *hgrm_path, *series_path, *hlog_path;
     bool quiet;       /* --quiet: no human summary */
     bool idle;        /* --idle: each connection answered once in the ramp, then silent */
     uint64_t seed;    /* --seed for poisson arrivals */
@@ -104,7 +104,8 @@ struct lg_flight {
 
 /* One second of the series, double-buffered between a worker and main. */
 struct lg_interval {
-    struct hist lat;
+    struct hist lat;          /* every response of the second (the series) */
+    struct hist cor, unc;     /* --hlog: the measured ones, corrected and uncorrected */
     uint64_t completed_total; /* cumulative at the end of the interval */
     uint64_t errors_total;
     uint32_t open; /* connections open at the end of the interval */
@@ -228,9 +229,14 @@ int lg_report_hgrm(const struct lg_run *run, const char *path);
 void lg_report_human(const struct lg_run *run, FILE *f);
 uint32_t lg_report_established(const struct lg_run *run);
 
-/* series.c */
-int lg_series_open(const char *path, FILE **out);
-void lg_series_row(struct lg_run *run, FILE *f, uint64_t now, struct hist *scratch, bool final,
-                   uint64_t *prev_completed, uint64_t *prev_ns);
+/* series.c: the once-a-second outputs main writes (--series, --hlog) */
+struct lg_rows {
+    FILE *series, *hlog;
+    struct hist lat, cor, unc; /* the second being merged */
+    uint64_t prev_completed, prev_ns;
+};
+int lg_rows_open(struct lg_rows *r, const struct lg_run *run);
+void lg_rows_close(struct lg_rows *r);
+void lg_series_row(struct lg_run *run, struct lg_rows *r, uint64_t now, bool final);
 
 #endif

@@ -43,6 +43,8 @@ void lg_usage(FILE *f, const char *prog)
         "      --json FILE        write the c10k-load/1 JSON result (- = stdout) [none]\n"
         "      --hgrm FILE        write the latency histogram (.hgrm, microseconds) [none]\n"
         "      --series FILE      write one CSV row per second [none]\n"
+        "      --hlog FILE        write an HdrHistogram interval log, one interval a second,\n"
+        "                         tags corrected and uncorrected (us) [none]\n"
         "      --idle             closed-loop ramp (each connection answered once), then\n"
         "                         no request and no reconnect: connections held silent [off]\n"
         "  -q, --quiet            no human summary on stderr [off]\n"
@@ -129,6 +131,7 @@ enum {
     O_JSON,
     O_HGRM,
     O_SERIES,
+    O_HLOG,
     O_METHOD,
     O_BODY,
     O_SEED,
@@ -150,6 +153,7 @@ static const struct option long_opts[] = {
     {"json", required_argument, NULL, O_JSON},
     {"hgrm", required_argument, NULL, O_HGRM},
     {"series", required_argument, NULL, O_SERIES},
+    {"hlog", required_argument, NULL, O_HLOG},
     {"method", required_argument, NULL, O_METHOD},
     {"body", required_argument, NULL, O_BODY},
     {"seed", required_argument, NULL, O_SEED},
@@ -224,6 +228,9 @@ static int text_opt(int opt, const char *arg, struct lg_config *cfg)
         return 0;
     case O_SERIES:
         cfg->series_path = arg;
+        return 0;
+    case O_HLOG:
+        cfg->hlog_path = arg;
         return 0;
     case O_BODY:
         cfg->body = arg;

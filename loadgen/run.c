@@ -194,11 +194,9 @@ static void nap(struct lg_run *run, const sigset_t *sigs, uint64_t wake_ns)
         atomic_store(&run->end_ns, now > run->measure_ns ? now : run->measure_ns);
 }
 
-static void steer(struct lg_run *run, const sigset_t *sigs, FILE *series)
+static void steer(struct lg_run *run, const sigset_t *sigs, struct lg_rows *rows)
 {
-    struct hist scratch;
-    uint64_t prev_completed = 0, prev_ns = run->start_ns, row_k = 1, deadline = ramp_deadline(run);
-    if (hist_init_lab(&scratch) < 0) return;
+    uint64_t row_k = 1, deadline = ramp_deadline(run);
     while (!all_finished(run)) {
         uint64_t now = util_mono_ns(), ramp_end;
         if (!atomic_load(&run->go_ns) && (all_ramped(run, &ramp_end) || now >= deadline))
@@ -206,7 +204,7 @@ static void steer(struct lg_run *run, const sigset_t *sigs, FILE *series)
         uint64_t row_ns = run->start_ns + row_k * UTIL_NS_PER_S;
         if (now >= row_ns + 5 * UTIL_NS_PER_MS &&
             (all_published(run, row_k) || now >= row_ns + 500 * UTIL_NS_PER_MS)) {
-            lg_series_row(run, series, row_ns, &scratch, false, &prev_completed, &prev_ns);
+            lg_series_row(run, rows, row_ns, false);
             row_k++;
         }
         uint64_t tick = atomic_load(&run->go_ns) ? 100 : 5;
@@ -219,8 +217,7 @@ static void steer(struct lg_run *run, const sigset_t *sigs, FILE *series)
         pthread_join(run->workers[i].thread, NULL);
     run->ended_ns = util_mono_ns();
     run->connected_s = connected_s(run);
-    lg_series_row(run, series, run->ended_ns, &scratch, true, &prev_completed, &prev_ns);
-    hist_close(&scratch);
+    lg_series_row(run, rows, run->ended_ns, true);
 }
 
 int lg_run_exec(struct lg_run *run)
@@ -231,18 +228,15 @@ int lg_run_exec(struct lg_run *run)
     sigaddset(&sigs, SIGTERM);
     signal(SIGPIPE, SIG_IGN);
     pthread_sigmask(SIG_BLOCK, &sigs, &old);
-    FILE *series = NULL;
-    int rc = lg_series_open(run->cfg->series_path, &series);
-    if (rc < 0) {
-        fprintf(stderr, "c10k-load: cannot write %s: %s\n", run->cfg->series_path, strerror(-rc));
-        goto out;
-    }
+    struct lg_rows rows;
     run->start_ns = util_mono_ns();
+    int rc = lg_rows_open(&rows, run);
+    if (rc < 0) goto out;
     rc = start_threads(run);
     if (rc < 0) fprintf(stderr, "c10k-load: pthread_create: %s\n", strerror(-rc));
-    steer(run, &sigs, series);
-    if (series && series != stdout) fclose(series);
+    steer(run, &sigs, &rows);
 out:
+    lg_rows_close(&rows);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;
 }

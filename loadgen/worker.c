@@ -36,6 +36,8 @@ int lg_worker_init(struct lg_worker *w, struct lg_run *run, int index, uint32_t 
     if (hist_init_lab(&w->lat) || hist_init_lab(&w->lat_unc) || hist_init_lab(&w->late) ||
         hist_init_lab(&w->delay) || hist_init_lab(&w->iv[0].lat) || hist_init_lab(&w->iv[1].lat))
         goto fail;
+    for (int k = 0; k < 2 && cfg->hlog_path; k++)
+        if (hist_init_lab(&w->iv[k].cor) || hist_init_lab(&w->iv[k].unc)) goto fail;
     for (uint32_t i = 0; i < n; i++) {
         w->conns[i].fd = -1;
         w->conns[i].id = first_id + i;
@@ -63,8 +65,11 @@ void lg_worker_close(struct lg_worker *w)
     hist_close(&w->lat_unc);
     hist_close(&w->late);
     hist_close(&w->delay);
-    hist_close(&w->iv[0].lat);
-    hist_close(&w->iv[1].lat);
+    for (int k = 0; k < 2; k++) {
+        hist_close(&w->iv[k].lat);
+        hist_close(&w->iv[k].cor);
+        hist_close(&w->iv[k].unc);
+    }
     w->conns = NULL;
     w->epfd = -1;
 }
@@ -100,7 +105,10 @@ static void series_tick(struct lg_worker *w, uint64_t now)
     w->iv_seq++;
     atomic_store_explicit(&w->iv_second, second, memory_order_relaxed);
     atomic_store_explicit(&w->iv_done, w->iv_seq, memory_order_release);
-    hist_reset(&w->iv[w->iv_seq & 1].lat);
+    iv = &w->iv[w->iv_seq & 1];
+    hist_reset(&iv->lat);
+    hist_reset(&iv->cor);
+    hist_reset(&iv->unc);
 }
 
 /* The ramp: connect (paced by --connect-rate); in closed loop each slot

@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   meson ninja-build pkg-config gcc clang
-  libuv1-dev liburing-dev libjansson-dev libcmocka-dev
+  libuv1-dev liburing-dev libjansson-dev libcmocka-dev zlib1g-dev
   gnuplot-nox wrk nginx-light apache2-utils curl
   python3 python3-uvloop libclang-rt-14-dev valgrind procps time strace
   iproute2 openssh-client openssh-server

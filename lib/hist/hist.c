@@ -88,7 +88,7 @@ static int32_t counts_index(const struct hist *h, int64_t v)
     return ((b + 1) << h->sub_bucket_half_count_magnitude) + (sb - h->sub_bucket_half_count);
 }
 
-static int64_t value_at_index(const struct hist *h, int32_t i)
+int64_t hist_value_at_index(const struct hist *h, int32_t i)
 {
     int b = (i >> h->sub_bucket_half_count_magnitude) - 1;
     int32_t sb = (i & (h->sub_bucket_half_count - 1)) + h->sub_bucket_half_count;
@@ -151,7 +151,7 @@ int hist_add(struct hist *dst, const struct hist *src)
     if (src->total_count == 0) return 0;
     if (!same_layout(dst, src)) {
         for (int32_t i = 0; i < src->counts_len; i++)
-            if (src->counts[i]) hist_record_n(dst, value_at_index(src, i), src->counts[i]);
+            if (src->counts[i]) hist_record_n(dst, hist_value_at_index(src, i), src->counts[i]);
         dst->clamped += src->clamped;
         return 0;
     }
@@ -173,7 +173,7 @@ int64_t hist_percentile(const struct hist *h, double p)
     int64_t seen = 0;
     for (int32_t i = 0; i < h->counts_len; i++) {
         seen += h->counts[i];
-        if (seen >= want) return hist_highest_equivalent(h, value_at_index(h, i));
+        if (seen >= want) return hist_highest_equivalent(h, hist_value_at_index(h, i));
     }
     return hist_max(h);
 }
@@ -184,7 +184,7 @@ double hist_mean(const struct hist *h)
     double sum = 0;
     for (int32_t i = 0; i < h->counts_len; i++)
         if (h->counts[i])
-            sum += (double)h->counts[i] * (double)median_equivalent(h, value_at_index(h, i));
+            sum += (double)h->counts[i] * (double)median_equivalent(h, hist_value_at_index(h, i));
     return sum / (double)h->total_count;
 }
 
@@ -194,7 +194,7 @@ double hist_stdev(const struct hist *h)
     double mean = hist_mean(h), sq = 0;
     for (int32_t i = 0; i < h->counts_len; i++) {
         if (!h->counts[i]) continue;
-        double d = (double)median_equivalent(h, value_at_index(h, i)) - mean;
+        double d = (double)median_equivalent(h, hist_value_at_index(h, i)) - mean;
         sq += d * d * (double)h->counts[i];
     }
     return sqrt(sq / (double)h->total_count);
@@ -225,7 +225,7 @@ static int write_lines(const struct hist *h, FILE *f, int ticks_per_half, double
     for (int32_t i = 0; i < h->counts_len && cum < h->total_count; i++) {
         if (!h->counts[i]) continue;
         cum += h->counts[i];
-        last = hist_highest_equivalent(h, value_at_index(h, i));
+        last = hist_highest_equivalent(h, hist_value_at_index(h, i));
         double cur = 100.0 * (double)cum / (double)h->total_count;
         while (pct <= cur) {
             double q = pct / 100.0;

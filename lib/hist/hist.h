@@ -61,6 +61,9 @@ double hist_stdev(const struct hist *h);
 int64_t hist_min(const struct hist *h);
 int64_t hist_max(const struct hist *h);
 
+/* The lowest value counted at counts[i] (HdrHistogram's index order). */
+int64_t hist_value_at_index(const struct hist *h, int32_t i);
+
 /* Equivalence helpers (values that share a bucket). */
 int64_t hist_lowest_equivalent(const struct hist *h, int64_t value);
 int64_t hist_highest_equivalent(const struct hist *h, int64_t value);

@@ -25,6 +25,7 @@ def main():
     ap.add_argument("--timeout", type=dur, default=10.0)
     ap.add_argument("--connect-rate", type=int, default=0)
     ap.add_argument("--json"), ap.add_argument("--hgrm"), ap.add_argument("--series")
+    ap.add_argument("--hlog")
     ap.add_argument("url")
     a = ap.parse_args()
     u = urllib.parse.urlsplit(a.url)

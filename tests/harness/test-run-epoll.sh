@@ -17,10 +17,11 @@ jcheck "$P" 'd["trials"][0]["metrics"]["connections_established"] == 50 and d["t
 jcheck "$P" 'd["trials"][0]["probe"]["idle"] is not None and d["trials"][0]["probe"]["loaded"] is not None and d["trials"][0]["probe"]["loaded"]["sys_tcp_sockets"] >= 100'
 jcheck "$P" 'd["trials"][0]["server"]["exit_status"] == 0 and d["trials"][0]["server"]["stats"]["accepted"] >= 50'
 jcheck "$P" 'd["trials"][0]["load"]["schema"] == "c10k-load/1" and all(k in d["summary"]["median"] for k in d["trials"][0]["metrics"])'
-for f in hgrm timeline stderr; do
+for f in hgrm hlog timeline stderr; do
   rel=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["trials"][0]["files"][sys.argv[2]])' "$P" "$f")
   [ -f "$OUT/$rel" ] || fail "missing $rel"
 done
+grep -q '^Tag=corrected,' "$OUT/points/epoll-c50-r0-max-t0.hlog" || fail "hlog has no corrected interval"
 grep -q ',probe,' "$OUT/points/epoll-c50-r0-max-t0.timeline.csv" || fail "timeline has no probe rows"
 jcheck "$OUT/manifest.json" 'd["status"] == "complete" and d["points"][0]["status"] in ("ok", "flagged")'
 [ "$(wc -l < "$OUT/summary.csv")" = 2 ] || fail "summary.csv: want 2 lines"

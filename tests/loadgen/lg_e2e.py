@@ -162,6 +162,65 @@ def t_any(lg, server, tmp):
     check(j["connections"]["established"] == 4 and no_errors(j), "a name: localhost resolved")
 
 
+HDR_JS = """const hdr = require("hdr-histogram-js"), fs = require("fs");
+const r = new hdr.HistogramLogReader(fs.readFileSync(process.argv[1], "utf8"));
+const tot = {}; let h;
+while ((h = r.nextIntervalHistogram()) !== null) tot[h.tag] = (tot[h.tag] || 0) + h.totalCount;
+console.log(JSON.stringify(tot));"""
+
+
+def hgrm_total(path):
+    line = [l for l in open(path) if l.startswith("#[Max")][0]
+    return int(line.split("=")[-1].strip(" ]\n"))
+
+
+def js_totals(path):
+    """Totals per tag by hdr-histogram-js's log reader, when node can load it
+    (NODE_PATH), else None."""
+    node = shutil.which("node")
+    if not node or subprocess.run([node, "-e", "require('hdr-histogram-js')"],
+                                  capture_output=True).returncode != 0:
+        return None
+    r = subprocess.run([node, "-e", HDR_JS, path], capture_output=True, text=True, timeout=20)
+    return json.loads(r.stdout) if r.returncode == 0 else {"error": r.stderr}
+
+
+def check_hlog(path, hgrm, unc_count, what):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import hlog_read
+    start, ivs = hlog_read.read(path)
+    check(start and start > 1e9, "%s: #[StartTime: %.3f] in seconds since the epoch" % (what, start))
+    tags = {}
+    for iv in ivs:
+        tags.setdefault(iv["tag"], []).append(iv)
+    check(sorted(tags) == ["corrected", "uncorrected"], "%s: tags corrected, uncorrected" % what)
+    cor = tags["corrected"]
+    check(len(cor) >= 3 and all(0.99 < iv["length_s"] < 1.01 for iv in cor[:-1]),
+          "%s: %d intervals of one second" % (what, len(cor)))
+    check(cor[0]["header"] == {"sigfigs": 3, "lowest": 1, "highest": 100000000}, "%s: V2 header" % what)
+    total = hgrm_total(hgrm)
+    check(sum(iv["total"] for iv in cor) == total > 0,
+          "%s: corrected intervals add up to the .hgrm's %d" % (what, total))
+    check(sum(iv["total"] for iv in tags["uncorrected"]) == unc_count,
+          "%s: uncorrected intervals add up to %d" % (what, unc_count))
+    js = js_totals(path)
+    if js is None:
+        print("hdr-histogram-js not loadable (set NODE_PATH): its check skipped")
+    else:
+        check(js == {"corrected": total, "uncorrected": unc_count}, "%s: hdr-histogram-js reads %s" % (what, js))
+
+
+def t_hlog(lg, server, tmp):
+    """--hlog: one interval a second per tag, adding up to the run's histograms."""
+    _, url = start_server(server)
+    hlog, hgrm = os.path.join(tmp, "l.hlog"), os.path.join(tmp, "l.hgrm")
+    j = load_json(lg, ["-c", "20", "-t", "2", "-R", "2000", "-d", "3s", "--warmup", "300ms",
+                       "--hlog", hlog, "--hgrm", hgrm, url], tmp)
+    check_hlog(hlog, hgrm, j["latency_uncorrected_us"]["count"], "open loop")
+    j = load_json(lg, ["-c", "10", "-t", "2", "-d", "2s", "--hlog", hlog, "--hgrm", hgrm, url], tmp)
+    check_hlog(hlog, hgrm, j["latency_us"]["count"], "closed loop")
+
+
 def t_stop(lg, server, tmp):
     """SIGSTOP of the server for 0.5 s: in corrected p99, not in uncorrected."""
     srv, url = start_server(server)
@@ -374,7 +433,7 @@ def main():
         elif what == "nginx":
             t_nginx(lg, tmp)
         else:
-            {"closed": t_closed, "idle": t_idle, "stop": t_stop, "any": t_any, "misc": t_misc, "rate": t_rate}[what](lg, sys.argv[3], tmp)
+            {"closed": t_closed, "idle": t_idle, "stop": t_stop, "any": t_any, "hlog": t_hlog, "misc": t_misc, "rate": t_rate}[what](lg, sys.argv[3], tmp)
     finally:
         for p in procs:
             if p.poll() is None:
