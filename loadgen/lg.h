@@ -204,12 +204,12 @@ bool lg_in_window(const struct lg_run *run, uint64_t intended_ns);
 /* The ramp is over for slot c: no longer awaited (counted unanswered). */
 void lg_conn_unawait(struct lg_worker *w, struct lg_conn *c);
 
-/* sched.c: open-loop schedule and send heap */
+/* sched.c: open-loop schedule and send heap (calls nothing above it; the
+ * worker sends what is due) */
 void lg_sched_first(struct lg_worker *w, struct lg_conn *c, uint64_t go_ns);
 void lg_sched_advance(struct lg_worker *w, struct lg_conn *c);
 void lg_heap_push(struct lg_worker *w, struct lg_conn *c);
 void lg_heap_remove(struct lg_worker *w, struct lg_conn *c);
-void lg_sched_due(struct lg_worker *w, uint64_t now, uint64_t stop_ns);
 uint64_t lg_sched_next_ns(const struct lg_worker *w);
 
 /* run.c */

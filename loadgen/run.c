@@ -140,6 +140,18 @@ static bool all_published(struct lg_run *run, uint64_t k)
     return true;
 }
 
+/* Some worker published a second main has not taken yet. */
+static bool any_unwritten(struct lg_run *run)
+{
+    for (uint32_t i = 0; i < run->nworkers; i++) {
+        struct lg_worker *w = &run->workers[i];
+        if (atomic_load_explicit(&w->iv_done, memory_order_acquire) !=
+            atomic_load_explicit(&w->iv_consumed, memory_order_relaxed))
+            return true;
+    }
+    return false;
+}
+
 static bool all_finished(struct lg_run *run)
 {
     for (uint32_t i = 0; i < run->nworkers; i++)
@@ -217,6 +229,10 @@ static void steer(struct lg_run *run, const sigset_t *sigs, struct lg_rows *rows
         pthread_join(run->workers[i].thread, NULL);
     run->ended_ns = util_mono_ns();
     run->connected_s = connected_s(run);
+    /* a second the workers published but main had no turn to write (they
+     * finished first) keeps its own row before the partial last one */
+    uint64_t row_ns = run->start_ns + row_k * UTIL_NS_PER_S;
+    if (row_ns <= run->ended_ns && any_unwritten(run)) lg_series_row(run, rows, row_ns, false);
     lg_series_row(run, rows, run->ended_ns, true);
 }
 

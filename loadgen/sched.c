@@ -1,7 +1,9 @@
 /* sched: the open-loop schedule. Slot i of C sends its k-th request at
  * go + (i + k*C)/R (one global constant-rate schedule dealt round robin), or
  * at poisson gaps of mean C/R; a min-heap of slots keyed on that time tells
- * the loop when to wake. Try: c10k-load -R 1000 -c 10 http://127.0.0.1:8080/ */
+ * the loop when to wake. It calls nothing else in c10k-load: the worker sends
+ * what is due (worker -> conn -> sched, one way).
+ * Try: c10k-load -R 1000 -c 10 http://127.0.0.1:8080/ */
 #include "lg.h"
 
 #include <math.h>
@@ -109,20 +111,4 @@ void lg_heap_remove(struct lg_worker *w, struct lg_conn *c)
 uint64_t lg_sched_next_ns(const struct lg_worker *w)
 {
     return w->heap_len ? w->conns[w->heap[0]].next_ns : UINT64_MAX;
-}
-
-/* Sends every request whose time has come (up to the pipeline depth per
- * connection); requests due at or after stop_ns are not sent. */
-void lg_sched_due(struct lg_worker *w, uint64_t now, uint64_t stop_ns)
-{
-    uint32_t depth = w->cfg->pipeline;
-    while (w->heap_len) {
-        struct lg_conn *c = &w->conns[w->heap[0]];
-        if (c->next_ns > now || c->next_ns >= stop_ns) return;
-        lg_heap_remove(w, c);
-        while (c->state == LG_OPEN && c->inflight < depth && c->wr_left == 0 && c->next_ns <= now &&
-               c->next_ns < stop_ns)
-            if (lg_conn_send(w, c, 1, now) < 0) break;
-        if (c->state == LG_OPEN && c->inflight < depth && c->wr_left == 0) lg_heap_push(w, c);
-    }
 }

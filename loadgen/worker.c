@@ -89,6 +89,22 @@ static void thread_rusage(double *user_s, double *sys_s)
     *sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+/* Sends every request whose time has come (up to the pipeline depth per
+ * connection); requests due at or after stop_ns are not sent. */
+static void send_due(struct lg_worker *w, uint64_t now, uint64_t stop_ns)
+{
+    uint32_t depth = w->cfg->pipeline;
+    while (w->heap_len) {
+        struct lg_conn *c = &w->conns[w->heap[0]];
+        if (c->next_ns > now || c->next_ns >= stop_ns) return;
+        lg_heap_remove(w, c);
+        while (c->state == LG_OPEN && c->inflight < depth && c->wr_left == 0 && c->next_ns <= now &&
+               c->next_ns < stop_ns)
+            if (lg_conn_send(w, c, 1, now) < 0) break;
+        if (c->state == LG_OPEN && c->inflight < depth && c->wr_left == 0) lg_heap_push(w, c);
+    }
+}
+
 /* Publishes one second of the series if main took the previous one. */
 static void series_tick(struct lg_worker *w, uint64_t now)
 {
@@ -230,8 +246,8 @@ static void poll_once(struct lg_worker *w, struct epoll_event *evs, uint64_t tim
         lg_conn_event(w, &w->conns[evs[i].data.u64], evs[i].events);
         /* a long batch of responses must not hold back scheduled sends */
         if (sends && (i & 15) == 15)
-            lg_sched_due(w, util_mono_ns(),
-                         atomic_load_explicit(&w->run->end_ns, memory_order_relaxed));
+            send_due(w, util_mono_ns(),
+                     atomic_load_explicit(&w->run->end_ns, memory_order_relaxed));
     }
 }
 
@@ -248,7 +264,7 @@ static void loop(struct lg_worker *w)
             phase_marks(w, now);
             if (w->ended && drained(w, now)) break;
             if (w->cfg->rate_rps)
-                lg_sched_due(w, now, atomic_load_explicit(&run->end_ns, memory_order_relaxed));
+                send_due(w, now, atomic_load_explicit(&run->end_ns, memory_order_relaxed));
         }
         if (now >= w->next_scan_ns) {
             now = util_mono_ns();
