@@ -1,6 +1,8 @@
 /* hn proc: the child processes of a trial (server, c10k-load): started in their
  * own process group, pinned, stdout on a pipe, killed with the harness
- * (PR_SET_PDEATHSIG), stopped with SIGTERM then SIGKILL to the group.
+ * (PR_SET_PDEATHSIG), stopped with SIGTERM then SIGKILL to the group. The
+ * harness is a child subreaper, so a stopped group is reaped whole: when a
+ * trial ends, none of its processes is still exiting.
  *   try: tests/harness/test-fake-servers */
 #include "hn.h"
 
@@ -73,6 +75,7 @@ int hn_child_spawn(struct hn_child *c, char *const argv[], const char *cpus, boo
 {
     int pfd[2] = {-1, -1};
     pid_t parent = getpid(), pid;
+    prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphans of the group come back to us */
     memset(c, 0, sizeof *c);
     c->out_fd = -1;
     if (want_stdout && pipe2(pfd, O_CLOEXEC) < 0)
@@ -112,6 +115,16 @@ bool hn_child_poll(struct hn_child *c)
     return c->exited;
 }
 
+/* Waits for every member of a group that was sent SIGKILL: the orphans among
+ * them are ours (subreaper), so this returns when none is left, not when
+ * the leader alone is gone. */
+static void reap_group(pid_t pgid)
+{
+    int st;
+    while (waitpid(-pgid, &st, 0) > 0 || errno == EINTR)
+        ;
+}
+
 int hn_child_stop(struct hn_child *c, uint64_t grace_ns)
 {
     uint64_t until;
@@ -129,6 +142,7 @@ int hn_child_stop(struct hn_child *c, uint64_t grace_ns)
     }
 done:
     kill(-c->pid, SIGKILL); /* leftovers of its group */
+    reap_group(c->pid);
     return 0;
 }
 
@@ -143,6 +157,7 @@ void hn_child_kill(struct hn_child *c)
         c->exited = true;
         c->status = st;
     }
+    reap_group(c->pid);
 }
 
 void hn_child_close(struct hn_child *c)
