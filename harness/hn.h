@@ -69,7 +69,11 @@ int hn_cpus_parse(const char *s, void *cpu_set);
 /* "100,1k,10k" -> out[] (each in [min, max]); 0, -EINVAL, -ERANGE, -E2BIG. */
 int hn_parse_counts(const char *s, uint64_t min, uint64_t max, uint64_t *out, size_t cap,
                     size_t *n);
-/* "NAME=PATH[@RATE]"; 0 or -EINVAL. */
+/* The built-in scenario of N connections answered once, then held silent
+ * (c10k-load --idle): "--scenario idle", no path. */
+#define HN_SCENARIO_IDLE "idle"
+bool hn_scenario_idle(const char *name);
+/* "NAME=PATH[@RATE]", or "idle"; 0 or -EINVAL. */
 int hn_parse_scenario(const char *s, struct hn_scenario *sc);
 /* "threads,epoll" or "all" into c->models; -ENOENT for an unknown model. */
 int hn_parse_models(const char *s, struct hn_config *c);
@@ -154,6 +158,10 @@ struct hn_child {
  * (NULL = /dev/null), killed when the harness dies. */
 int hn_child_spawn(struct hn_child *c, char *const argv[], const char *cpus,
                    bool want_stdout, const char *err_path);
+/* The same, the child first entering the memory group whose cgroup.procs is
+ * cgroup_procs (NULL: stays in the harness's). */
+int hn_child_spawn_in(struct hn_child *c, char *const argv[], const char *cpus,
+                      bool want_stdout, const char *err_path, const char *cgroup_procs);
 /* Reaps without blocking; true when it has exited. */
 bool hn_child_poll(struct hn_child *c);
 /* SIGTERM, then SIGKILL to the group after grace_ns. Returns 0 when it
@@ -199,9 +207,15 @@ enum hn_metric {
     HN_M_PC_AVAIL, HN_M_LOADGEN_CPU,
     /* additions (not in the first table of docs/results.md): server-attributable
      * parts that a busy machine does not blur, the slab, the probe's CPU */
-    HN_M_PC_PTE_TREE, HN_M_PC_KSTACK_TREE, HN_M_PC_SLAB, HN_M_PROBE_CPU, HN_M_COUNT
+    HN_M_PC_PTE_TREE, HN_M_PC_KSTACK_TREE, HN_M_PC_SLAB, HN_M_PROBE_CPU,
+    /* the memory books (measure/books.c): per side (server, then client) the
+     * parts in HN_BOOKS_PARTS order, then the MemFree delta and the gap */
+    HN_M_SRV_USER, HN_M_SRV_KSTACK, HN_M_SRV_PTE, HN_M_SRV_SLAB, HN_M_SRV_SOCK, HN_M_SRV_OTHER,
+    HN_M_SRV_TOTAL, HN_M_CLI_USER, HN_M_CLI_KSTACK, HN_M_CLI_PTE, HN_M_CLI_SLAB, HN_M_CLI_SOCK,
+    HN_M_CLI_OTHER, HN_M_CLI_TOTAL, HN_M_ALL_IN, HN_M_BOOKS_GAP, HN_M_COUNT
 };
 extern const char *const hn_metric_names[HN_M_COUNT];
+#define HN_BOOKS_PARTS 7 /* user kernel_stack page_tables slab sock other total */
 
 struct hn_window {
     double start_s, end_s;     /* measured window, seconds since server start */

@@ -17,6 +17,14 @@ const char *const hn_metric_names[HN_M_COUNT] = {
     "mem_per_conn_bytes", "mem_per_conn_available_bytes", "loadgen_cpu_fraction",
     "mem_per_conn_pagetables_tree_bytes", "mem_per_conn_kstack_tree_bytes",
     "mem_per_conn_slab_bytes", "probe_cpu_fraction",
+    "mem_per_conn_server_user_bytes", "mem_per_conn_server_kernel_stack_bytes",
+    "mem_per_conn_server_page_tables_bytes", "mem_per_conn_server_slab_bytes",
+    "mem_per_conn_server_sock_bytes", "mem_per_conn_server_other_bytes",
+    "mem_per_conn_server_total_bytes", "mem_per_conn_client_user_bytes",
+    "mem_per_conn_client_kernel_stack_bytes", "mem_per_conn_client_page_tables_bytes",
+    "mem_per_conn_client_slab_bytes", "mem_per_conn_client_sock_bytes",
+    "mem_per_conn_client_other_bytes", "mem_per_conn_client_total_bytes",
+    "mem_per_conn_all_in_bytes", "memory_books_gap",
 };
 
 void hn_samples_median(const struct hn_sample *s, size_t n, double from_s, double to_s,
@@ -175,6 +183,8 @@ void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,
 static bool no_progress(const json_t *load, uint64_t rate)
 {
     double got = hn_jnum(load, "requests.received"), est;
+    if (json_is_true(json_object_get(json_object_get(load, "config"), "idle")))
+        return !(hn_jnum(load, "connections.unanswered") == 0); /* each answered in the ramp */
     if (!isfinite(got))
         got = hn_jnum(load, "requests.completed");
     if (!(got > 0))

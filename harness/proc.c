@@ -5,6 +5,7 @@
  * trial ends, none of its processes is still exiting.
  *   try: tests/harness/test-fake-servers */
 #include "hn.h"
+#include "measure/memcg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,12 +49,15 @@ int hn_cpus_parse(const char *s, void *set_out)
 }
 
 /* In the child, before exec: only async-signal-safe calls. */
-static void child_setup(const char *cpus, int out_w, const char *err_path, pid_t parent)
+static void child_setup(const char *cpus, int out_w, const char *err_path, pid_t parent,
+                        const char *cgroup_procs)
 {
     cpu_set_t set;
     int devnull = open("/dev/null", O_RDWR);
     int err = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : devnull;
     sigset_t none;
+    if (cgroup_procs) /* before exec: all it allocates is charged there */
+        memcg_enter(cgroup_procs);
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
@@ -73,6 +77,12 @@ static void child_setup(const char *cpus, int out_w, const char *err_path, pid_t
 int hn_child_spawn(struct hn_child *c, char *const argv[], const char *cpus, bool want_stdout,
                    const char *err_path)
 {
+    return hn_child_spawn_in(c, argv, cpus, want_stdout, err_path, NULL);
+}
+
+int hn_child_spawn_in(struct hn_child *c, char *const argv[], const char *cpus, bool want_stdout,
+                      const char *err_path, const char *cgroup_procs)
+{
     int pfd[2] = {-1, -1};
     pid_t parent = getpid(), pid;
     prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphans of the group come back to us */
@@ -90,7 +100,7 @@ int hn_child_spawn(struct hn_child *c, char *const argv[], const char *cpus, boo
         return -e;
     }
     if (pid == 0) {
-        child_setup(cpus, pfd[1], err_path, parent);
+        child_setup(cpus, pfd[1], err_path, parent, cgroup_procs);
         execv(argv[0], argv);
         dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);

@@ -18,6 +18,8 @@ static void usage(FILE *f)
         "  -c, --connections N    simultaneous connections, e.g. 10k\n"
         "  --rate R               requests/s, 0 = closed loop (default 0)\n"
         "  --path P               request path (default /: scenario max; else custom)\n"
+        "  --scenario S           idle (connections answered once, then silent) or\n"
+        "                         NAME=PATH[@RATE] (default max=/)\n"
         "  --duration D           measured time per trial (default 10s)\n"
         "  --warmup D             warm-up before it (default 2s)\n"
         "  --timeout D            c10k-load per-request timeout (default 10s)\n"
@@ -37,6 +39,7 @@ static const struct option longopts[] = {
     {"connections", required_argument, NULL, 'c'},
     {"rate", required_argument, NULL, HN_OPT_RATE},
     {"path", required_argument, NULL, HN_OPT_PATH},
+    {"scenario", required_argument, NULL, HN_OPT_SCENARIO},
     {NULL, 0, NULL, 0},
 };
 
@@ -61,6 +64,9 @@ static int run_opt(int opt, const char *arg, struct hn_config *c)
         snprintf(c->sc[0].path, sizeof c->sc[0].path, "%s", arg);
         c->n_sc = 1;
         return 1;
+    case HN_OPT_SCENARIO:
+        c->n_sc = 1;
+        return hn_parse_scenario(arg, &c->sc[0]) < 0 ? -EINVAL : 1;
     default:
         return -EINVAL;
     }

@@ -45,11 +45,22 @@ int hn_parse_counts(const char *s, uint64_t min, uint64_t max, uint64_t *out, si
     return *n ? 0 : -EINVAL;
 }
 
+bool hn_scenario_idle(const char *name)
+{
+    return strcmp(name, HN_SCENARIO_IDLE) == 0;
+}
+
 int hn_parse_scenario(const char *s, struct hn_scenario *sc)
 {
     const char *eq = strchr(s, '=');
     const char *at;
     memset(sc, 0, sizeof *sc);
+    if (hn_scenario_idle(s)) { /* closed loop, path "/": no rate of its own */
+        snprintf(sc->name, sizeof sc->name, "%s", HN_SCENARIO_IDLE);
+        snprintf(sc->path, sizeof sc->path, "/");
+        sc->has_rate = true;
+        return 0;
+    }
     if (!eq || eq == s || (size_t)(eq - s) >= sizeof sc->name || eq[1] != '/')
         return -EINVAL;
     snprintf(sc->name, sizeof sc->name, "%.*s", (int)(eq - s), s);

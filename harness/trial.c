@@ -39,10 +39,11 @@ static int parse_ready(const char *line, char *url, size_t cap, pid_t *pid)
 static int start_server(struct hn_trial *t, char *url, size_t cap)
 {
     char err_path[1500], line[512];
-    char *argv[] = {t->model.path, NULL};
+    char *argv[] = {t->model.path, NULL}, cg[1300];
     int rc;
     snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
-    rc = hn_child_spawn(&t->srv, argv, t->c->server_cpus, true, err_path);
+    rc = hn_child_spawn_in(&t->srv, argv, t->c->server_cpus, true, err_path,
+                           books_procs(&t->books, BOOKS_SERVER, cg, sizeof cg));
     if (rc < 0)
         return rc;
     t->t0_ns = util_mono_ns();
@@ -81,6 +82,7 @@ static int idle_samples(struct hn_trial *t)
     rc = hn_sleep_ns(300 * UTIL_NS_PER_MS);
     if (rc == 0)
         hn_probe_kick(t->probe);
+    books_read(&t->books, BOOKS_IDLE);
     return rc == 0 ? hn_sleep_ns(50 * UTIL_NS_PER_MS) : rc;
 }
 
@@ -92,7 +94,7 @@ static void fmt_ms(char *buf, size_t cap, uint64_t ns)
 static int start_load(struct hn_trial *t, const char *url)
 {
     char lg[4096], conns[32], threads[16], dur[32], warm[32], tmo[32], rate[32], crate[32];
-    char json[1500], hgrm[1500], hlog[1500], series[1500], err[1500], target[1100];
+    char json[1500], hgrm[1500], hlog[1500], series[1500], err[1500], target[1100], cg[1300];
     char *argv[40];
     int n = 0;
     snprintf(conns, sizeof conns, "%llu", (unsigned long long)t->pt->conns);
@@ -114,6 +116,8 @@ static int start_load(struct hn_trial *t, const char *url)
     argv[n++] = "--timeout", argv[n++] = tmo;
     if (t->pt->rate)
         argv[n++] = "-R", argv[n++] = rate;
+    if (hn_scenario_idle(t->pt->scenario))
+        argv[n++] = "--idle";
     if (t->c->connect_rate)
         argv[n++] = "--connect-rate", argv[n++] = crate;
     argv[n++] = "--json", argv[n++] = json, argv[n++] = "--hgrm", argv[n++] = hgrm;
@@ -121,7 +125,8 @@ static int start_load(struct hn_trial *t, const char *url)
     argv[n++] = "--series", argv[n++] = series, argv[n++] = target, argv[n] = NULL;
     unlink(json);
     t->load_start_ns = util_mono_ns();
-    return hn_child_spawn(&t->lg, argv, t->c->load_cpus, false, err);
+    return hn_child_spawn_in(&t->lg, argv, t->c->load_cpus, false, err,
+                             books_procs(&t->books, BOOKS_CLIENT, cg, sizeof cg));
 }
 
 /* Seconds since c10k-load started of the first --series row with at least
@@ -192,6 +197,8 @@ static int wait_load(struct hn_trial *t)
             last_look = now;
         }
         if (kick_at[0] && next < 2 && now >= kick_at[next]) {
+            if (next == 0) /* the memory books: close in time to their idle reading */
+                books_read(&t->books, BOOKS_LOADED);
             hn_probe_kick(t->probe); /* a tree sample inside the window */
             next++;
         }
@@ -240,6 +247,7 @@ static void trial_cleanup(struct hn_trial *t)
     if (t->srv.pid > 0)
         hn_child_kill(&t->srv);
     kill_leftovers(t);
+    books_close(&t->books);
     hn_child_close(&t->srv);
     hn_probe_free(t->probe);
     json_decref(t->flags);
@@ -260,6 +268,7 @@ static int trial_init(struct hn_trial *t, const struct hn_config *c, struct hn_p
     hn_utc_now(t->started, sizeof t->started);
     t->flags = json_array();
     t->notes = json_array();
+    books_open(&t->books);
     return hn_model_find(pt->model, &t->model);
 }
 

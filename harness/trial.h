@@ -4,6 +4,7 @@
 #define C10K_HN_TRIAL_H
 
 #include "hn.h"
+#include "measure/books.h"
 
 struct hn_trial {
     const struct hn_config *c;
@@ -17,6 +18,7 @@ struct hn_trial {
     pid_t ready_pid;
     uint64_t t0_ns, load_start_ns, load_end_ns, stop_ns;
     struct hn_probe *probe;
+    struct books books;         /* the memory groups and their readings */
     json_t *flags, *notes, *load;
     bool no_ready, exited_early, stop_killed, load_timeout;
     char out[4096];             /* the server's stdout after the ready line */

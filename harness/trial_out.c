@@ -147,6 +147,9 @@ static void load_why(const json_t *load, char *out, size_t cap)
 static double served(const json_t *load)
 {
     double got = hn_jnum(load, "requests.received");
+    if (json_is_true(json_object_get(json_object_get(load, "config"), "idle")))
+        return hn_jnum(load, "connections.established") -
+               hn_jnum(load, "connections.unanswered"); /* answered once each, then silent */
     return isfinite(got) ? got : hn_jnum(load, "requests.completed");
 }
 
@@ -354,6 +357,9 @@ json_t *hn_trial_result(struct hn_trial *t)
                        v.n, &w, m);
     if (t->probe)
         m[HN_M_PROBE_CPU] = hn_probe_cpu_fraction(t->probe);
+    const double sys_parts[5] = {m[HN_M_PC_USER], m[HN_M_PC_KSTACK_TREE], m[HN_M_PC_PTE_TREE],
+                                 m[HN_M_PC_SLAB], m[HN_M_PC_SOCKET]};
+    books_metrics(&t->books, m[HN_M_ESTABLISHED], sys_parts, m);
     if (t->load)
         hn_flags_add(t->flags, t->load, m, t->pt->conns, t->pt->rate);
     server_flags(t);
@@ -371,6 +377,9 @@ json_t *hn_trial_result(struct hn_trial *t)
     json_object_set_new(j, "loadgen", loadgen_json(t));
     json_object_set_new(j, "probe", t->probe ? probe_json(t, &v, &w) : json_null());
     json_object_set_new(j, "metrics", hn_metrics_json(m));
+    json_t *books = books_json(&t->books, m[HN_M_ESTABLISHED], m); /* memory_method... */
+    json_object_update(j, books);
+    json_decref(books);
     json_object_set_new(j, "files", files_json(t));
     return j;
 }
