@@ -1,9 +1,11 @@
-/* hn models: which server models this build has, where their binaries are and
- * whether each can run here (binary, io_uring, python3, nginx); `c10k models`.
- *   try: build-hn/harness/c10k models [--json] */
+/* hn models: which server models this build has (the built rows of the model
+ * table, modeltab.h), where their binaries are and whether each can run here
+ * (binary, io_uring, python3, nginx); `c10k models`.
+ *   try: build/harness/c10k models [--json] */
 #include "cmd.h"
 #include "hn.h"
 #include "hn_paths.h"
+#include "modeltab.h"
 
 #include <errno.h>
 #include <linux/io_uring.h>
@@ -12,12 +14,6 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-struct hn_entry {
-    const char *name, *path;
-};
-
-static const struct hn_entry hn_table[] = {HN_SERVER_TABLE{NULL, NULL}};
 
 /* path with the build root replaced by $C10K_BUILD_DIR when that is set. */
 static void build_path(const char *path, char *out, size_t cap)
@@ -38,8 +34,7 @@ static bool in_path(const char *prog)
     for (d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
         char p[4200];
         snprintf(p, sizeof p, "%s/%s", d, prog);
-        if (access(p, X_OK) == 0)
-            return true;
+        if (access(p, X_OK) == 0) return true;
     }
     return false;
 }
@@ -54,8 +49,7 @@ static const char *uring_reason(void)
         close((int)fd);
         return NULL;
     }
-    if (errno == ENOSYS)
-        return "io_uring not in this kernel (io_uring_setup: ENOSYS)";
+    if (errno == ENOSYS) return "io_uring not in this kernel (io_uring_setup: ENOSYS)";
     if (errno == EPERM)
         return "io_uring disabled (io_uring_setup: EPERM, see kernel.io_uring_disabled)";
     return "io_uring_setup failed";
@@ -68,7 +62,8 @@ static void check(struct hn_model *m)
         why = "binary missing (not built)";
     else if (strstr(m->name, "uring"))
         why = uring_reason();
-    else if (strncmp(m->name, "py-", 3) == 0 && !in_path("python3"))
+    else if (mt_find(m->name) && !strcmp(mt_find(m->name)->language, "python") &&
+             !in_path("python3"))
         why = "python3 missing";
     else if (strcmp(m->name, "nginx") == 0 && !in_path("nginx"))
         why = "nginx not installed";
@@ -81,8 +76,7 @@ static size_t add(struct hn_model *m, size_t n, size_t cap, const char *name, co
     size_t i;
     for (i = 0; i < n && strcmp(m[i].name, name) != 0; i++)
         ;
-    if (i == cap)
-        return n;
+    if (i == cap) return n;
     snprintf(m[i].name, sizeof m[i].name, "%s", name);
     build_path(path, m[i].path, sizeof m[i].path);
     check(&m[i]);
@@ -94,13 +88,11 @@ static size_t add_extra(struct hn_model *m, size_t n, size_t cap)
 {
     const char *env = getenv("C10K_MODELS_EXTRA");
     char buf[8192], *save = NULL, *tok;
-    if (!env)
-        return n;
+    if (!env) return n;
     snprintf(buf, sizeof buf, "%s", env);
     for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
-        if (!eq)
-            continue;
+        if (!eq) continue;
         *eq = '\0';
         n = add(m, n, cap, tok, eq + 1);
     }
@@ -109,9 +101,10 @@ static size_t add_extra(struct hn_model *m, size_t n, size_t cap)
 
 size_t hn_models_list(struct hn_model *m, size_t cap)
 {
-    size_t n = 0, i;
-    for (i = 0; hn_table[i].name; i++)
-        n = add(m, n, cap, hn_table[i].name, hn_table[i].path);
+    const struct mt_model *row;
+    size_t n = 0;
+    for (size_t i = 0; (row = mt_at(i)) != NULL; i++)
+        if (row->built) n = add(m, n, cap, row->name, row->binary);
     return add_extra(m, n, cap);
 }
 
@@ -129,9 +122,12 @@ int hn_model_find(const char *name, struct hn_model *out)
 
 const char *hn_model_unsupported(const char *model, const char *path)
 {
-    if (strcmp(model, "nginx") == 0 && strcmp(path, "/") != 0)
-        return "nginx serves only the path / (no query parameters)";
-    return NULL;
+    static char why[128];
+    const struct mt_model *row = mt_find(model);
+    if (!row || !row->serves || strcmp(path, row->serves) == 0) return NULL;
+    snprintf(why, sizeof why, "%s serves only the path %s (no query parameters)", model,
+             row->serves);
+    return why;
 }
 
 const char *hn_loadgen_path(char *buf, size_t cap)
@@ -146,20 +142,27 @@ const char *hn_loadgen_path(char *buf, size_t cap)
 
 static void models_usage(FILE *f)
 {
-    fprintf(f, "usage: c10k models [--json]\n"
-               "  lists the server models of this build, their binaries and whether each\n"
-               "  can run here (and why not). Env: C10K_BUILD_DIR (default %s),\n"
-               "  C10K_MODELS_EXTRA=name=path,... adds models.\n", HN_BUILD_ROOT);
+    fprintf(f,
+            "usage: c10k models [--json]\n"
+            "  lists the server models of this build, their class, binaries and whether each\n"
+            "  can run here (and why not). Env: C10K_BUILD_DIR (default %s),\n"
+            "  C10K_MODELS_EXTRA=name=path,... adds models.\n",
+            HN_BUILD_ROOT);
 }
 
 static json_t *models_json(const struct hn_model *m, size_t n)
 {
     json_t *a = json_array();
     size_t i;
-    for (i = 0; i < n; i++)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s?}", "name", m[i].name, "path",
-                                           m[i].path, "available", m[i].available, "reason",
-                                           m[i].available ? NULL : m[i].reason));
+    for (i = 0; i < n; i++) {
+        const struct mt_model *row = mt_find(m[i].name);
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:b, s:s?}", "name", m[i].name,
+                                        "path", m[i].path, "class", row ? row->class_name : NULL,
+                                        "language", row ? row->language : NULL, "reference",
+                                        row && row->reference, "available", m[i].available,
+                                        "reason", m[i].available ? NULL : m[i].reason));
+    }
     return a;
 }
 
@@ -186,11 +189,15 @@ int cmd_models(int argc, char **argv)
         json_decref(j);
         return 0;
     }
-    printf("%-12s %-11s %s\n", "model", "status", "binary (why not)");
-    for (i = 0; i < n; i++)
-        printf("%-12s %-11s %s%s%s%s\n", m[i].name, m[i].available ? "available" : "unavailable",
-               m[i].path, m[i].available ? "" : " (", m[i].reason, m[i].available ? "" : ")");
+    printf("%-12s %-11s %-10s %s\n", "model", "status", "class", "binary (why not)");
+    for (i = 0; i < n; i++) {
+        const struct mt_model *row = mt_find(m[i].name);
+        printf("%-12s %-11s %-10s %s%s%s%s\n", m[i].name,
+               m[i].available ? "available" : "unavailable", row ? row->class_name : "-", m[i].path,
+               m[i].available ? "" : " (", m[i].reason, m[i].available ? "" : ")");
+    }
     hn_loadgen_path(lg, sizeof lg);
-    printf("%-12s %-11s %s\n", "c10k-load", access(lg, X_OK) == 0 ? "available" : "missing", lg);
+    printf("%-12s %-11s %-10s %s\n", "c10k-load", access(lg, X_OK) == 0 ? "available" : "missing",
+           "-", lg);
     return 0;
 }

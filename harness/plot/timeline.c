@@ -2,6 +2,7 @@
  * of the first event-loop model, else of the first model): connections, RSS
  * and throughput through ramp-up and load, from its timeline.csv.
  * Try: c10k plot DIR; see DIR/plots/timeline.png */
+#include "modeltab.h"
 #include "plot.h"
 
 #include <errno.h>
@@ -9,16 +10,6 @@
 #include <string.h>
 
 #define PL_TL_COLS 64
-
-static const char *const pl_event_loops[] = {"epoll",     "libuv",      "uring",
-                                             "py-uvloop", "py-asyncio", "nginx"};
-
-static bool is_event_loop(const char *model)
-{
-    for (size_t i = 0; i < sizeof pl_event_loops / sizeof pl_event_loops[0]; i++)
-        if (!strcmp(model, pl_event_loops[i])) return true;
-    return false;
-}
 
 /* The largest-connection point of model in scenario 0 that has figures. */
 static const struct pl_point *largest_of(const struct pl_set *s, const char *model)
@@ -36,7 +27,7 @@ static const struct pl_point *largest_of(const struct pl_set *s, const char *mod
 static const struct pl_point *pick(const struct pl_set *s, bool *event_loop)
 {
     for (size_t m = 0; m < s->n_models; m++)
-        if (is_event_loop(s->models[m]) && largest_of(s, s->models[m])) {
+        if (mt_is(s->models[m], MT_EVENT_LOOP) && largest_of(s, s->models[m])) {
             *event_loop = true;
             return largest_of(s, s->models[m]);
         }

@@ -2,21 +2,20 @@
  * closed-loop medians at the largest connection count where a thread model and
  * an event loop were both measured: memory per connection and what it is made
  * of, then throughput and CPU per request of every model there. */
+#include "modeltab.h"
 #include "rp.h"
 
 #include <math.h>
 #include <string.h>
 
-static const char *const rp_threadish[] = {"threads", "prefork", "py-threads", "py-prefork"};
-static const char *const rp_loops[] = {"epoll", "libuv",      "uring",
-                                       "nginx", "py-asyncio", "py-uvloop"};
-#define RP_NA(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct rp_point *rp_best(const struct rp_run *run, const char *const *models, size_t n,
-                                      long conns, const char *scen, const char *metric,
-                                      int want_max)
+/* The point of the classes' model (modeltab.h) at conns in scen with the least
+ * (or with want_max the most) of metric. */
+static const struct rp_point *rp_best(const struct rp_run *run, unsigned classes, long conns,
+                                      const char *scen, const char *metric, int want_max)
 {
     const struct rp_point *best = NULL;
+    const char *models[MT_MAX_MODELS];
+    size_t n = mt_select(classes, models, MT_MAX_MODELS);
     for (size_t i = 0; i < n; i++) {
         const struct rp_point *p = rp_find(run, models[i], conns, scen);
         double v = rp_metric(p, metric);
@@ -33,9 +32,8 @@ static long rp_answer_conns(const struct rp_run *run, const char *scen)
     for (size_t i = 0; i < run->n; i++) {
         const struct rp_point *p = &run->pts[i];
         if (strcmp(p->scenario, scen) != 0 || p->connections <= best) continue;
-        if (rp_best(run, rp_threadish, RP_NA(rp_threadish), p->connections, scen,
-                    "mem_per_conn_bytes", 0) &&
-            rp_best(run, rp_loops, RP_NA(rp_loops), p->connections, scen, "mem_per_conn_bytes", 0))
+        if (rp_best(run, MT_PER_CONN, p->connections, scen, "mem_per_conn_bytes", 0) &&
+            rp_best(run, MT_EVENT_LOOP, p->connections, scen, "mem_per_conn_bytes", 0))
             best = p->connections;
     }
     return best;
@@ -93,9 +91,8 @@ void rp_sec_answer(struct rp_out *o, const struct rp_run *run)
                 "process model and an event-loop model at the same connection count.");
         return;
     }
-    rp_answer_memory(
-        o, rp_best(run, rp_threadish, RP_NA(rp_threadish), conns, scen, "mem_per_conn_bytes", 0),
-        rp_best(run, rp_loops, RP_NA(rp_loops), conns, scen, "mem_per_conn_bytes", 0));
+    rp_answer_memory(o, rp_best(run, MT_PER_CONN, conns, scen, "mem_per_conn_bytes", 0),
+                     rp_best(run, MT_EVENT_LOOP, conns, scen, "mem_per_conn_bytes", 0));
     rp_p(o,
          "(The least hungry thread/process model against the least hungry event loop; "
          "every model is in the memory table.) Throughput, latency and CPU at %ld "

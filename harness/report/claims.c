@@ -1,6 +1,7 @@
 /* rp claims: the "Claims checked" section. Each common claim is set beside
  * this run's medians and gets a verdict computed from them ("not measured in
  * this run" when the points are missing). Thresholds are named constants. */
+#include "modeltab.h"
 #include "rp.h"
 
 #include <math.h>
@@ -12,9 +13,6 @@
 #define RP_FEW_KB_BYTES (16.0 * 1024.0) /* "a few KB": at most 16 KiB */
 #define RP_SMALL_CONNS 1000             /* below: per-connection memory is noisy */
 
-static const char *const rp_event_models[] = {"epoll",      "libuv",     "uring",
-                                              "py-asyncio", "py-uvloop", "nginx"};
-static const char *const rp_thread_models[] = {"threads", "prefork", "py-threads", "py-prefork"};
 #define RP_N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *rp_closed_scenario(const struct rp_run *run)
@@ -97,10 +95,11 @@ static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const
 static void rp_claim_async_kb(struct rp_out *o, const struct rp_run *run, const char *scen)
 {
     char yes[256] = "", no[256] = "", user_ok[256] = "", b1[64], b2[64];
-    size_t n = 0;
+    const char *loops[MT_MAX_MODELS];
+    size_t n = 0, n_loops = mt_select(MT_EVENT_LOOP, loops, MT_MAX_MODELS);
     rp_h(o, 3, "2. \"An async task costs a few KB\"");
-    for (size_t i = 0; i < RP_N(rp_event_models); i++) {
-        const struct rp_point *p = rp_largest(run, rp_event_models[i], scen);
+    for (size_t i = 0; i < n_loops; i++) {
+        const struct rp_point *p = rp_largest(run, loops[i], scen);
         double total = rp_metric(p, "mem_per_conn_bytes");
         double user = rp_metric(p, "mem_per_conn_user_bytes");
         char *list;
@@ -142,11 +141,12 @@ static int rp_unstable(const struct rp_point *p)
 
 static void rp_claim_500(struct rp_out *o, const struct rp_run *run)
 {
-    static const char *const models[] = {"threads", "py-threads"};
+    const char *models[MT_MAX_MODELS];
+    size_t n_models = mt_select(MT_THREAD, models, MT_MAX_MODELS);
     long first_bad = -1, first_seen = -1, max_seen = -1;
     char b1[64], b2[64];
     rp_h(o, 3, "3. \"A thread-per-connection server is unstable at 500 clients\"");
-    for (size_t m = 0; m < RP_N(models); m++)
+    for (size_t m = 0; m < n_models; m++)
         for (size_t i = 0; i < run->n; i++) {
             const struct rp_point *p = &run->pts[i];
             if (strcmp(p->model, models[m]) != 0 || p->connections < 500 ||
@@ -287,17 +287,20 @@ static double rp_group_ctxsw(struct rp_out *o, const struct rp_run *run, const c
 static void rp_claim_ctxsw(struct rp_out *o, const struct rp_run *run, const char *scen)
 {
     const struct rp_point *t = NULL;
+    const char *loops[MT_MAX_MODELS], *per_conn[MT_MAX_MODELS];
+    size_t n_loops = mt_select(MT_EVENT_LOOP, loops, MT_MAX_MODELS);
+    size_t n_per_conn = mt_select(MT_PER_CONN, per_conn, MT_MAX_MODELS);
     double ev, th;
     char b1[64], b2[64];
     rp_h(o, 3, "5. \"Event loops avoid the cost of context switches\"");
-    for (size_t i = 0; !t && i < RP_N(rp_thread_models); i++)
-        t = rp_largest(run, rp_thread_models[i], scen);
+    for (size_t i = 0; !t && i < n_per_conn; i++)
+        t = rp_largest(run, per_conn[i], scen);
     if (!t) {
         rp_p(o, "Verdict: not measured in this run (no thread or process model point).");
         return;
     }
-    ev = rp_group_ctxsw(o, run, scen, t->connections, rp_event_models, RP_N(rp_event_models), 1);
-    th = rp_group_ctxsw(o, run, scen, t->connections, rp_thread_models, RP_N(rp_thread_models), 0);
+    ev = rp_group_ctxsw(o, run, scen, t->connections, loops, n_loops, 1);
+    th = rp_group_ctxsw(o, run, scen, t->connections, per_conn, n_per_conn, 0);
     rp_list_end(o);
     rp_fmt_num(b1, sizeof b1, ev, 3);
     rp_fmt_num(b2, sizeof b2, th, 3);

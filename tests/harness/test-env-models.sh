@@ -12,6 +12,9 @@ export C10K_MODELS_EXTRA="$C10K_MODELS_EXTRA,fake-missing=$TMP/no-such-binary"
 "$C10K" models --json > "$TMP/models.json" || fail "models --json failed"
 jcheck "$TMP/models.json" 'any(m["name"] == "fake-ok" and m["available"] for m in d)'
 jcheck "$TMP/models.json" 'any(m["name"] == "fake-missing" and not m["available"] and "binary missing" in m["reason"] for m in d)'
+# the models of the table carry their class and language; the extra ones have none
+jcheck "$TMP/models.json" 'all(m["class"] in ("thread", "process", "event-loop") and m["language"] for m in d if not m["name"].startswith("fake-"))'
+jcheck "$TMP/models.json" 'all(m["class"] is None and not m["reference"] for m in d if m["name"].startswith("fake-"))'
 "$C10K" models | grep -q '^fake-missing .*unavailable.*binary missing' || fail "models text: no reason"
 # a run of an unavailable model records it and exits 1 without running anything
 rc=0; "$C10K" run --model fake-missing -c 5 --out "$TMP/miss" > /dev/null 2>&1 || rc=$?
