@@ -35,6 +35,9 @@ json_t *hn_env_json(void);
 /* ---- configuration of a run or sweep ---- */
 #define HN_MAX_MODELS 32
 #define HN_MAX_LIST 32
+#define HN_MAX_HOSTS 16
+#define HN_HOST_URL_MAX 256
+struct hosts_set;
 
 struct hn_scenario {
     char name[32];
@@ -59,6 +62,11 @@ struct hn_config {
     uint64_t connect_rate;
     uint64_t min_mem_available_bytes;  /* below it a point is broken */
     char out[1024];
+    /* where the processes run: "local" or ssh://[user@]addr[:port] (hosts/) */
+    char server_host[HN_HOST_URL_MAX];
+    char load_hosts[HN_MAX_HOSTS][HN_HOST_URL_MAX];
+    size_t n_load_hosts;
+    struct hosts_set *hosts;           /* their open connections (not saved) */
 };
 
 void hn_config_defaults(struct hn_config *c);
@@ -83,7 +91,8 @@ enum hn_opt {
     HN_OPT_DURATION = 256, HN_OPT_WARMUP, HN_OPT_TIMEOUT, HN_OPT_TRIALS, HN_OPT_SERVER_CPUS,
     HN_OPT_LOAD_CPUS, HN_OPT_LOAD_THREADS, HN_OPT_CONNECT_RATE, HN_OPT_OUT, HN_OPT_MODELS,
     HN_OPT_CONNECTIONS, HN_OPT_RATES, HN_OPT_SCENARIO, HN_OPT_RESUME, HN_OPT_MODEL,
-    HN_OPT_RATE, HN_OPT_PATH, HN_OPT_HELP, HN_OPT_READY_TIMEOUT
+    HN_OPT_RATE, HN_OPT_PATH, HN_OPT_HELP, HN_OPT_READY_TIMEOUT, HN_OPT_SERVER_HOST,
+    HN_OPT_LOAD_HOSTS
 };
 #define HN_COMMON_LONGOPTS                                                                  \
     {"duration", required_argument, NULL, HN_OPT_DURATION},                                 \
@@ -95,6 +104,8 @@ enum hn_opt {
         {"load-cpus", required_argument, NULL, HN_OPT_LOAD_CPUS},                           \
         {"load-threads", required_argument, NULL, HN_OPT_LOAD_THREADS},                     \
         {"connect-rate", required_argument, NULL, HN_OPT_CONNECT_RATE},                     \
+        {"server-host", required_argument, NULL, HN_OPT_SERVER_HOST},                       \
+        {"load-hosts", required_argument, NULL, HN_OPT_LOAD_HOSTS},                         \
         {"out", required_argument, NULL, HN_OPT_OUT}, {"help", no_argument, NULL, HN_OPT_HELP}
 /* Applies a shared option: 1 handled, 0 not a shared option, -EINVAL bad value. */
 int hn_opt_common(int opt, const char *arg, struct hn_config *c);

@@ -19,6 +19,7 @@ static const struct verb verbs[] = {
     {"compare", cmd_compare, "compare two results folders (exit 1 on regression)"},
     {"plot", cmd_plot, "draw the charts of a results folder"},
     {"report", cmd_report, "write report.md and report.html of a results folder"},
+    {"hosts", cmd_hosts, "what each host has: c10k hosts check local ssh://user@addr ..."},
 };
 
 static void usage(FILE *f)

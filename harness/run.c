@@ -29,6 +29,9 @@ static void usage(FILE *f)
         "  --load-cpus L          c10k-load CPUs (default 1 with >= 2 CPUs, else 0)\n"
         "  --load-threads N       c10k-load threads (default 1)\n"
         "  --connect-rate N       new connections/s, 0 = unlimited (default 0)\n"
+        "  --server-host H        where the server runs: local or ssh://[user@]addr[:port]\n"
+        "                         (default local; ssh config: $C10K_SSH_CONFIG, docs/hosts.md)\n"
+        "  --load-hosts H1[,H2]   where c10k-load runs, one per host (default local)\n"
         "  --out DIR              results folder (default results/<UTC time>-run-<model>)\n"
         "exit: 0 measured (ok or flagged), 1 broken/unavailable/failure, 2 usage, 130 interrupted\n");
 }

@@ -3,6 +3,7 @@
  * config object of manifest.json (written, and read back by --resume).
  *   try: build-hn/harness/c10k sweep --help */
 #include "hn.h"
+#include "hosts/hosts.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -26,6 +27,9 @@ void hn_config_defaults(struct hn_config *c)
     c->min_mem_available_bytes = 2ull << 30;
     snprintf(c->server_cpus, sizeof c->server_cpus, "0");
     snprintf(c->load_cpus, sizeof c->load_cpus, "%s", ncpu >= 2 ? "1" : "0");
+    snprintf(c->server_host, sizeof c->server_host, "local");
+    snprintf(c->load_hosts[0], sizeof c->load_hosts[0], "local");
+    c->n_load_hosts = 1;
 }
 
 int hn_parse_counts(const char *s, uint64_t min, uint64_t max, uint64_t *out, size_t cap,
@@ -132,6 +136,11 @@ json_t *hn_config_json(const struct hn_config *c)
                      (json_int_t)c->connect_rate, "min_mem_available_bytes",
                      (json_int_t)c->min_mem_available_bytes);
     json_object_set_new(j, "ready_timeout_s", json_real((double)c->ready_timeout_ns / 1e9));
+    json_object_set_new(j, "server_host", json_string(c->server_host));
+    json_t *lh = json_array();
+    for (i = 0; i < c->n_load_hosts; i++)
+        json_array_append_new(lh, json_string(c->load_hosts[i]));
+    json_object_set_new(j, "load_hosts", lh);
     return j;
 }
 
@@ -167,6 +176,25 @@ static int scenarios_from(struct hn_config *c, const json_t *sc, const json_t *s
     return c->n_sc ? 0 : -EINVAL;
 }
 
+/* server_host, load_hosts (absent in runs before them: local). */
+static int hosts_from_json(struct hn_config *c, const json_t *j)
+{
+    const json_t *sh = json_object_get(j, "server_host"), *lh = json_object_get(j, "load_hosts");
+    json_t *v;
+    size_t i;
+    if (json_is_string(sh))
+        snprintf(c->server_host, sizeof c->server_host, "%s", json_string_value(sh));
+    if (!json_is_array(lh) || !json_array_size(lh))
+        return 0;
+    c->n_load_hosts = 0;
+    json_array_foreach(lh, i, v) {
+        if (!json_is_string(v) || c->n_load_hosts == HN_MAX_HOSTS)
+            return -EINVAL;
+        snprintf(c->load_hosts[c->n_load_hosts++], HN_HOST_URL_MAX, "%s", json_string_value(v));
+    }
+    return 0;
+}
+
 int hn_config_from_json(struct hn_config *c, const json_t *j)
 {
     json_t *models = json_object_get(j, "models"), *v;
@@ -198,6 +226,8 @@ int hn_config_from_json(struct hn_config *c, const json_t *j)
              json_string_value(json_object_get(j, "server_cpus")));
     snprintf(c->load_cpus, sizeof c->load_cpus, "%s",
              json_string_value(json_object_get(j, "load_cpus")));
+    if (hosts_from_json(c, j) < 0)
+        return -EINVAL;
     return c->trials > 0 && c->duration_ns > 0 ? 0 : -EINVAL;
 }
 
@@ -221,6 +251,7 @@ int hn_opt_common(int opt, const char *arg, struct hn_config *c)
 {
     uint64_t v;
     cpu_set_t set;
+    struct hosts_host h;
     switch (opt) {
     case HN_OPT_DURATION:
         return util_parse_duration_ns(arg, UTIL_NS_PER_S, 100 * UTIL_NS_PER_MS,
@@ -254,6 +285,13 @@ int hn_opt_common(int opt, const char *arg, struct hn_config *c)
         snprintf(opt == HN_OPT_SERVER_CPUS ? c->server_cpus : c->load_cpus,
                  sizeof c->server_cpus, "%s", arg);
         return 1;
+    case HN_OPT_SERVER_HOST:
+        if (hosts_parse(arg, &h) < 0)
+            return -EINVAL;
+        snprintf(c->server_host, sizeof c->server_host, "%s", arg);
+        return 1;
+    case HN_OPT_LOAD_HOSTS:
+        return hosts_parse_list(arg, c->load_hosts, HN_MAX_HOSTS, &c->n_load_hosts) < 0 ? -EINVAL : 1;
     case HN_OPT_OUT:
         if (strlen(arg) >= sizeof c->out)
             return -EINVAL;

@@ -132,7 +132,9 @@ add_host() {
     ip netns exec "$ns" tc qdisc add dev eth0 root netem delay "$delay" limit 100000 \
       || die "--delay: tc netem failed (this kernel may lack sch_netem, CONFIG_NET_SCH_NETEM)"
   fi
-  ip netns exec "$ns" taskset -c "$cpu" /usr/sbin/sshd -f "$LAB/sshd_config" \
+  # nsenter --net, not `ip netns exec`: the host keeps the machine's /sys
+  # (cgroups), only its network is the namespace's
+  nsenter --net="/run/netns/$ns" taskset -c "$cpu" /usr/sbin/sshd -f "$LAB/sshd_config" \
     -o "ListenAddress=$addr" -o "PidFile=$LAB/sshd-$tag.pid" -E "$LAB/sshd-$tag.log"
   echo "$addr $(cut -d' ' -f1-2 "$LAB/host_ed25519.pub")" >> "$LAB/known_hosts"
   echo "ssh://root@$addr" >> "$LAB/hosts"

@@ -4,21 +4,10 @@
 # key only, pinned, with no route out of the lab; `down` removes everything
 # and is idempotent; a failed `up` leaves nothing. Skips (77) when not root
 # or without `ip netns`.   try: tests/hosts/test-netns-lab.sh scripts/netns-lab.sh
-set -u
-LAB_SH="$1"
-[ "$(id -u)" = 0 ] || { echo "not root: skip"; exit 77; }
-ip netns list >/dev/null 2>&1 || { echo "no ip netns: skip"; exit 77; }
-NAME="t$$"
-NAME=${NAME:0:6}
-C10K_LAB_ROOT="$(mktemp -d /tmp/c10k-lab-test.XXXXXX)"
-export C10K_LAB_ROOT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-trap '"$LAB_SH" down --name "$NAME" >/dev/null 2>&1; rm -rf "$C10K_LAB_ROOT"' EXIT
-
-"$LAB_SH" up --name "$NAME" --load-hosts 2 > "$C10K_LAB_ROOT/hosts" || fail "up failed"
-mapfile -t HOSTS < "$C10K_LAB_ROOT/hosts"
-[ ${#HOSTS[@]} = 3 ] || fail "want 3 hosts, got: ${HOSTS[*]}"
-CFG=$("$LAB_SH" config --name "$NAME")
+. "$(dirname "$0")/lab.sh" "$1"
+NAME=$LAB_NAME
+lab_up --load-hosts 2
+CFG=$C10K_SSH_CONFIG
 [ -f "$CFG" ] || fail "no ssh config"
 addrs=()
 for h in "${HOSTS[@]}"; do
@@ -60,8 +49,8 @@ ip link show "c10kb-$NAME" >/dev/null 2>&1 && fail "bridge left"
 [ -e "$C10K_LAB_ROOT/$NAME" ] && fail "lab folder left"
 
 # a failing up (netem missing, or a bad option) leaves nothing behind
-if ! "$LAB_SH" up --name "$NAME" --load-hosts 1 --delay 1ms >/dev/null 2>"$C10K_LAB_ROOT/err"; then
-  grep -q netem "$C10K_LAB_ROOT/err" || fail "unclear --delay failure: $(cat "$C10K_LAB_ROOT/err")"
+if ! "$LAB_SH" up --name "$NAME" --load-hosts 1 --delay 1ms >/dev/null 2>"$TMP/err"; then
+  grep -q netem "$TMP/err" || fail "unclear --delay failure: $(cat "$TMP/err")"
   ip netns list | grep -q "c10k-$NAME-" && fail "failed up left namespaces"
   ip link show "c10kb-$NAME" >/dev/null 2>&1 && fail "failed up left the bridge"
   [ -e "$C10K_LAB_ROOT/$NAME" ] && fail "failed up left the lab folder"
