@@ -53,7 +53,8 @@ static int listen_setopt(int fd, int opt)
     return setsockopt(fd, SOL_SOCKET, opt, &one, sizeof(one)) == 0 ? 0 : -errno;
 }
 
-int srv_listen(const struct srv_opts *o, bool reuseport, bool nonblock)
+/* A bound socket (SO_REUSEADDR, and SO_REUSEPORT when reuseport). */
+static int listen_bound(const struct srv_opts *o, bool reuseport, bool nonblock)
 {
     struct sockaddr_storage ss;
     socklen_t len = 0;
@@ -63,15 +64,28 @@ int srv_listen(const struct srv_opts *o, bool reuseport, bool nonblock)
     if (fd < 0) return -errno;
     rc = listen_setopt(fd, SO_REUSEADDR);
     if (rc == 0 && reuseport) rc = listen_setopt(fd, SO_REUSEPORT);
-    if (rc < 0) goto fail;
-    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, o->backlog) != 0) {
-        rc = -errno;
-        goto fail;
+    if (rc == 0 && bind(fd, (struct sockaddr *)&ss, len) != 0) rc = -errno;
+    if (rc < 0) {
+        close(fd);
+        return rc;
     }
     return fd;
-fail:
-    close(fd);
-    return rc;
+}
+
+int srv_bind(const struct srv_opts *o, bool reuseport)
+{
+    return listen_bound(o, reuseport, false);
+}
+
+int srv_listen(const struct srv_opts *o, bool reuseport, bool nonblock)
+{
+    int fd = listen_bound(o, reuseport, nonblock);
+    if (fd >= 0 && listen(fd, o->backlog) != 0) {
+        int rc = -errno;
+        close(fd);
+        return rc;
+    }
+    return fd;
 }
 
 int srv_listen_loop(const struct srv_opts *o, unsigned n, int first_fd)

@@ -21,6 +21,7 @@
 #define OPTS_DEF_SPARE 2u
 #define OPTS_MAX_THREADS 1024u
 #define OPTS_MAX_WORKERS 30000u
+#define OPTS_MAX_PROCESSES 256u
 #define OPTS_MIN_STACK (64u * 1024u)
 #define OPTS_MAX_STACK (1024u * 1024u * 1024u)
 
@@ -35,6 +36,7 @@ enum opts_key {
     OPT_MAX_WORKERS,
     OPT_SPARE,
     OPT_SQPOLL,
+    OPT_PROCESSES,
     OPT_VERSION,
 };
 
@@ -72,6 +74,11 @@ static void opts_usage(FILE *f, const struct srv_model *m)
                 opts_def(m->default_spare, OPTS_DEF_SPARE));
     if (m->flags & SRV_OPT_SQPOLL)
         fprintf(f, "  --sqpoll           kernel SQ polling thread (default off)\n");
+    if (m->flags & SRV_OPT_PROCESSES)
+        fprintf(f,
+                "  --processes N      worker processes sharing the port (SO_REUSEPORT), each\n"
+                "                     with its own fd limit, 1..%u (default 1)\n",
+                OPTS_MAX_PROCESSES);
     fprintf(f, "  -h, --help         this text\n"
                "  --version          print the version\n\n"
                "Prints \"ready HOST:PORT pid=N\" once listening; SIGTERM/SIGINT stop it and print\n"
@@ -88,6 +95,7 @@ static void opts_defaults(struct srv_opts *o, const struct srv_model *m)
     o->workers = opts_def(m->default_workers, OPTS_DEF_WORKERS);
     o->max_workers = opts_def(m->default_max_workers, OPTS_DEF_MAX_WORKERS);
     o->spare = opts_def(m->default_spare, OPTS_DEF_SPARE);
+    o->processes = 1;
 }
 
 /* Builds the getopt_long table: common options plus those m->flags enable. */
@@ -112,6 +120,8 @@ static void opts_table(const struct srv_model *m, struct option *t)
     }
     if (m->flags & SRV_OPT_SQPOLL)
         t[n++] = (struct option){"sqpoll", no_argument, NULL, OPT_SQPOLL};
+    if (m->flags & SRV_OPT_PROCESSES)
+        t[n++] = (struct option){"processes", required_argument, NULL, OPT_PROCESSES};
     t[n] = (struct option){NULL, 0, NULL, 0};
 }
 
@@ -172,6 +182,8 @@ static int opts_one(struct srv_opts *o, int key, const char *arg)
     case OPT_SQPOLL:
         o->sqpoll = true;
         return 0;
+    case OPT_PROCESSES:
+        return opts_count(arg, 1, OPTS_MAX_PROCESSES, &o->processes);
     case 'h':
         opts_usage(stdout, o->model);
         return 1;

@@ -46,3 +46,13 @@ int srv_stop_fd(void)
 {
     return signals_pipe[0];
 }
+
+int srv_signals_reset(void)
+{
+    for (int i = 0; i < 2; i++) {
+        if (signals_pipe[i] >= 0) close(signals_pipe[i]);
+        signals_pipe[i] = -1;
+    }
+    atomic_store(&signals_stop, false);
+    return srv_signals_init();
+}

@@ -13,10 +13,11 @@
 
 /* Which model-specific options a model accepts (srv_model.flags). */
 enum srv_flag {
-    SRV_OPT_THREADS = 1u << 0, /* --threads N (name from srv_model.threads_flag) */
-    SRV_OPT_STACK = 1u << 1,   /* --stack-size SIZE */
-    SRV_OPT_WORKERS = 1u << 2, /* --workers N, --max-workers N, --spare N */
-    SRV_OPT_SQPOLL = 1u << 3,  /* --sqpoll */
+    SRV_OPT_THREADS = 1u << 0,   /* --threads N (name from srv_model.threads_flag) */
+    SRV_OPT_STACK = 1u << 1,     /* --stack-size SIZE */
+    SRV_OPT_WORKERS = 1u << 2,   /* --workers N, --max-workers N, --spare N */
+    SRV_OPT_SQPOLL = 1u << 3,    /* --sqpoll */
+    SRV_OPT_PROCESSES = 1u << 4, /* --processes N (srv_processes) */
 };
 
 struct srv_model {
@@ -44,6 +45,7 @@ struct srv_opts {
     unsigned max_workers; /* prefork: --max-workers */
     unsigned spare;       /* prefork: --spare, idle children kept */
     bool sqpoll;          /* uring: --sqpoll */
+    unsigned processes;   /* --processes, default 1 */
 };
 
 /* Parses argv into o (defaults first). Returns 0 to run, 1 when --help or
@@ -61,6 +63,8 @@ unsigned srv_fd_limit(void);
 /* A listening TCP socket on o->host:o->port with SO_REUSEADDR (and SO_REUSEPORT
  * when reuseport), non-blocking when nonblock. Returns the fd or -errno. */
 int srv_listen(const struct srv_opts *o, bool reuseport, bool nonblock);
+/* The same socket bound but not listening (it holds the port). fd or -errno. */
+int srv_bind(const struct srv_opts *o, bool reuseport);
 /* The non-blocking listener of one of n event loops: with first_fd < 0 the
  * first (o->port, maybe 0), else one more on the port first_fd got. Each has
  * SO_REUSEPORT when n > 1 (the kernel spreads connections) or --reuseport.
@@ -79,6 +83,18 @@ int srv_bound_port(int fd);
  * EINTR. Returns 0 or -errno. */
 int srv_signals_init(void);
 bool srv_stopping(void);
+/* In a forked worker: a self-pipe of its own, the stop flag cleared. */
+int srv_signals_reset(void);
+
+/* --processes N > 1 (procs.c): forks N workers sharing o->port (resolved when
+ * 0) with SO_REUSEPORT. Returns 0 in a worker (and when N <= 1): serve as
+ * usual, printing the ready and stats lines (they go to the first process).
+ * The first process prints one ready line once every worker listens, passes
+ * SIGTERM/SIGINT on, waits for every worker (they die with it) and prints the
+ * summed stats line: then it returns 1 (main exits 0), or -errno (a worker
+ * ended before it was ready, fork failed: main exits 1). Call it after
+ * srv_signals_init, before the model listens. */
+int srv_processes(struct srv_opts *o);
 int srv_stop_fd(void); /* read end of a self-pipe, for event loops */
 
 /* Burns us microseconds of this thread's CPU time (work_us). */

@@ -9,7 +9,7 @@
 static const struct srv_model ep_model = {
     .name = "epoll",
     .summary = "event loop: non-blocking sockets, level-triggered epoll, timers for delay_us",
-    .flags = SRV_OPT_THREADS,
+    .flags = SRV_OPT_THREADS | SRV_OPT_PROCESSES,
     .threads_flag = "threads",
     .threads_help = "event loops, one thread and one SO_REUSEPORT listener each",
 };
@@ -26,6 +26,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "c10k-server-epoll: cannot raise RLIMIT_NOFILE: %s\n",
                 strerror((int)-nofile));
     rc = srv_signals_init();
+    if (rc == 0) rc = srv_processes(&o);
+    if (rc > 0) return 0; /* the first of --processes N: its workers served */
     if (rc == 0) rc = ep_serve(&o, &ep_stats);
     if (rc < 0) {
         fprintf(stderr, "c10k-server-epoll: %s\n", strerror(-rc));

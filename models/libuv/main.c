@@ -9,7 +9,7 @@
 static const struct srv_model lv_model = {
     .name = "libuv",
     .summary = "libuv event loops (uv_tcp_t, uv_try_write, uv_timer_t for delay_us)",
-    .flags = SRV_OPT_THREADS,
+    .flags = SRV_OPT_THREADS | SRV_OPT_PROCESSES,
     .threads_flag = "loops",
     .threads_help = "event loops, one thread and one SO_REUSEPORT listener each",
 };
@@ -23,6 +23,8 @@ int main(int argc, char **argv)
     if (rc != 0) return rc > 0 ? 0 : 2;
     srv_raise_nofile();
     int err = srv_signals_init();
+    if (err == 0) err = srv_processes(&o);
+    if (err > 0) return 0; /* the first of --processes N: its workers served */
     if (err == 0) err = lv_serve(&o, &lv_stats);
     if (err) {
         fprintf(stderr, "c10k-server-libuv: %s\n",

@@ -10,7 +10,7 @@
 static const struct srv_model ur_model = {
     .name = "uring",
     .summary = "io_uring: multishot accept and recv, provided buffers, one ring per thread",
-    .flags = SRV_OPT_THREADS | SRV_OPT_SQPOLL,
+    .flags = SRV_OPT_THREADS | SRV_OPT_SQPOLL | SRV_OPT_PROCESSES,
     .threads_flag = "rings",
     .threads_help = "rings, one thread and one SO_REUSEPORT listener each",
 };
@@ -24,6 +24,8 @@ int main(int argc, char **argv)
     if (rc != 0) return rc > 0 ? 0 : 2;
     srv_raise_nofile();
     int err = srv_signals_init();
+    if (err == 0) err = srv_processes(&o);
+    if (err > 0) return 0; /* the first of --processes N: its workers served */
     if (err == 0) err = ur_serve(&o, &ur_stats);
     if (err == UR_UNAVAILABLE) return UR_UNAVAILABLE;
     if (err) {

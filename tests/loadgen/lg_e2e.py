@@ -22,15 +22,8 @@ SKIP = 77
 procs = []
 
 
-def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-    print("ok:", msg)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import check, fail  # noqa: E402
 
 
 def start_server(path, host="127.0.0.1"):
