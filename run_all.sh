@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run_all.sh: the main job. Checks/installs the Debian packages (scripts/deps.sh),
 # builds (meson, build/), sweeps every available server model over 100..10,000
-# connections in two scenarios, draws the charts (c10k plot) and writes the report
+# connections in three scenarios (idle, max, delay), draws the charts (c10k plot) and writes the report
 # (c10k report): DIR/report.html and DIR/report.md.
 #   ./run_all.sh            the default run (under 15 minutes on 2 cores)
 #   ./run_all.sh --quick    a two-minute version
@@ -28,8 +28,10 @@ usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D
                       then plot and report
   --build DIR         meson build folder (default: build)
   --help              this help
-Scenarios: max=/ (closed loop, maximum throughput) and delay=/?delay_us=10000@R
-(open loop at R requests/s, each request waits 10 ms like a backend call).
+Scenarios: idle (every connection answered once, then held silent: memory per
+connection, the report's headline), max=/ (closed loop, maximum throughput) and
+delay=/?delay_us=10000@R (open loop at R requests/s, each request waits 10 ms
+like a backend call).
 An interrupted run (Ctrl-C) keeps its finished points: resume it with --resume DIR.
 USAGE
 }
@@ -113,12 +115,12 @@ else
   nm=$(echo "$models" | tr ',' '\n' | grep -c .)
   nc=$(echo "$conns" | tr ',' '\n' | grep -c .)
   per=$(awk -v d="$(secs "$duration")" -v w="$(secs "$warmup")" 'BEGIN { print d + w + 1.5 }')
-  est=$(awk -v p=$((nm * nc * 2)) -v k="$trials" -v s="$per" 'BEGIN { printf "%.0f", p * k * s / 60 }')
-  step "sweep: $nm models x $nc connection counts x 2 scenarios x $trials trial(s), about $est min"
+  est=$(awk -v p=$((nm * nc * 3)) -v k="$trials" -v s="$per" 'BEGIN { printf "%.0f", p * k * s / 60 }')
+  step "sweep: $nm models x $nc connection counts x 3 scenarios x $trials trial(s), about $est min"
   echo "models: $models"
   echo "results: $out (if interrupted: ./run_all.sh --resume $out)"
   "$c10k" sweep --models "$models" --connections "$conns" \
-    --scenario max=/ --scenario "delay=/?delay_us=10000@$rate" \
+    --scenario idle --scenario max=/ --scenario "delay=/?delay_us=10000@$rate" \
     --duration "$duration" --warmup "$warmup" --trials "$trials" --out "$out"
   sweep_rc=$?
 fi
