@@ -120,7 +120,7 @@ else
   echo "models: $models"
   echo "results: $out (if interrupted: ./run_all.sh --resume $out)"
   "$c10k" sweep --models "$models" --connections "$conns" \
-    --scenario idle --scenario max=/ --scenario "delay=/?delay_us=10000@$rate" \
+    --scenario max=/ --scenario "delay=/?delay_us=10000@$rate" --scenario idle \
     --duration "$duration" --warmup "$warmup" --trials "$trials" --out "$out"
   sweep_rc=$?
 fi

@@ -4,6 +4,8 @@
  * broken and flagged points. Try: c10k plot DIR; head DIR/plots/throughput-max.epoll.dat */
 #include "plot.h"
 
+#include "hn.h"
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -242,6 +244,7 @@ int pl_dat_per_scenario(const struct pl_set *s, const char *stem, const char *ou
 {
     for (size_t i = 0; i < sizeof pl_specs / sizeof pl_specs[0]; i++)
         for (size_t k = 0; k < s->n_scenarios && !strcmp(stem, pl_specs[i].stem); k++) {
+            if (!strcmp(s->scenarios[k], HN_SCENARIO_IDLE)) continue; /* no requests: mem-books */
             int rc = one_chart(s, &pl_specs[i], s->scenarios[k], out_dir, cs);
             if (rc) return rc;
         }

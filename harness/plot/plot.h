@@ -83,6 +83,9 @@ struct pl_chart *pl_chart_add(struct pl_charts *cs, const char *id, const char *
 int pl_dat_per_scenario(const struct pl_set *s, const char *stem, const char *out_dir,
                         struct pl_charts *cs);
 int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
+/* books.c: server and client side apart at the largest idle count (no chart
+ * without an idle scenario). */
+int pl_dat_mem_books(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_memory(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_spectrum(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);

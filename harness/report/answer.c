@@ -91,8 +91,9 @@ void rp_sec_answer(struct rp_out *o, const struct rp_run *run)
                 "process model and an event-loop model at the same connection count.");
         return;
     }
-    rp_answer_memory(o, rp_best(run, MT_PER_CONN, conns, scen, "mem_per_conn_bytes", 0),
-                     rp_best(run, MT_EVENT_LOOP, conns, scen, "mem_per_conn_bytes", 0));
+    if (rp_answer_books(o, run) < 0) /* no idle scenario: the system-wide figures */
+        rp_answer_memory(o, rp_best(run, MT_PER_CONN, conns, scen, "mem_per_conn_bytes", 0),
+                         rp_best(run, MT_EVENT_LOOP, conns, scen, "mem_per_conn_bytes", 0));
     rp_p(o,
          "(The least hungry thread/process model against the least hungry event loop; "
          "every model is in the memory table.) Throughput, latency and CPU at %ld "

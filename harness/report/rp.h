@@ -64,6 +64,12 @@ const char *rp_fmt_bytes(char *buf, size_t cap, double bytes);
 const char *rp_fmt_us(char *buf, size_t cap, double us);
 const char *rp_fmt_num(char *buf, size_t cap, double v, int decimals);
 
+/* books.c: the memory books of the idle scenario: the headline's memory
+ * sentences (0 written, -ENOENT without an idle scenario) and the section with
+ * what one connection is made of. */
+int rp_answer_books(struct rp_out *o, const struct rp_run *run);
+void rp_sec_books(struct rp_out *o, const struct rp_run *run);
+
 /* sections */
 void rp_sec_question(struct rp_out *o, const struct rp_run *run);
 void rp_sec_answer(struct rp_out *o, const struct rp_run *run);

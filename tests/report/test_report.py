@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tests/report: c10k report on a temp copy of tests/data/results-small.
    test_report.py CASE C10K DATA_DIR   (exit 0 pass, 1 fail, 77 skip)
-Cases: sections, selfcontained, charts, broken, claims, no_manifest, malformed, usage."""
+Cases: sections, selfcontained, charts, broken, claims, no_manifest, malformed, usage, books."""
 import base64
 import json
 import os
@@ -192,6 +192,59 @@ def case_usage(c10k, d):
     rc, out, err = run(c10k, "--help")
     if rc != 0 or "usage" not in out:
         fail(f"--help: exit {rc}")
+
+
+BOOK_PARTS = ("user", "kernel_stack", "page_tables", "slab", "sock", "other", "total")
+
+
+def add_idle(d, man, model, conns, parts, lo=None, hi=None):
+    """An idle point made from the model's max point, with server parts {part: bytes}."""
+    src = [p for p in man["points"] if p["model"] == model and p["scenario"] == "max"
+           and p.get("file")][0]
+    doc = json.load(open(os.path.join(d, src["file"])))
+    pid = f"{model}-c{conns}-r0-idle"
+    med = doc["summary"]["median"]
+    for k in BOOK_PARTS:
+        med[f"mem_per_conn_server_{k}_bytes"] = parts.get(k, 0)
+        med[f"mem_per_conn_client_{k}_bytes"] = 100 if k in ("slab", "total") else 0
+    for w, v in (("min", lo), ("max", hi)):
+        doc["summary"][w]["mem_per_conn_server_total_bytes"] = v if v is not None else parts["total"]
+    for t in doc["trials"]:
+        t["memory_method"] = "cgroup1"
+        t["memory_books_open"] = False
+        t["slab_per_conn"] = {"TCP": {"bytes": 4736.0, "objects": 2.0},
+                              "sock_inode_cache": {"bytes": 1664.0, "objects": 2.0}}
+    doc.update(id=pid, scenario="idle", connections=conns)
+    with open(os.path.join(d, "points", pid + ".json"), "w") as f:
+        json.dump(doc, f)
+    man["points"].append(dict(src, id=pid, scenario="idle", connections=conns,
+                              file=f"points/{pid}.json", status="ok"))
+
+
+def case_books(c10k, d):
+    """The idle scenario's books: the headline from the server totals (threads
+    12,000 B vs epoll 1,000 B: 12.0x), never a model with a negative part
+    (libuv, less hungry but negative), the range where trials disagree by
+    more than 10%; the books section and what one connection is made of."""
+    mp = os.path.join(d, "manifest.json")
+    man = json.load(open(mp))
+    man["config"]["scenarios"]["idle"] = "/"
+    man["config"]["scenario_rates"]["idle"] = 0
+    add_idle(d, man, "threads", 300, dict(user=4000, kernel_stack=4000, page_tables=1000,
+                                          slab=3000, total=12000), lo=10000, hi=14000)
+    add_idle(d, man, "epoll", 300, dict(user=100, slab=900, total=1000))
+    add_idle(d, man, "nginx", 300, dict(user=-50, slab=600, total=550))
+    json.dump(man, open(mp, "w"))
+    md, _ = report(c10k, d)
+    answer = md.split("## The answer in this run")[1].split("\n## ")[0]
+    if "ratio of 12.0x" not in answer or "epoll needs 1000 B" not in answer:
+        fail("headline not from the clean server totals: " + answer[:600])
+    if "from 9.8 KiB to 13.7 KiB" not in answer:
+        fail("no range for trials 17% apart: " + answer[:600])
+    if "## Memory books (scenario idle)" not in md or "### What one connection is made of" not in md:
+        fail("no memory books section")
+    if not re.search(r"^\| TCP \| 4736 B \(2.00 objects\) \|", md, re.M):
+        fail("no TCP row in what one connection is made of")
 
 
 def main():
