@@ -2,7 +2,8 @@
 # run_all.sh: the main job. Checks/installs the Debian packages (scripts/deps.sh),
 # builds (meson, build/), sweeps every available server model over 100..10,000
 # connections in three scenarios (idle, max, delay), draws the charts (c10k plot) and writes the report
-# (c10k report): DIR/report.html and DIR/report.md.
+# (c10k report): DIR/report.html and DIR/report.md. Between the sweep and the
+# charts it runs the asyncio guides' N-waits experiment (c10k waits: DIR/waits.json).
 #   ./run_all.sh            the default run (under 15 minutes on 2 cores)
 #   ./run_all.sh --quick    a two-minute version
 #   ./run_all.sh --resume results/<run>   finishes an interrupted run, then plots and reports
@@ -13,8 +14,9 @@ usage() {
   cat <<USAGE
 usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D]
                     [--warmup D] [--trials K] [--rate R] [--out DIR] [--resume DIR]
-                    [--build DIR] [--help]
-  --quick             connections 100,1000, 1 trial, 1s + 300ms warm-up (< 2 minutes)
+                    [--waits LIST] [--wait D] [--build DIR] [--help]
+  --quick             connections 100,1000, 1 trial, 1s + 300ms warm-up, waits
+                      5,10,20 of 500ms (< 2 minutes)
   --models LIST       comma-separated models (default: every available model,
                       from 'c10k models')
   --connections LIST  connection counts (default: 100,1000,5000,10000)
@@ -23,6 +25,11 @@ usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D
   --trials K          trials per point (default: 2)
   --rate R            the open-loop rate of the delay scenario, requests/s
                       (default: 2000; scenario delay=/?delay_us=10000@R)
+  --waits LIST        the N of the asyncio guides' experiment (c10k waits: N requests
+                      answered after --wait each, by every client; default:
+                      5,10,20,50,100, the guide's; 0 = skip it)
+  --wait D            how long each of those requests waits (default: 1s, the
+                      guide's; the sequential client at N=100 takes 100 x D)
   --out DIR           results folder, must not exist (default: results/<UTC time>)
   --resume DIR        finish the interrupted run in DIR (its own configuration),
                       then plot and report
@@ -39,6 +46,7 @@ USAGE
 die_usage() { echo "run_all.sh: $1" >&2; usage >&2; exit 2; }
 
 quick=0 models="" conns="" duration="" warmup="" trials="" rate=2000 out="" resume=""
+waits="" wait=""
 build=build
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,6 +59,8 @@ while [ $# -gt 0 ]; do
     --trials) trials="${2:?}"; shift ;;
     --rate) rate="${2:?}"; shift ;;
     --out) out="${2:?}"; shift ;;
+    --waits) waits="${2:?}"; shift ;;
+    --wait) wait="${2:?}"; shift ;;
     --resume) resume="${2:?}"; shift ;;
     --build) build="${2:?}"; shift ;;
     *) die_usage "unknown option '$1'" ;;
@@ -59,9 +69,12 @@ while [ $# -gt 0 ]; do
 done
 if [ "$quick" = 1 ]; then
   : "${conns:=100,1000}" "${duration:=1s}" "${warmup:=300ms}" "${trials:=1}"
+  : "${waits:=5,10,20}" "${wait:=500ms}"
 else
   : "${conns:=100,1000,5000,10000}" "${duration:=2s}" "${warmup:=500ms}" "${trials:=2}"
+  : "${waits:=5,10,20,50,100}" "${wait:=1s}"
 fi
+[[ "$waits" =~ ^[0-9,]+$ ]] || die_usage "--waits: a comma-separated list of N, got '$waits'"
 [[ "$trials" =~ ^[1-9][0-9]*$ ]] || die_usage "--trials: a positive count, got '$trials'"
 [[ "$rate" =~ ^[1-9][0-9]*$ ]] || die_usage "--rate: requests/s as a positive number, got '$rate'"
 [[ "$conns" =~ ^[0-9kK,]+$ ]] || die_usage "--connections: a comma-separated list, got '$conns'"
@@ -137,6 +150,13 @@ fi
 [ "$sweep_rc" = 0 ] || echo "run_all.sh: c10k sweep exited $sweep_rc; plotting and reporting what was measured" >&2
 
 rc=0
+if [ "$waits" != 0 ] && [ ! -f "$out/waits.json" ]; then
+  step "the asyncio guides' N waits (c10k waits --n $waits --wait $wait)"
+  "$c10k" waits --n "$waits" --wait "$wait" --out "$out" || {
+    echo "run_all.sh: c10k waits failed: the report says so" >&2
+    rc=1
+  }
+fi
 step "charts (c10k plot)"
 if ! "$c10k" plot "$out"; then
   echo "run_all.sh: c10k plot failed: the report is written without charts" >&2

@@ -20,6 +20,7 @@ static const struct verb verbs[] = {
     {"plot", cmd_plot, "draw the charts of a results folder"},
     {"report", cmd_report, "write report.md and report.html of a results folder"},
     {"hosts", cmd_hosts, "what each host has: c10k hosts check local ssh://user@addr ..."},
+    {"waits", cmd_waits, "the asyncio guides' N-waits experiment into DIR/waits.json"},
 };
 
 static void usage(FILE *f)

@@ -89,6 +89,7 @@ static int build_charts(const struct pl_set *s, const char *out, struct pl_chart
     if (!rc) rc = pl_dat_per_scenario(s, "cpu-per-req", out, cs);
     if (!rc) rc = pl_dat_per_scenario(s, "ctxsw-per-req", out, cs);
     if (!rc) rc = pl_dat_timeline(s, out, cs);
+    if (!rc) rc = pl_dat_waits(s, out, cs);
     return rc;
 }
 

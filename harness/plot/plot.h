@@ -89,6 +89,8 @@ int pl_dat_mem_books(const struct pl_set *s, const char *out_dir, struct pl_char
 int pl_dat_memory(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_spectrum(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
+/* waits.c: the chart of DIR/waits.json (c10k waits); none without one. */
+int pl_dat_waits(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 
 /* dat.c helpers */
 FILE *pl_dat_open(const char *out_dir, const char *stem, const char *part);

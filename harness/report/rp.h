@@ -79,6 +79,7 @@ void rp_sec_figures(struct rp_out *o, const struct rp_run *run);
 void rp_sec_memory(struct rp_out *o, const struct rp_run *run);
 void rp_sec_breaking(struct rp_out *o, const struct rp_run *run);
 void rp_sec_claims(struct rp_out *o, const struct rp_run *run);
+void rp_sec_waits(struct rp_out *o, const struct rp_run *run); /* sec_waits.c: waits.json */
 void rp_sec_reproduce(struct rp_out *o, const struct rp_run *run);
 
 #endif

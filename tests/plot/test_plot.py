@@ -10,6 +10,9 @@ One behaviour per case: test_plot.py CASE C10K DATA_DIR
   no_gnuplot   PATH without gnuplot -> exit 1, one line
   bad_scripts  C10K_PLOTS_DIR without the scripts -> exit 1 naming the driver, no index
   formats      --format png writes no SVG; --format gif is a usage error (exit 2)
+  waits        with tests/data/waits.json in the folder: the chart 'waits' (PNG, SVG),
+               one .dat per client with every N, the guide's figures scaled to the wait;
+               without it no such chart
 """
 import json
 import os
@@ -183,6 +186,38 @@ def case_formats(c10k, d):
     if r.returncode != 2 or "usage" not in r.stderr:
         fail("--format gif: exit %d %r" % (r.returncode, r.stderr))
     print("ok: --format png only PNG, --format gif exit 2")
+
+
+def case_waits(c10k, d):
+    idx = plot_ok(c10k, d)
+    if any(c["id"] == "waits" for c in idx["charts"]):
+        fail("a 'waits' chart without waits.json")
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "waits.json")
+    shutil.copy(src, os.path.join(d, "waits.json"))
+    with open(src) as f:
+        doc = json.load(f)
+    idx = plot_ok(c10k, d)
+    chart = [c for c in idx["charts"] if c["id"] == "waits"]
+    if len(chart) != 1:
+        fail("no single 'waits' chart in index.json")
+    with open(os.path.join(d, chart[0]["png"]), "rb") as f:
+        if not f.read().startswith(PNG_SIG):
+            fail("waits.png is not a PNG")
+    ET.parse(os.path.join(d, chart[0]["svg"]))
+    ns = [r["n"] for r in doc["rows"]]
+    for key in doc["clients"]:
+        with open(os.path.join(d, "plots", "waits.%s.dat" % key)) as f:
+            rows = [line.split() for line in f if line.strip()]
+        if [int(r[0]) for r in rows] != ns:
+            fail("waits.%s.dat: N column %r, want %r" % (key, [r[0] for r in rows], ns))
+        want = [doc["rows"][i][key]["wall_s"] for i in range(len(ns))]
+        if any(abs(float(r[1]) - w) > 1e-4 * w for r, w in zip(rows, want)):
+            fail("waits.%s.dat: wall times %r, want %r" % (key, [r[1] for r in rows], want))
+    with open(os.path.join(d, "plots", "waits.guide.dat")) as f:
+        g = {int(r.split()[0]): float(r.split()[1]) for r in f if r.strip()}
+    if abs(g[100] - 104.5 * doc["wait_s"]) > 1e-6:
+        fail("guide sequential at 100 not scaled to the wait: %r" % g[100])
+    print("ok: chart waits, %d client series" % len(doc["clients"]))
 
 
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """tests/report: c10k report on a temp copy of tests/data/results-small.
    test_report.py CASE C10K DATA_DIR   (exit 0 pass, 1 fail, 77 skip)
-Cases: sections, selfcontained, charts, broken, claims, no_manifest, malformed, usage, books."""
+Cases: sections, selfcontained, charts, broken, claims, no_manifest, malformed, usage, books,
+waits (tests/data/waits.json copied in: the guide's table beside the measured one, a
+verdict per row, every client; a client made to miss its bound is marked)."""
 import base64
 import json
 import os
@@ -13,7 +15,8 @@ import tempfile
 
 SECTIONS = ["# c10k report", "## The question", "## The answer in this run", "## Method", "## Charts",
             "## Throughput, latency and CPU", "## Memory per connection",
-            "## Breaking points", "## Claims checked", "## How to reproduce"]
+            "## Breaking points", "## Claims checked", "## The asyncio guides' experiment",
+            "## How to reproduce"]
 CLAIMS = ["### 1. ", "### 2. ", "### 3. ", "### 4. ", "### 5. "]
 # a 1x1 PNG, written byte for byte, to check the data: URI decodes to the file
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -162,6 +165,45 @@ def case_claims(c10k, d):
     for i in (0, 2, 3, 4):
         if "Verdict: not measured in this run" not in parts[i]:
             fail(f"claim {i + 1} without its data is not 'not measured': {parts[i][:200]}")
+
+
+def waits_section(md):
+    m = re.search(r"^## The asyncio guides' experiment\n(.*?)(?=^## )", md, re.S | re.M)
+    if not m:
+        fail("no section 'The asyncio guides' experiment'")
+    return m.group(1)
+
+
+def case_waits(c10k, d):
+    md, _ = report(c10k, d)
+    if "has no waits.json" not in waits_section(md):
+        fail("without waits.json the section does not say so")
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "waits.json")
+    doc = json.load(open(src))
+    doc["rows"][-1]["asyncio"]["pass"] = False
+    doc["rows"][-1]["asyncio"]["wall_s"] = 9.87
+    doc["pass"] = False
+    json.dump(doc, open(os.path.join(d, "waits.json"), "w"))
+    sec = waits_section(md=report(c10k, d)[0])
+    scale = doc["wait_s"] / doc["guide"]["wait_s"]
+    for i, r in enumerate(doc["rows"]):
+        g = r["guide"]
+        secs = lambda v: "%.*f s" % (2 if v < 10 else 1, v)
+        want = "| %d | %s | %s | %s | %s | " % (
+            r["n"], secs(g["sequential_s"] * scale), secs(r["sequential"]["wall_s"]),
+            secs(g["asyncio_s"] * scale), secs(r["asyncio"]["wall_s"]))
+        if want not in sec:
+            fail("guide row %d not in the section: %r" % (r["n"], want))
+        line = [l for l in sec.splitlines() if l.startswith(want)][0]
+        verdict = "not reproduced" if i == len(doc["rows"]) - 1 else "reproduced"
+        if not line.split("|")[6].strip().startswith(verdict):
+            fail("row %d: verdict %r, want %r" % (r["n"], line, verdict))
+    for key in doc["clients"]:
+        if "| %s |" % key not in sec:
+            fail("client %s not in the section" % key)
+    if "9.87 s (over its bound)" not in sec or "some outside their bounds" not in sec:
+        fail("a client over its bound is not marked")
+    print("ok: the guide's table beside the measured one, verdicts per row")
 
 
 def case_no_manifest(c10k, d):
