@@ -7,55 +7,18 @@
 #   try: tests/hostile/test-faults.sh build/harness/c10k build/loadgen/c10k-load sigint
 set -u
 C10K="$(realpath "$1")"; LOAD="$(realpath "$2")"; CASE="$3"
-HERE="$(cd "$(dirname "$0")" && pwd)"
 [ -x "$C10K" ] || { echo "c10k not built: skip"; exit 77; }
 [ -x "$LOAD" ] || { echo "c10k-load not built: skip"; exit 77; }
-TMP="$(mktemp -d /tmp/c10k-faults.XXXXXX)"
-for m in ok crash noready hangterm; do
-  printf '#!/bin/sh\nexec python3 %s/fault-server.py %s "$@"\n' "$HERE" "$m" > "$TMP/srv-$m"
-  chmod +x "$TMP/srv-$m"
+. "$(dirname "$0")/../lib/lib.sh"
+for m in ok crash noready; do
+  fake_server "srv-$m" "$m"
 done
+fake_server srv-hangterm ignoreterm
 # c10k-load that is SIGKILLed 1 s into its run (same pid after exec)
 printf '#!/bin/sh\n(sleep 1; kill -9 $$) &\nexec %s "$@"\n' "$LOAD" > "$TMP/load-killed"
 chmod +x "$TMP/load-killed"
 export C10K_MODELS_EXTRA="ft-ok=$TMP/srv-ok,ft-ok2=$TMP/srv-ok,ft-crash=$TMP/srv-crash,ft-noready=$TMP/srv-noready,ft-hangterm=$TMP/srv-hangterm"
 
-# every process started from here on (c10k, its servers and their children,
-# c10k-load) inherits this mark, real server binaries included
-export C10K_FAULT_TAG="$TMP"
-
-fail() { echo "FAIL: $CASE: $*" >&2; leftovers >/dev/null 2>&1; exit 1; }
-
-# Processes carrying the mark in their environment or $TMP in their command
-# line: none may outlive the harness.
-leftovers() {
-  local left=0 p
-  for p in /proc/[0-9]*; do
-    [ "${p#/proc/}" = "$$" ] && continue
-    if tr '\0' '\n' 2>/dev/null < "$p/environ" | grep -qx -- "C10K_FAULT_TAG=$TMP" \
-       || tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "$TMP/"; then
-      grep -q '^State:.*Z' "$p/status" 2>/dev/null && continue
-      echo "left behind: ${p#/proc/} $(tr '\0' ' ' < "$p/cmdline")" >&2
-      kill -9 "${p#/proc/}" 2>/dev/null
-      left=1
-    fi
-  done
-  return $left
-}
-cleanup() { leftovers >/dev/null 2>&1; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-# pycheck FILE EXPR: EXPR over d = the JSON in FILE (fails if unreadable)
-pycheck() {
-  python3 - "$1" "$2" <<'PY' || fail "check failed on $1: $2"
-import json, sys
-d = json.load(open(sys.argv[1]))
-ok = eval(sys.argv[2])
-if not ok:
-    print(json.dumps(d.get("points", d), indent=1)[:2500], file=sys.stderr)
-sys.exit(0 if ok else 1)
-PY
-}
 # every JSON under DIR/points parses
 points_readable() {
   python3 - "$1" <<'PY' || fail "a point file in $1 is not readable JSON"
@@ -92,12 +55,12 @@ crash|noready|hangterm)
   one_line_reason "$pj"
   if [ "$CASE" = hangterm ]; then
     [ "$rc" = 0 ] || fail "exit $rc, want 0 (point flagged)"
-    pycheck "$pj" 'd["status"] == "flagged" and "stop_timeout" in d["trials"][0]["flags"]'
+    jcheck "$pj" 'd["status"] == "flagged" and "stop_timeout" in d["trials"][0]["flags"]'
   else
     [ "$rc" = 1 ] || fail "exit $rc, want 1 (point broken)"
-    pycheck "$pj" 'd["status"] == "broken" and len(d.get("reason") or "") > 10'
+    jcheck "$pj" 'd["status"] == "broken" and len(d.get("reason") or "") > 10'
   fi
-  pycheck "$TMP/out/manifest.json" 'd["status"] in ("complete", "failed")'
+  jcheck "$TMP/out/manifest.json" 'd["status"] in ("complete", "failed")'
   ;;
 loadkilled)
   rc=$(C10K_LOAD="$TMP/load-killed" run ft-ok "$TMP/out"); say "$rc"
@@ -106,7 +69,7 @@ loadkilled)
   pj="$TMP/out/points/ft-ok-c4-r0-max.json"
   [ -f "$pj" ] || fail "no point file"
   one_line_reason "$pj"
-  pycheck "$pj" 'd["status"] == "broken" and "load" in (d.get("reason") or "").lower()'
+  jcheck "$pj" 'd["status"] == "broken" and "load" in (d.get("reason") or "").lower()'
   ;;
 diskfull)
   command -v unshare > /dev/null || { echo "no unshare: skip"; exit 77; }
@@ -145,14 +108,14 @@ sigint|sigint-real)
   sleep 0.3
   leftovers || fail "processes left after Ctrl-C"
   points_readable "$OUT"
-  pycheck "$OUT/manifest.json" 'd["status"] == "interrupted" and sum(p["status"] != "pending" for p in d["points"]) >= 1'
+  jcheck "$OUT/manifest.json" 'd["status"] == "interrupted" and sum(p["status"] != "pending" for p in d["points"]) >= 1'
   before=$(ls "$OUT"/points/*.json | grep -cvE -- '-t[0-9]+\.')
   rc=0
   timeout -s KILL 120 "$C10K" sweep --resume "$OUT" > "$TMP/run.out" 2> "$TMP/run.err" || rc=$?
   say "$rc"
   [ "$rc" = 0 ] || fail "--resume exited $rc"
   points_readable "$OUT"
-  pycheck "$OUT/manifest.json" 'd["status"] == "complete" and len(d["points"]) == 6 and all(p["status"] in ("ok", "flagged") for p in d["points"])'
+  jcheck "$OUT/manifest.json" 'd["status"] == "complete" and len(d["points"]) == 6 and all(p["status"] in ("ok", "flagged") for p in d["points"])'
   [ "$(ls "$OUT"/points/*.json | grep -cvE -- '-t[0-9]+\.')" = 6 ] || fail "not 6 point files after --resume"
   ;;
 *) echo "unknown case $CASE" >&2; exit 2 ;;
