@@ -8,7 +8,7 @@ PACKAGES=(
   meson ninja-build pkg-config gcc clang
   libuv1-dev liburing-dev libjansson-dev libcmocka-dev zlib1g-dev
   gnuplot-nox wrk nginx-light apache2-utils curl
-  python3 python3-uvloop libclang-rt-14-dev valgrind procps time strace
+  python3 python3-uvloop libclang-rt-14-dev valgrind procps time strace chromium
   iproute2 openssh-client openssh-server
 )
 
