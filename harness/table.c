@@ -17,9 +17,9 @@ static void cell(double v, double div, int width, int prec)
 void hn_print_points(const struct hn_point *pts, size_t n)
 {
     size_t i;
-    printf("%-30s %-9s %10s %9s %9s %9s %9s %9s %9s %9s %9s %9s %8s\n", "point", "status",
-           "rps", "p99_ms", "B/conn", "user", "kstack", "ptables", "socket", "kstack_t",
-           "ptabl_t", "slab", "threads");
+    printf("%-30s %-9s %10s %9s %9s %9s %9s %9s %9s %9s %9s %9s %8s %9s %9s\n", "point",
+           "status", "rps", "p99_ms", "B/conn", "user", "kstack", "ptables", "socket",
+           "kstack_t", "ptabl_t", "slab", "threads", "srv_B/c", "cli_B/c");
     for (i = 0; i < n; i++) {
         json_t *sum = hn_point_summary(pts[i].trials);
         json_t *md = json_object_get(sum, "median");
@@ -35,6 +35,9 @@ void hn_print_points(const struct hn_point *pts, size_t n)
         cell(hn_jnum(md, "mem_per_conn_pagetables_tree_bytes"), 1, 9, 0);
         cell(hn_jnum(md, "mem_per_conn_slab_bytes"), 1, 9, 0);
         cell(hn_jnum(md, "threads_loaded"), 1, 8, 0);
+        /* the memory books: each side's own group (docs/results.md) */
+        cell(hn_jnum(md, "mem_per_conn_server_total_bytes"), 1, 9, 0);
+        cell(hn_jnum(md, "mem_per_conn_client_total_bytes"), 1, 9, 0);
         if (pts[i].reason[0])
             printf("  (%s)", pts[i].reason);
         putchar('\n');
