@@ -92,7 +92,7 @@ static int em_recover(const struct hx_ctx *x)
 {
     uint64_t t0 = itc_now_ms();
     int rc;
-    while ((rc = hx_normal(x, HX_NORMAL_TIMEOUT_MS)) != 0 && itc_now_ms() - t0 < EM_RECOVER_MS)
+    while ((rc = hx_normal(x, hx_late_ms(x->base_ms))) != 0 && itc_now_ms() - t0 < EM_RECOVER_MS)
         usleep(100000);
     fprintf(stderr, "hostile: %s: emfile: normal client answered %llu ms after the flood%s\n",
             x->model, (unsigned long long)(itc_now_ms() - t0), rc ? ": NOT" : "");

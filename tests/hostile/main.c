@@ -118,10 +118,14 @@ static int hx_run(struct hx_ctx *x, int (*run)(struct hx_ctx *), bool emfile)
     if (rc == ITC_SKIP) return ITC_SKIP;
     if (rc != 0) return 1;
     if (hx_normal(x, 5000) != 0) return 1;
+    int64_t base_ms = hx_normal_worst_ms(x, 5000);
+    if (base_ms < 0) return 1;
+    x->base_ms = (uint64_t)base_ms;
     usleep(200000);
     x->base_kib = hx_tree_pss_kib(x->srv.pid);
-    fprintf(stderr, "hostile: %s: baseline PSS %llu KiB\n", x->model,
-            (unsigned long long)x->base_kib);
+    fprintf(stderr, "hostile: %s: baseline PSS %llu KiB, normal client %llu ms (late past %d ms)\n",
+            x->model, (unsigned long long)x->base_kib, (unsigned long long)x->base_ms,
+            hx_late_ms(x->base_ms));
     rc = run(x);
     if (x->srv.pid > 0 && waitpid(x->srv.pid, &st, WNOHANG) == x->srv.pid) {
         fprintf(stderr, "hostile: %s: the server died (status 0x%x)\n", x->model, (unsigned)st);
