@@ -4,6 +4,8 @@
 #ifndef C10K_HN_H
 #define C10K_HN_H
 
+#include "results/metric.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -210,22 +212,6 @@ int hn_trial_run(const struct hn_config *c, struct hn_point *pt, unsigned k, boo
                  char *reason, size_t reason_cap);
 
 /* ---- metrics and flags (metrics.c) ---- */
-enum hn_metric {
-    HN_M_RPS, HN_M_P50, HN_M_P90, HN_M_P99, HN_M_P999, HN_M_MAX, HN_M_ERRORS,
-    HN_M_ESTABLISHED, HN_M_CPU_PER_REQ, HN_M_CSW_PER_REQ, HN_M_PSS_IDLE, HN_M_PSS_LOADED,
-    HN_M_RSS_LOADED, HN_M_VSZ_LOADED, HN_M_THREADS_LOADED, HN_M_PROCS_LOADED,
-    HN_M_PC_USER, HN_M_PC_KSTACK, HN_M_PC_PTE, HN_M_PC_SOCKET, HN_M_PC_TOTAL,
-    HN_M_PC_AVAIL, HN_M_LOADGEN_CPU,
-    /* additions (not in the first table of docs/results.md): server-attributable
-     * parts that a busy machine does not blur, the slab, the probe's CPU */
-    HN_M_PC_PTE_TREE, HN_M_PC_KSTACK_TREE, HN_M_PC_SLAB, HN_M_PROBE_CPU,
-    /* the memory books (measure/books.c): per side (server, then client) the
-     * parts in HN_BOOKS_PARTS order, then the MemFree delta and the gap */
-    HN_M_SRV_USER, HN_M_SRV_KSTACK, HN_M_SRV_PTE, HN_M_SRV_SLAB, HN_M_SRV_SOCK, HN_M_SRV_OTHER,
-    HN_M_SRV_TOTAL, HN_M_CLI_USER, HN_M_CLI_KSTACK, HN_M_CLI_PTE, HN_M_CLI_SLAB, HN_M_CLI_SOCK,
-    HN_M_CLI_OTHER, HN_M_CLI_TOTAL, HN_M_ALL_IN, HN_M_BOOKS_GAP, HN_M_COUNT
-};
-extern const char *const hn_metric_names[HN_M_COUNT];
 #define HN_BOOKS_PARTS 7 /* user kernel_stack page_tables slab sock other total */
 
 struct hn_window {
@@ -237,7 +223,7 @@ struct hn_window {
 void hn_samples_median(const struct hn_sample *s, size_t n, double from_s, double to_s,
                        struct hn_sample *out, size_t *count);
 void hn_samples_peak(const struct hn_sample *s, size_t n, struct hn_sample *out);
-/* Fills m[HN_M_COUNT] (NAN = missing) from the load JSON and the samples. */
+/* Fills m[RES_M_COUNT] (NAN = missing) from the load JSON and the samples. */
 void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,
                         const struct hn_sample *loaded, const struct hn_sample *s, size_t n,
                         const struct hn_window *w, double *m);

@@ -8,25 +8,6 @@
 #include <stats.h>
 #include <string.h>
 
-const char *const hn_metric_names[HN_M_COUNT] = {
-    "throughput_rps", "latency_p50_us", "latency_p90_us", "latency_p99_us", "latency_p999_us",
-    "latency_max_us", "errors", "connections_established", "cpu_us_per_req", "ctxsw_per_req",
-    "pss_idle_bytes", "pss_loaded_bytes", "rss_loaded_bytes", "vsz_loaded_bytes",
-    "threads_loaded", "processes_loaded", "mem_per_conn_user_bytes",
-    "mem_per_conn_kstack_bytes", "mem_per_conn_pagetables_bytes", "mem_per_conn_socket_bytes",
-    "mem_per_conn_bytes", "mem_per_conn_available_bytes", "loadgen_cpu_fraction",
-    "mem_per_conn_pagetables_tree_bytes", "mem_per_conn_kstack_tree_bytes",
-    "mem_per_conn_slab_bytes", "probe_cpu_fraction",
-    "mem_per_conn_server_user_bytes", "mem_per_conn_server_kernel_stack_bytes",
-    "mem_per_conn_server_page_tables_bytes", "mem_per_conn_server_slab_bytes",
-    "mem_per_conn_server_sock_bytes", "mem_per_conn_server_other_bytes",
-    "mem_per_conn_server_total_bytes", "mem_per_conn_client_user_bytes",
-    "mem_per_conn_client_kernel_stack_bytes", "mem_per_conn_client_page_tables_bytes",
-    "mem_per_conn_client_slab_bytes", "mem_per_conn_client_sock_bytes",
-    "mem_per_conn_client_other_bytes", "mem_per_conn_client_total_bytes",
-    "mem_per_conn_all_in_bytes", "memory_books_gap",
-};
-
 void hn_samples_median(const struct hn_sample *s, size_t n, double from_s, double to_s,
                        struct hn_sample *out, size_t *count)
 {
@@ -118,45 +99,45 @@ static void load_metrics(const json_t *load, double *m)
                                        "errors.reset", "errors.eof", "errors.parse",
                                        "requests.non2xx", "requests.timeouts"};
     size_t i;
-    m[HN_M_RPS] = hn_jnum(load, "throughput_rps");
-    m[HN_M_P50] = hn_jnum(load, "latency_us.p50");
-    m[HN_M_P90] = hn_jnum(load, "latency_us.p90");
-    m[HN_M_P99] = hn_jnum(load, "latency_us.p99");
-    m[HN_M_P999] = hn_jnum(load, "latency_us.p999");
-    m[HN_M_MAX] = hn_jnum(load, "latency_us.max");
-    m[HN_M_ERRORS] = load ? 0 : NAN;
+    m[RES_M_RPS] = hn_jnum(load, "throughput_rps");
+    m[RES_M_P50] = hn_jnum(load, "latency_us.p50");
+    m[RES_M_P90] = hn_jnum(load, "latency_us.p90");
+    m[RES_M_P99] = hn_jnum(load, "latency_us.p99");
+    m[RES_M_P999] = hn_jnum(load, "latency_us.p999");
+    m[RES_M_MAX] = hn_jnum(load, "latency_us.max");
+    m[RES_M_ERRORS] = load ? 0 : NAN;
     for (i = 0; load && i < sizeof errs / sizeof errs[0]; i++) {
         double v = hn_jnum(load, errs[i]);
         if (isfinite(v))
-            m[HN_M_ERRORS] += v;
+            m[RES_M_ERRORS] += v;
     }
-    m[HN_M_ESTABLISHED] = hn_jnum(load, "connections.established");
-    m[HN_M_LOADGEN_CPU] = hn_jnum(load, "cpu.busiest_thread_fraction");
+    m[RES_M_ESTABLISHED] = hn_jnum(load, "connections.established");
+    m[RES_M_LOADGEN_CPU] = hn_jnum(load, "cpu.busiest_thread_fraction");
 }
 
 static void mem_metrics(const struct hn_sample *i, const struct hn_sample *l, double conns,
                         double *m)
 {
-    m[HN_M_PSS_IDLE] = i ? i->v[HN_SF_PSS] : NAN;
+    m[RES_M_PSS_IDLE] = i ? i->v[HN_SF_PSS] : NAN;
     if (!l)
         return;
-    m[HN_M_PSS_LOADED] = l->v[HN_SF_PSS];
-    m[HN_M_RSS_LOADED] = l->v[HN_SF_RSS];
-    m[HN_M_VSZ_LOADED] = l->v[HN_SF_VSZ];
-    m[HN_M_THREADS_LOADED] = l->v[HN_SF_THREADS];
-    m[HN_M_PROCS_LOADED] = l->v[HN_SF_PROCS];
+    m[RES_M_PSS_LOADED] = l->v[HN_SF_PSS];
+    m[RES_M_RSS_LOADED] = l->v[HN_SF_RSS];
+    m[RES_M_VSZ_LOADED] = l->v[HN_SF_VSZ];
+    m[RES_M_THREADS_LOADED] = l->v[HN_SF_THREADS];
+    m[RES_M_PROCS_LOADED] = l->v[HN_SF_PROCS];
     if (!i || !(conns > 0))
         return;
-    m[HN_M_PC_USER] = (l->v[HN_SF_PSS] - i->v[HN_SF_PSS]) / conns;
-    m[HN_M_PC_KSTACK] = (l->v[HN_SF_SYS_KSTACK] - i->v[HN_SF_SYS_KSTACK]) / conns;
-    m[HN_M_PC_PTE] = (l->v[HN_SF_SYS_PTE] - i->v[HN_SF_SYS_PTE]) / conns;
-    m[HN_M_PC_SOCKET] = (l->v[HN_SF_SYS_TCPMEM] - i->v[HN_SF_SYS_TCPMEM]) / conns;
-    m[HN_M_PC_TOTAL] = m[HN_M_PC_USER] + m[HN_M_PC_KSTACK] + m[HN_M_PC_PTE] + m[HN_M_PC_SOCKET];
-    m[HN_M_PC_AVAIL] = (i->v[HN_SF_SYS_AVAIL] - l->v[HN_SF_SYS_AVAIL]) / conns;
-    m[HN_M_PC_PTE_TREE] = (l->v[HN_SF_PTE] - i->v[HN_SF_PTE]) / conns;
-    m[HN_M_PC_KSTACK_TREE] =
+    m[RES_M_PC_USER] = (l->v[HN_SF_PSS] - i->v[HN_SF_PSS]) / conns;
+    m[RES_M_PC_KSTACK] = (l->v[HN_SF_SYS_KSTACK] - i->v[HN_SF_SYS_KSTACK]) / conns;
+    m[RES_M_PC_PTE] = (l->v[HN_SF_SYS_PTE] - i->v[HN_SF_SYS_PTE]) / conns;
+    m[RES_M_PC_SOCKET] = (l->v[HN_SF_SYS_TCPMEM] - i->v[HN_SF_SYS_TCPMEM]) / conns;
+    m[RES_M_PC_TOTAL] = m[RES_M_PC_USER] + m[RES_M_PC_KSTACK] + m[RES_M_PC_PTE] + m[RES_M_PC_SOCKET];
+    m[RES_M_PC_AVAIL] = (i->v[HN_SF_SYS_AVAIL] - l->v[HN_SF_SYS_AVAIL]) / conns;
+    m[RES_M_PC_PTE_TREE] = (l->v[HN_SF_PTE] - i->v[HN_SF_PTE]) / conns;
+    m[RES_M_PC_KSTACK_TREE] =
         (l->v[HN_SF_THREADS] - i->v[HN_SF_THREADS]) * HN_KSTACK_PER_THREAD_BYTES / conns;
-    m[HN_M_PC_SLAB] = (l->v[HN_SF_SYS_SLAB] - i->v[HN_SF_SYS_SLAB]) / conns;
+    m[RES_M_PC_SLAB] = (l->v[HN_SF_SYS_SLAB] - i->v[HN_SF_SYS_SLAB]) / conns;
 }
 
 void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,
@@ -165,17 +146,17 @@ void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,
 {
     double cpu_s, csw_s, rps;
     size_t i;
-    for (i = 0; i < HN_M_COUNT; i++)
+    for (i = 0; i < RES_M_COUNT; i++)
         m[i] = NAN;
     load_metrics(load, m);
-    rps = m[HN_M_RPS];
+    rps = m[RES_M_RPS];
     window_rates(s, n, w, &cpu_s, &csw_s);
     if (rps > 0) {
-        m[HN_M_CPU_PER_REQ] = cpu_s / rps * 1e6;
-        m[HN_M_CSW_PER_REQ] = csw_s / rps;
+        m[RES_M_CPU_PER_REQ] = cpu_s / rps * 1e6;
+        m[RES_M_CSW_PER_REQ] = csw_s / rps;
     }
     /* per connection: those actually established (the target when unknown) */
-    mem_metrics(idle, loaded, m[HN_M_ESTABLISHED], m);
+    mem_metrics(idle, loaded, m[RES_M_ESTABLISHED], m);
 }
 
 /* Closed loop: no response in the window, or fewer than one per established
@@ -198,20 +179,20 @@ static bool no_progress(const json_t *load, uint64_t rate)
 static double achieved_rps(const json_t *load, const double *m)
 {
     double got = hn_jnum(load, "requests.received"), d = hn_jnum(load, "duration_s");
-    return isfinite(got) && d > 0 ? got / d : m[HN_M_RPS];
+    return isfinite(got) && d > 0 ? got / d : m[RES_M_RPS];
 }
 
 void hn_flags_add(json_t *flags, const json_t *load, const double *m, uint64_t target,
                   uint64_t rate)
 {
     double est = hn_jnum(load, "connections.established");
-    if (m[HN_M_ERRORS] > 0)
+    if (m[RES_M_ERRORS] > 0)
         json_array_append_new(flags, json_string("errors"));
     if (!(est >= (double)target))
         json_array_append_new(flags, json_string("connections_short"));
     if (rate > 0 && !(achieved_rps(load, m) >= 0.99 * (double)rate))
         json_array_append_new(flags, json_string("rate_missed"));
-    if (m[HN_M_LOADGEN_CPU] > 0.95)
+    if (m[RES_M_LOADGEN_CPU] > 0.95)
         json_array_append_new(flags, json_string("loadgen_saturated"));
     if (no_progress(load, rate))
         json_array_append_new(flags, json_string("no_progress"));
@@ -221,7 +202,7 @@ json_t *hn_metrics_json(const double *m)
 {
     json_t *o = json_object();
     size_t i;
-    for (i = 0; i < HN_M_COUNT; i++)
-        json_object_set_new(o, hn_metric_names[i], hn_jreal_or_null(m[i]));
+    for (i = 0; i < RES_M_COUNT; i++)
+        json_object_set_new(o, res_metrics[i].name, hn_jreal_or_null(m[i]));
     return o;
 }

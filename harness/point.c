@@ -42,16 +42,16 @@ json_t *hn_point_summary(const json_t *trials)
     json_t *med = json_object(), *mn = json_object(), *mx = json_object(), *t;
     double v[n ? n : 1];
     json_array_foreach(trials, i, t) nv += json_is_true(json_object_get(t, "valid"));
-    for (k = 0; k < HN_M_COUNT; k++) {
+    for (k = 0; k < RES_M_COUNT; k++) {
         size_t c = 0;
         json_array_foreach(trials, i, t) {
-            double x = hn_jnum(json_object_get(t, "metrics"), hn_metric_names[k]);
+            double x = hn_jnum(json_object_get(t, "metrics"), res_metrics[k].name);
             if ((nv == 0 || json_is_true(json_object_get(t, "valid"))) && isfinite(x))
                 v[c++] = x;
         }
-        json_object_set_new(med, hn_metric_names[k], hn_jreal_or_null(c ? stats_median(v, c) : NAN));
-        json_object_set_new(mn, hn_metric_names[k], hn_jreal_or_null(c ? v[0] : NAN));
-        json_object_set_new(mx, hn_metric_names[k], hn_jreal_or_null(c ? v[c - 1] : NAN));
+        json_object_set_new(med, res_metrics[k].name, hn_jreal_or_null(c ? stats_median(v, c) : NAN));
+        json_object_set_new(mn, res_metrics[k].name, hn_jreal_or_null(c ? v[0] : NAN));
+        json_object_set_new(mx, res_metrics[k].name, hn_jreal_or_null(c ? v[c - 1] : NAN));
     }
     return json_pack("{s:I, s:I, s:b, s:o, s:o, s:o}", "trials", (json_int_t)n, "valid_trials",
                      (json_int_t)nv, "over_valid_only", nv > 0, "median", med, "min", mn, "max",

@@ -36,9 +36,9 @@ static void header(FILE *f)
 {
     size_t k;
     fputs("id,model,connections,rate,scenario,path,status,trials,valid_trials", f);
-    for (k = 0; k < HN_M_COUNT; k++)
-        fprintf(f, ",%s_median,%s_min,%s_max", hn_metric_names[k], hn_metric_names[k],
-                hn_metric_names[k]);
+    for (k = 0; k < RES_M_COUNT; k++)
+        fprintf(f, ",%s_median,%s_min,%s_max", res_metrics[k].name, res_metrics[k].name,
+                res_metrics[k].name);
     fputc('\n', f);
 }
 
@@ -52,10 +52,10 @@ static void row(FILE *f, const struct hn_point *pt)
     fprintf(f, ",%s", pt->status);
     csv_num(f, sum, "trials");
     csv_num(f, sum, "valid_trials");
-    for (k = 0; k < HN_M_COUNT; k++) {
-        csv_num(f, json_object_get(sum, "median"), hn_metric_names[k]);
-        csv_num(f, json_object_get(sum, "min"), hn_metric_names[k]);
-        csv_num(f, json_object_get(sum, "max"), hn_metric_names[k]);
+    for (k = 0; k < RES_M_COUNT; k++) {
+        csv_num(f, json_object_get(sum, "median"), res_metrics[k].name);
+        csv_num(f, json_object_get(sum, "min"), res_metrics[k].name);
+        csv_num(f, json_object_get(sum, "max"), res_metrics[k].name);
     }
     fputc('\n', f);
     json_decref(sum);

@@ -337,7 +337,7 @@ static json_t *files_json(const struct hn_trial *t)
 json_t *hn_trial_result(struct hn_trial *t)
 {
     char path[1500], err_tail[8192];
-    double m[HN_M_COUNT];
+    double m[RES_M_COUNT];
     struct hn_window w = {0, 0};
     struct hn_probe_view v;
     double t_spawn = 0;
@@ -356,10 +356,10 @@ json_t *hn_trial_result(struct hn_trial *t)
     hn_metrics_compute(t->load, v.n_idle ? &v.idle : NULL, v.n_loaded ? &v.loaded : NULL, v.s,
                        v.n, &w, m);
     if (t->probe)
-        m[HN_M_PROBE_CPU] = hn_probe_cpu_fraction(t->probe);
-    const double sys_parts[5] = {m[HN_M_PC_USER], m[HN_M_PC_KSTACK_TREE], m[HN_M_PC_PTE_TREE],
-                                 m[HN_M_PC_SLAB], m[HN_M_PC_SOCKET]};
-    books_metrics(&t->books, m[HN_M_ESTABLISHED], sys_parts, m);
+        m[RES_M_PROBE_CPU] = hn_probe_cpu_fraction(t->probe);
+    const double sys_parts[5] = {m[RES_M_PC_USER], m[RES_M_PC_KSTACK_TREE], m[RES_M_PC_PTE_TREE],
+                                 m[RES_M_PC_SLAB], m[RES_M_PC_SOCKET]};
+    books_metrics(&t->books, m[RES_M_ESTABLISHED], sys_parts, m);
     if (t->load)
         hn_flags_add(t->flags, t->load, m, t->pt->conns, t->pt->rate);
     server_flags(t);
@@ -377,7 +377,7 @@ json_t *hn_trial_result(struct hn_trial *t)
     json_object_set_new(j, "loadgen", loadgen_json(t));
     json_object_set_new(j, "probe", t->probe ? probe_json(t, &v, &w) : json_null());
     json_object_set_new(j, "metrics", hn_metrics_json(m));
-    json_t *books = books_json(&t->books, m[HN_M_ESTABLISHED], m); /* memory_method... */
+    json_t *books = books_json(&t->books, m[RES_M_ESTABLISHED], m); /* memory_method... */
     json_object_update(j, books);
     json_decref(books);
     json_object_set_new(j, "files", files_json(t));

@@ -4,6 +4,8 @@
 #ifndef C10K_CMP_H
 #define C10K_CMP_H
 
+#include "results/metric.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,29 +55,20 @@ bool cmp_point_same(const struct cmp_point *a, const struct cmp_point *b);
 bool cmp_status_unmeasured(const char *status);
 bool cmp_status_broken(const char *status);
 
-/* ---- metrics (metrics.c) ---- */
-enum cmp_unit { CMP_UNIT_RPS, CMP_UNIT_US, CMP_UNIT_BYTES, CMP_UNIT_COUNT };
-
-#define CMP_NMETRICS 6
-struct cmp_metric {
-    const char *name, *alias;
-    enum cmp_unit unit;
-    bool higher_better;
-    double threshold_pct; /* default: a change beyond this counts */
-};
-extern const struct cmp_metric cmp_metrics[CMP_NMETRICS];
-
+/* ---- metrics (metrics.c; the table is results/metric.h) ---- */
 /* Full metric name for a name or alias (p99, throughput, mem_per_conn, cpu,
- * errors ...) among the documented metrics; NULL when unknown. */
+ * errors ...) of the metric table; NULL when unknown. */
 const char *cmp_metric_resolve(const char *name);
-/* Index in cmp_metrics of a compared metric (name or alias), or -1. */
+/* Index in res_metrics of a compared metric (threshold > 0; name or alias), or -1. */
 int cmp_metric_index(const char *name);
-enum cmp_unit cmp_metric_unit(const char *name);
+enum res_unit cmp_metric_unit(const char *name);
 /* Parses a value with units for metric name into the metric's own unit
  * (5ms -> 5000 for a _us metric, 64KiB -> 65536, 100k -> 100000). */
 int cmp_parse_value(const char *name, const char *s, double *out);
 /* Formats v in the metric's unit ("12.3k", "850us", "1.20ms", "12.5KiB"). */
-const char *cmp_fmt_value(enum cmp_unit unit, double v, char *buf, size_t cap);
+const char *cmp_fmt_value(enum res_unit unit, double v, char *buf, size_t cap);
+/* Prints the metric table (c10k compare --list-metrics). */
+void cmp_metrics_list(FILE *f);
 
 /* ---- options ---- */
 enum cmp_format { CMP_FMT_TEXT, CMP_FMT_MD, CMP_FMT_JSON };
@@ -85,8 +78,8 @@ struct cmp_config {
     const char *base_dir, *new_dir; /* base_dir NULL: assertions only */
     enum cmp_format format;
     double alpha, conf;
-    double threshold_pct[CMP_NMETRICS];
-    uint64_t mem_floor_bytes; /* memory must also grow by this much in total */
+    double threshold_pct[RES_M_COUNT]; /* per res_metrics index */
+    uint64_t mem_floor_bytes;          /* memory must also grow by this much in total */
     bool include_flagged;
     const char *asserts[CMP_MAX_ASSERTS];
     size_t nasserts;
@@ -103,7 +96,7 @@ struct cmp_side {
 
 struct cmp_row {
     const struct cmp_point *base, *new;
-    int metric; /* index in cmp_metrics */
+    int metric; /* index in res_metrics */
     struct cmp_side b, n;
     double change_pct;      /* NAN when the base median is 0 */
     double p, p_adj, min_p; /* NAN when not tested */

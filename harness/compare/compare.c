@@ -19,8 +19,8 @@ static void usage(FILE *f)
             "       c10k compare --assert EXPR [...] NEW  check thresholds on one folder\n"
             "  -f, --format FMT        text | md | json (default: text)\n"
             "  -a, --alpha P           significance level after Holm (default: 0.05)\n"
-            "  -t, --threshold M=PCT   change that counts, per metric (defaults: throughput=5%%,\n"
-            "                          p50=5%%, p99=10%%, p999=15%%, cpu=5%%, mem=5%%)\n"
+            "  -t, --threshold M=PCT   change that counts, per compared metric (defaults:\n"
+            "                          the threshold column of --list-metrics)\n"
             "      --mem-floor SIZE    memory must also grow by this much on the whole server\n"
             "                          (mem_per_conn x connections; default: 1MiB)\n"
             "      --include-flagged   test flagged (invalid) trials too (default: valid only)\n"
@@ -28,6 +28,7 @@ static void usage(FILE *f)
             "                          'p99<5ms' 'errors==0' 'epoll:throughput>100k'\n"
             "                          'mem_per_conn<64KiB' (default aggregate: median over all\n"
             "                          trials, max for errors); repeatable, up to %d\n"
+            "      --list-metrics      the metric table: name, unit, better, threshold, aliases\n"
             "  -h, --help              this help\n"
             "exit: 0 no regression and every assertion held, 1 regression or failed assertion,\n"
             "      2 usage or input error, or nothing comparable\n",
@@ -52,7 +53,7 @@ static int parse_threshold(struct cmp_config *cfg, const char *arg)
     char *end;
     double pct = strtod(eq + 1, &end);
     if (m < 0 || end == eq + 1 || (*end && strcmp(end, "%") != 0) || !(pct >= 0 && pct < 1000))
-        return bad_arg("--threshold (throughput|p50|p99|p999|cpu|mem=PCT)", arg);
+        return bad_arg("--threshold (a compared metric of --list-metrics =PCT)", arg);
     cfg->threshold_pct[m] = pct;
     return 0;
 }
@@ -94,6 +95,9 @@ static int parse_opt(struct cmp_config *cfg, int c, const char *arg)
     case 'h':
         usage(stdout);
         return 1;
+    case 'L':
+        cmp_metrics_list(stdout);
+        return 1;
     default:
         usage(stderr);
         return -EINVAL;
@@ -111,11 +115,12 @@ static int parse_args(struct cmp_config *cfg, int argc, char **argv)
         {"include-flagged", no_argument, NULL, 'F'},
         {"assert", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
+        {"list-metrics", no_argument, NULL, 'L'},
         {NULL, 0, NULL, 0},
     };
     *cfg = (struct cmp_config){.alpha = 0.05, .conf = 0.95, .mem_floor_bytes = 1 << 20};
-    for (int i = 0; i < CMP_NMETRICS; i++)
-        cfg->threshold_pct[i] = cmp_metrics[i].threshold_pct;
+    for (int i = 0; i < RES_M_COUNT; i++)
+        cfg->threshold_pct[i] = res_metrics[i].threshold_pct;
     optind = 0; /* glibc: a full rescan, whatever parsed argv before */
     int c, rc;
     while ((c = getopt_long(argc, argv, "f:a:t:A:h", opts, NULL)) != -1)

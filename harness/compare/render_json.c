@@ -23,7 +23,7 @@ static json_t *row_json(const struct cmp_row *r, const struct cmp_config *cfg)
     json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s?, s:s?, s:s}", "point", p->id, "model",
                           p->model, "connections", (json_int_t)p->connections, "rate",
                           (json_int_t)p->rate, "scenario", p->scenario, "path_base", r->base->path,
-                          "path_new", p->path, "metric", cmp_metrics[r->metric].name);
+                          "path_new", p->path, "metric", res_metrics[r->metric].name);
     if (!o) return NULL;
     json_object_set_new(o, "base", side_json(&r->b));
     json_object_set_new(o, "new", side_json(&r->n));

@@ -16,7 +16,7 @@ struct tx {
 static const char *fmt_side(const struct cmp_row *row, const struct cmp_side *s, char *buf,
                             size_t cap)
 {
-    enum cmp_unit u = cmp_metrics[row->metric].unit;
+    enum res_unit u = res_metrics[row->metric].unit;
     char m[32], lo[32], hi[32];
     if (s->n == 0) {
         snprintf(buf, cap, "- (0/%zu valid)", s->n_total);
@@ -60,11 +60,11 @@ static void row_out(const struct tx *x, const struct cmp_row *row)
     fmt_p(row, p, sizeof p);
     if (x->md)
         fprintf(x->f, "| %s | %s | %s | %s | %s | %s | %s%s%s |\n", row->new->id,
-                cmp_metrics[row->metric].name, b, n, c, p,
+                res_metrics[row->metric].name, b, n, c, p,
                 row->verdict == CMP_REGRESSED ? "**" : "", v,
                 row->verdict == CMP_REGRESSED ? "**" : "");
     else
-        fprintf(x->f, "  %-18s %-30s %-30s %8s  %-16s %s\n", cmp_metrics[row->metric].name, b, n, c,
+        fprintf(x->f, "  %-18s %-30s %-30s %8s  %-16s %s\n", res_metrics[row->metric].name, b, n, c,
                 p, v);
 }
 

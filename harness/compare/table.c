@@ -41,7 +41,7 @@ static double change_pct(double base, double nw)
 static int row_fill(struct cmp_row *r, const struct cmp_config *cfg)
 {
     static double a[CMP_MAX_TRIALS], b[CMP_MAX_TRIALS];
-    const char *name = cmp_metrics[r->metric].name;
+    const char *name = res_metrics[r->metric].name;
     bool valid_only = !cfg->include_flagged;
     size_t na = cmp_point_values(r->base, name, valid_only, a, CMP_MAX_TRIALS);
     size_t nb = cmp_point_values(r->new, name, valid_only, b, CMP_MAX_TRIALS);
@@ -61,11 +61,12 @@ static int row_fill(struct cmp_row *r, const struct cmp_config *cfg)
 static int add_pair(struct cmp_table *t, const struct cmp_point *bp, const struct cmp_point *np,
                     const struct cmp_config *cfg)
 {
-    struct cmp_row *rows = realloc(t->rows, (t->nrows + CMP_NMETRICS) * sizeof *rows);
+    struct cmp_row *rows = realloc(t->rows, (t->nrows + RES_M_COUNT) * sizeof *rows);
     if (!rows) return -ENOMEM;
     t->rows = rows;
     t->npoints++;
-    for (int m = 0; m < CMP_NMETRICS; m++) {
+    for (int m = 0; m < RES_M_COUNT; m++) {
+        if (!(res_metrics[m].threshold_pct > 0)) continue; /* not compared */
         struct cmp_row *r = &t->rows[t->nrows];
         *r = (struct cmp_row){.base = bp, .new = np, .metric = m};
         if (row_fill(r, cfg) == 0) t->nrows++;
@@ -144,7 +145,7 @@ static bool beyond_threshold(const struct cmp_row *r, const struct cmp_config *c
 {
     double thr = cfg->threshold_pct[r->metric];
     bool pct = isnan(r->change_pct) || fabs(r->change_pct) >= thr;
-    if (strcmp(cmp_metrics[r->metric].name, "mem_per_conn_bytes") != 0) return pct;
+    if (strcmp(res_metrics[r->metric].name, "mem_per_conn_bytes") != 0) return pct;
     /* memory: also enough bytes on the whole server to matter */
     double total = fabs(r->n.median - r->b.median) * (double)r->new->connections;
     return pct && total >= (double)cfg->mem_floor_bytes;
@@ -152,10 +153,10 @@ static bool beyond_threshold(const struct cmp_row *r, const struct cmp_config *c
 
 static void decide(struct cmp_table *t, struct cmp_row *r, const struct cmp_config *cfg)
 {
-    const struct cmp_metric *m = &cmp_metrics[r->metric];
+    const struct res_metric *m = &res_metrics[r->metric];
     r->significant = !isnan(r->p_adj) && r->p_adj <= cfg->alpha;
     r->beyond = beyond_threshold(r, cfg);
-    bool worse = m->higher_better ? r->n.median < r->b.median : r->n.median > r->b.median;
+    bool worse = m->better == RES_HIGHER ? r->n.median < r->b.median : r->n.median > r->b.median;
     double tests = t->family ? (double)t->family : 1;
     if (r->significant && r->beyond) {
         r->verdict = worse ? CMP_REGRESSED : CMP_IMPROVED;

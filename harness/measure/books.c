@@ -117,10 +117,10 @@ static void side_parts(const struct books *b, int s, double conns, double *out)
 void books_metrics(const struct books *b, double conns, const double sys_parts[5], double *m)
 {
     bool both = b->have[BOOKS_IDLE] && b->have[BOOKS_LOADED] && conns > 0;
-    double *srv = &m[HN_M_SRV_USER], *cli = &m[HN_M_CLI_USER];
+    double *srv = &m[RES_M_SRV_USER], *cli = &m[RES_M_CLI_USER];
     if (!both) return;
-    m[HN_M_ALL_IN] = (b->memfree[BOOKS_IDLE] - b->memfree[BOOKS_LOADED]) / conns;
-    m[HN_M_PC_AVAIL] = (b->available[BOOKS_IDLE] - b->available[BOOKS_LOADED]) / conns;
+    m[RES_M_ALL_IN] = (b->memfree[BOOKS_IDLE] - b->memfree[BOOKS_LOADED]) / conns;
+    m[RES_M_PC_AVAIL] = (b->available[BOOKS_IDLE] - b->available[BOOKS_LOADED]) / conns;
     if (b->method == MEMCG_SYSTEM) { /* the server's parts system-wide; no client side */
         memcpy(srv, sys_parts, 5 * sizeof *srv);
         srv[5] = 0;
@@ -129,8 +129,8 @@ void books_metrics(const struct books *b, double conns, const double sys_parts[5
     }
     side_parts(b, BOOKS_SERVER, conns, srv);
     side_parts(b, BOOKS_CLIENT, conns, cli);
-    if (m[HN_M_ALL_IN] != 0) /* MemFree grew (others freed more): a gap over 1, open */
-        m[HN_M_BOOKS_GAP] = fabs(srv[6] + cli[6] - m[HN_M_ALL_IN]) / fabs(m[HN_M_ALL_IN]);
+    if (m[RES_M_ALL_IN] != 0) /* MemFree grew (others freed more): a gap over 1, open */
+        m[RES_M_BOOKS_GAP] = fabs(srv[6] + cli[6] - m[RES_M_ALL_IN]) / fabs(m[RES_M_ALL_IN]);
 }
 
 static double slab_find(const struct books_slab *s, const char *name, double *size)
@@ -163,7 +163,7 @@ static json_t *slab_json(const struct books *b, double conns)
 
 json_t *books_json(const struct books *b, double conns, const double *m)
 {
-    double gap = m[HN_M_BOOKS_GAP];
+    double gap = m[RES_M_BOOKS_GAP];
     json_t *j = json_pack(
         "{s:s, s:o, s:s}", "memory_method", memcg_method_name(b->method), "memory_books_open",
         isfinite(gap) ? json_boolean(gap > BOOKS_GAP_OPEN) : json_null(), "why", b->why);

@@ -140,15 +140,15 @@ static void check_metric(void)
                              "connections", "established", 10);
     struct hn_window w = {1.0, 2.0};
     struct hn_sample s[2] = {tree_sample(1.0, 1.0, 1.000), tree_sample(2.0, 1.0, 1.003)};
-    double m[HN_M_COUNT];
+    double m[RES_M_COUNT];
     hn_metrics_compute(load, NULL, NULL, s, 2, &w, m);
-    CHECK(fabs(m[HN_M_CPU_PER_REQ] - 3.0) < 0.01, "cpu_us_per_req %.3f, want 3",
-          m[HN_M_CPU_PER_REQ]);
+    CHECK(fabs(m[RES_M_CPU_PER_REQ] - 3.0) < 0.01, "cpu_us_per_req %.3f, want 3",
+          m[RES_M_CPU_PER_REQ]);
     s[0] = tree_sample(1.0, 1.0, 1.5);
     s[1] = tree_sample(2.0, 1.01, 1.2);
     hn_metrics_compute(load, NULL, NULL, s, 2, &w, m);
-    CHECK(fabs(m[HN_M_CPU_PER_REQ] - 10.0) < 0.01, "backwards schedstat: %.3f, want 10 (ticks)",
-          m[HN_M_CPU_PER_REQ]);
+    CHECK(fabs(m[RES_M_CPU_PER_REQ] - 10.0) < 0.01, "backwards schedstat: %.3f, want 10 (ticks)",
+          m[RES_M_CPU_PER_REQ]);
     json_decref(load);
 }
 

@@ -58,12 +58,12 @@ static void check_atomic(const char *dir)
 
 static json_t *trial(double rps, bool valid)
 {
-    double m[HN_M_COUNT];
+    double m[RES_M_COUNT];
     size_t i;
-    for (i = 0; i < HN_M_COUNT; i++)
+    for (i = 0; i < RES_M_COUNT; i++)
         m[i] = NAN;
-    m[HN_M_RPS] = rps;
-    m[HN_M_PC_USER] = rps * 10;
+    m[RES_M_RPS] = rps;
+    m[RES_M_PC_USER] = rps * 10;
     return json_pack("{s:b, s:o}", "valid", valid, "metrics", hn_metrics_json(m));
 }
 
@@ -90,8 +90,8 @@ static void check_summary(const char *dir)
     size_t commas = 0;
     for (char *p = line; *p; p++)
         commas += *p == ',';
-    CHECK(commas + 1 == 9 + 3 * HN_M_COUNT, "%zu columns, want %d", commas + 1,
-          9 + 3 * HN_M_COUNT);
+    CHECK(commas + 1 == 9 + 3 * RES_M_COUNT, "%zu columns, want %d", commas + 1,
+          9 + 3 * RES_M_COUNT);
     CHECK(strncmp(line, "id,model,connections,rate,scenario,path,status,trials,valid_trials,"
                         "throughput_rps_median,throughput_rps_min,throughput_rps_max,",
                   strlen("id,model,connections,rate,scenario,path,status,trials,valid_trials,"
