@@ -1,7 +1,7 @@
 /* parse: proto_parse(), the incremental request parser: scan for the head,
  * read the request line and fields, frame the body, route to a status.
  * Try: printf 'GET /?size=5 HTTP/1.1\r\n\r\n' | nc 127.0.0.1 PORT; bench:
- * tests/protocol/bench_proto. */
+ * bench/bench_proto. */
 #include "proto_int.h"
 
 #include <string.h>

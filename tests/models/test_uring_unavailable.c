@@ -1,8 +1,8 @@
-/* test_unavailable: c10k-server-uring where io_uring is forbidden (a seccomp
+/* test_uring_unavailable: c10k-server-uring where io_uring is forbidden (a seccomp
  * filter makes io_uring_setup fail with EPERM, then ENOSYS, as
  * kernel.io_uring_disabled or a container profile would): it must print
  * "c10k-server-uring: io_uring unavailable: ..." and exit 77, never "ready".
- *   test_unavailable build/models/uring/c10k-server-uring   (exit 0 pass, 77 skip) */
+ *   build/tests/models/test_uring_unavailable build/models/uring/c10k-server-uring   (0 pass, 77 skip) */
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -68,7 +68,7 @@ static int tu_run(const char *server, int err, char *out, size_t cap)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: test_unavailable SERVER\n");
+        fprintf(stderr, "usage: test_uring_unavailable SERVER\n");
         return 2;
     }
     const int errs[] = {EPERM, ENOSYS};

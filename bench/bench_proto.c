@@ -1,7 +1,7 @@
 /* bench_proto: parse + answer a typical wrk request N times and print the
  * time per request (not a test: a benchmark).
- * Try: build/tests/protocol/bench_proto 1000000
- *      valgrind --tool=callgrind build/tests/protocol/bench_proto 100000 (instructions). */
+ * Try: build/bench/bench_proto 1000000
+ *      valgrind --tool=callgrind build/bench/bench_proto 100000 (instructions). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

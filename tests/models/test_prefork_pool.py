@@ -1,8 +1,8 @@
-"""test_pool: the prefork pool follows the load. With --workers 1 --spare 2 it
+"""test_prefork_pool: the prefork pool follows the load. With --workers 1 --spare 2 it
 grows to hold 60 simultaneous keep-alive connections (every one answered),
 shrinks back once they close (idle children retire after their idle timeout),
 and SIGTERM leaves no child behind, exit 0, with the accept count.
-  python3 test_pool.py build/models/prefork/c10k-server-prefork"""
+  python3 tests/models/test_prefork_pool.py build/models/prefork/c10k-server-prefork"""
 import os
 import signal
 import socket
