@@ -1,6 +1,6 @@
 /* hn env: the machine and build a measurement runs on (git, compiler, kernel,
  * CPU, governor, limits, sysctls, cgroup limits, load); `c10k env [--json]`.
- *   try: build-hn/harness/c10k env --json */
+ *   try: build/harness/c10k env --json */
 #include "cmd.h"
 #include "hn.h"
 #include "hn_paths.h"

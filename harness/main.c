@@ -1,5 +1,5 @@
 /* c10k: the harness's entry point: dispatches to a verb (harness/cmd.h).
- *   try: build-hn/harness/c10k models ; c10k env ; c10k run --model epoll -c 100 */
+ *   try: build/harness/c10k models ; c10k env ; c10k run --model epoll -c 100 */
 #include "cmd.h"
 
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * (PR_SET_PDEATHSIG), stopped with SIGTERM then SIGKILL to the group. The
  * harness is a child subreaper, so a stopped group is reaped whole: when a
  * trial ends, none of its processes is still exiting.
- *   try: tests/harness/test-fake-servers */
+ *   try: tests/harness/test-fake-servers.sh build/harness/c10k */
 #include "hn.h"
 #include "measure/memcg.h"
 

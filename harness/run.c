@@ -1,6 +1,6 @@
 /* hn run: `c10k run`: one model at one point (connections, rate, path), K
  * trials, into a results folder of the same layout as a sweep.
- *   try: build-hn/harness/c10k run --model epoll --connections 100 --duration 2s */
+ *   try: build/harness/c10k run --model epoll --connections 100 --duration 2s */
 #include "cmd.h"
 #include "hn.h"
 

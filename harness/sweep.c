@@ -2,7 +2,7 @@
  * (scenario/rate, connections, trial, model: ABAB), each point's JSON, the
  * manifest and summary.csv rewritten atomically after each point, models that
  * break skipped at larger counts, Ctrl-C -> "interrupted" and exit 130.
- *   try: build-hn/harness/c10k sweep --models epoll --connections 10,100 --duration 1s */
+ *   try: build/harness/c10k sweep --models epoll --connections 10,100 --duration 1s */
 #include "hn.h"
 #include "hosts/hosts.h"
 

@@ -1,6 +1,6 @@
 /* hn sweep_cmd: `c10k sweep`: its options (or --resume DIR with the config of
  * the manifest), then the point loop of sweep.c.
- *   try: build-hn/harness/c10k sweep --models threads,epoll --connections 100,1k --duration 2s */
+ *   try: build/harness/c10k sweep --models threads,epoll --connections 100,1k --duration 2s */
 #include "cmd.h"
 #include "hn.h"
 

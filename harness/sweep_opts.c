@@ -1,7 +1,7 @@
 /* hn sweep_opts: the configuration of a run or sweep: defaults, lists with
  * units ("100,1k,10k"), scenarios NAME=PATH[@RATE], CPU lists, and the
  * config object of manifest.json (written, and read back by --resume).
- *   try: build-hn/harness/c10k sweep --help */
+ *   try: build/harness/c10k sweep --help */
 #include "hn.h"
 #include "hosts/hosts.h"
 

@@ -1,7 +1,7 @@
 /* hn trial: one measured trial: a fresh server pinned to its CPUs, its ready
  * line, idle probe samples, c10k-load pinned to the others, probe samples
  * while loaded, SIGTERM (SIGKILL after 2 s), then the result (trial_out.c).
- *   try: build-hn/harness/c10k run --model epoll --connections 50 --duration 1s */
+ *   try: build/harness/c10k run --model epoll --connections 50 --duration 1s */
 #include "trial.h"
 
 #include <errno.h>

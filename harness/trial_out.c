@@ -1,7 +1,7 @@
 /* hn trial_out: what a finished trial leaves: the server's stats line, the
  * tail of its stderr, the timeline (probe + load series on the server's
  * clock), the flags, why a point broke, and the trial JSON of docs/results.md.
- *   try: build-hn/harness/c10k run --model epoll --connections 50 --duration 1s */
+ *   try: build/harness/c10k run --model epoll --connections 50 --duration 1s */
 #include "trial.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* resp: the incremental response parser of c10k-load (status line, the three
  * headers it needs, body counted by Content-Length). Try: meson test -C
- * build-lg --suite loadgen resp. */
+ * build --suite loadgen resp. */
 #include "resp.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /* hist: the log-linear histogram (HdrHistogram bucket arithmetic) and its
- * .hgrm writer. Try: meson test -C build-lg --suite loadgen hist_percentiles. */
+ * .hgrm writer. Try: meson test -C build --suite loadgen hist_percentiles. */
 #include "hist.h"
 
 #include <errno.h>

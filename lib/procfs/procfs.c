@@ -1,6 +1,6 @@
 /* procfs: the primitives: read a /proc file into the caller's buffer and pick
  * a "Key: value [kB]" field out of it by hand.
- *   try: tests/harness/test-procfs */
+ *   try: meson test -C build probe (tests/harness/test-probe.c reads a tree through it) */
 #include "procfs.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* procfs tree: a process tree (a pid, its threads and all its descendants)
  * listed through /proc/PID/task/TID/children and summed from stat, status,
- * schedstat and smaps_rollup.  try: tests/harness/test-probe-tree */
+ * schedstat and smaps_rollup.  try: meson test -C build probe */
 #include "procfs.h"
 
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* srv: what every c10k server model shares (DESIGN.md "Server model binaries"):
+/* srv: what every c10k server model shares (docs/models.md "What every model does"):
  * options, the listen socket, the ready line, RLIMIT_NOFILE, SIGTERM/SIGINT,
  * the delay/work helpers and the accept/reject statistics with their exit line.
  * A model's main() is: srv_opts_parse -> srv_raise_nofile -> srv_signals_init

@@ -1,4 +1,4 @@
-/* proto: the c10k HTTP/1.1 subset (DESIGN.md, docs/protocol.md) as an
+/* proto: the c10k HTTP/1.1 subset (docs/protocol.md) as an
  * incremental request parser and a response writer. No I/O, no allocation,
  * nothing copied: the parser reads the caller's buffer, the writer fills the
  * caller's buffer. Every server model speaks the protocol through this header.

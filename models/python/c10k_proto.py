@@ -1,4 +1,4 @@
-"""c10k_proto: the c10k HTTP/1.1 subset (DESIGN.md, docs/protocol.md) for the
+"""c10k_proto: the c10k HTTP/1.1 subset (docs/protocol.md) for the
 Python models: an incremental request parser and the response bytes. No I/O.
 Try it: /usr/bin/python3 -c 'import c10k_proto as p; print(p.Parser().parse(b"GET / HTTP/1.1\\r\\n\\r\\n"))'
 

@@ -1,5 +1,5 @@
-"""c10k_srv: what the Python server models share (DESIGN.md "Server model
-binaries"): options, listen socket, ready line, RLIMIT_NOFILE, signals, the
+"""c10k_srv: what the Python server models share (docs/models.md "What every
+model does"): options, listen socket, ready line, RLIMIT_NOFILE, signals, the
 accept statistics and the blocking connection loop of the threads and prefork
 models. Try it through a model: c10k-server-py-threads --help
 """

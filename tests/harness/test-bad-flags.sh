@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test-bad-flags: every verb refuses a bad flag or value with exit 2 and a
-# usage on stderr.   try: tests/harness/test-bad-flags.sh build-hn/harness/c10k
+# usage on stderr.   try: tests/harness/test-bad-flags.sh build/harness/c10k
 . "$(dirname "$0")/lib.sh"
 expect2() {
   local rc=0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test-env-models: `c10k env --json` holds every field the manifest relies on,
 # and `c10k models` tells available models from unavailable ones with a reason
-# (a fake model whose binary is missing).   try: tests/harness/test-env-models.sh build-hn/harness/c10k
+# (a fake model whose binary is missing).   try: tests/harness/test-env-models.sh build/harness/c10k
 . "$(dirname "$0")/lib.sh"
 "$C10K" env --json > "$TMP/env.json" || fail "env --json failed"
 jcheck "$TMP/env.json" 'd["schema"] == "c10k-env/1" and all(k in d for k in ("git", "build", "libs", "kernel", "cpu", "sysctl", "ulimit", "cgroup", "loadavg", "time"))'

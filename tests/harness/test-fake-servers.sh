@@ -2,7 +2,7 @@
 # test-fake-servers: a server that crashes mid-run, one that never prints
 # ready, one that ignores SIGTERM and one that leaves a child are each flagged
 # with a clear reason, and no process of theirs is left behind.
-#   try: tests/harness/test-fake-servers.sh build-hn/harness/c10k
+#   try: tests/harness/test-fake-servers.sh build/harness/c10k
 . "$(dirname "$0")/lib.sh"
 run() { # model -> the point JSON in $TMP/<model>
   local rc=0

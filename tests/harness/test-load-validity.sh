@@ -3,7 +3,7 @@
 # trial whose load generator crashed, exited with an
 # unexpected status, made no progress, or missed its open-loop rate (by
 # requests.received over the window) is flagged, never valid.
-#   try: tests/harness/test-load-validity.sh build-fu/harness/c10k
+#   try: tests/harness/test-load-validity.sh build/harness/c10k
 . "$(dirname "$0")/lib.sh"
 run() { # mode [extra c10k args...] -> exit status; the point in $TMP/out-<mode>
   local mode="$1" rc=0
@@ -22,7 +22,7 @@ jcheck "$(pj exit3)" 'd["status"] != "ok" and "loadgen_failed" in d["trials"][0]
 
 run stall > /dev/null
 # nothing answered in the window: the model could not serve the point (broken,
-# DESIGN.md), with the reason; fewer answers than connections is only flagged
+# docs/results.md), with the reason; fewer answers than connections is only flagged
 jcheck "$(pj stall)" 'd["status"] == "broken" and "no response in the measured window" in d["reason"] and "no_progress" in d["trials"][0]["flags"]'
 
 run few > /dev/null

@@ -1,7 +1,7 @@
 /* test-probe: the probe against a known process tree: a child with 4 threads
  * and 1 grandchild that allocates and touches 64 MiB on request. The probe
  * must see the PSS grow by 64 MiB (within 10%), 5 threads, 2 processes, CPU
- * time, and keep its own CPU small.  try: meson test -C build-hn probe */
+ * time, and keep its own CPU small.  try: meson test -C build probe */
 #include "hn.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
 # test-run-epoll: a real `c10k run` of the epoll model at 50 connections for
 # 1 s with the real c10k-load: a valid point JSON with every metric, probe
 # samples idle and loaded, the files it names. Skips (77) when epoll or
-# c10k-load is not built.   try: tests/harness/test-run-epoll.sh build-hn/harness/c10k
+# c10k-load is not built.   try: tests/harness/test-run-epoll.sh build/harness/c10k
 . "$(dirname "$0")/lib.sh"
 unset C10K_LOAD
 "$C10K" models | grep -q '^epoll  *available' || { echo "epoll not built: skip"; exit 77; }

@@ -1,7 +1,7 @@
 /* test-sched-cpu: CPU time at nanosecond resolution: a tree whose threads
  * burn 2 ms each is read from schedstat to within a millisecond (10 ms ticks
  * cannot), a process of 600 threads from a scaled subset, and cpu_us_per_req
- * uses it (ticks when it goes backwards).  try: meson test -C build-fu sched-cpu */
+ * uses it (ticks when it goes backwards).  try: meson test -C build sched-cpu */
 #include "hn.h"
 
 #include <math.h>

@@ -1,7 +1,7 @@
 /* test-store: the results store: a file is replaced atomically (a reader never
  * sees a partial one, no temporary is left), summary.csv has the layout of
  * docs/results.md (median/min/max, empty cells), a point JSON reads back.
- *   try: meson test -C build-hn store */
+ *   try: meson test -C build store */
 #include "hn.h"
 
 #include <dirent.h>

@@ -2,7 +2,7 @@
 # test-sweep-resume: a sweep interrupted with SIGINT exits 130, keeps the
 # points it finished and marks the manifest interrupted; --resume measures
 # only the missing points and completes it, with summary.csv one row a point.
-#   try: tests/harness/test-sweep-resume.sh build-hn/harness/c10k
+#   try: tests/harness/test-sweep-resume.sh build/harness/c10k
 . "$(dirname "$0")/lib.sh"
 OUT="$TMP/sweep"
 "$C10K" sweep --models fake-ok,fake-ok2 --connections 4 --trials 2 --duration 500ms \

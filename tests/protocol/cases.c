@@ -31,7 +31,7 @@
 // clang-format on
 
 const struct pcase pcases[] = {
-    /* the rows of DESIGN.md */
+    /* the rows of docs/protocol.md */
     {"get /", S(GET("/")), .status = 200, K, R(HELLO)},
     {"get / no headers", S("GET / HTTP/1.1\r\n\r\n"), .status = 200, K, R(HELLO)},
     {"size=0", S(GET("/?size=0")), .status = 200, K, .has_size = true, R(OK("0"))},

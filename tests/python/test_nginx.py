@@ -1,7 +1,7 @@
 """The nginx reference launcher: GET / answers 200 "Hello, World!", SIGTERM
 stops it (exit 0, stats line) and leaves no nginx process and no temp dir;
 a bad flag exits 2, flags of other models are ignored. Skips (77) without nginx.
-Run: /usr/bin/python3 tests/python/test_nginx.py build-py/models/nginx/c10k-server-nginx
+Run: /usr/bin/python3 tests/python/test_nginx.py build/models/nginx/c10k-server-nginx
 """
 
 import os

@@ -2,7 +2,7 @@
 connections wait in the backlog until a worker frees up; the pool never
 exceeds the limit; idle workers beyond --workers retire; SIGTERM takes every
 worker down.
-Run: /usr/bin/python3 tests/python/test_py_prefork.py build-py/models/python/c10k-server-py-prefork
+Run: /usr/bin/python3 tests/python/test_py_prefork.py build/models/python/c10k-server-py-prefork
 """
 
 import signal

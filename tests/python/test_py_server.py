@@ -1,7 +1,7 @@
 """Behaviour of one Python server model through its launcher: the ready line,
 exact responses, pipelining, concurrent delays, big bodies, errors, bad flags,
 and SIGTERM (exit 0 within 2 s, stats line, no process left).
-Run: /usr/bin/python3 tests/python/test_py_server.py build-py/models/python/c10k-server-py-asyncio
+Run: /usr/bin/python3 tests/python/test_py_server.py build/models/python/c10k-server-py-asyncio
 """
 
 import os
