@@ -2,7 +2,9 @@
 # ci-compare.sh: did this change make a server slower, its tail longer or its
 # memory larger than BASE_REV? Builds BASE_REV in a git worktree beside this
 # tree and this tree, runs both on this machine in alternating single-trial
-# sweeps (A B B A A B ...), then `c10k compare --format md base new`.
+# sweeps (A B B A A B ...), then `c10k compare --format md base new`. Also
+# writes DIR/compare.json, the markdown table to $GITHUB_STEP_SUMMARY when set,
+# and DIR/benchmark-{smaller,bigger}.json for github-action-benchmark.
 #   scripts/ci-compare.sh origin/main
 #   scripts/ci-compare.sh --rounds 8 HEAD~1 -- --models epoll,threads --connections 100,1000
 set -euo pipefail
@@ -21,7 +23,15 @@ usage: scripts/ci-compare.sh [options] BASE_REV [--] [c10k sweep options]
   --compare ARG      pass ARG on to c10k compare (repeatable), e.g.
                      --compare --threshold --compare p99=20% --compare --assert --compare 'errors==0'
   --keep-worktree    do not remove the BASE_REV worktree at the end
+  --report DIR       no build, no sweep: compare DIR/base with DIR/new again
+                     (a folder this script wrote) and write the outputs below,
+                     with the c10k of --build
   -h, --help         this help
+outputs in DIR: compare.<format> (also printed), compare.json, compare.md,
+  benchmark-smaller.json and benchmark-bigger.json (github-action-benchmark
+  customSmallerIsBetter / customBiggerIsBetter: NEW's median of every compared
+  metric; the direction from c10k compare --list-metrics); the markdown table
+  is appended to \$GITHUB_STEP_SUMMARY when that is set (GitHub Actions).
 sweep options (default: $DEFAULT_SWEEP)
   are given to every c10k sweep of both sides; --trials and --out are set here.
 exit: that of c10k compare (0 no regression, 1 regression, 2 error); 2 when a
@@ -30,7 +40,7 @@ USAGE
 }
 
 DEFAULT_SWEEP="--models epoll --connections 100 --duration 3s --warmup 1s"
-rounds=6 max_rounds="" out="" build=build-ci format=md keep=0 base_rev=""
+rounds=6 max_rounds="" out="" build=build-ci format=md keep=0 base_rev="" report=""
 compare_args=() sweep_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,6 +51,7 @@ while [ $# -gt 0 ]; do
     --format) format="${2:?--format needs md, text or json}"; shift ;;
     --compare) compare_args+=("${2:?--compare needs an argument}"); shift ;;
     --keep-worktree) keep=1 ;;
+    --report) report="${2:?--report needs a folder}"; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; sweep_args+=("$@"); break ;;
     -*) if [ -n "$base_rev" ]; then sweep_args+=("$@"); break; fi
@@ -49,7 +60,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$base_rev" ] || { echo "ci-compare.sh: BASE_REV is missing" >&2; usage >&2; exit 2; }
+[ -n "$base_rev" ] || [ -n "$report" ] || { echo "ci-compare.sh: BASE_REV is missing" >&2; usage >&2; exit 2; }
 [[ "$rounds" =~ ^[0-9]+$ ]] && [ "$rounds" -ge 1 ] && [ "$rounds" -le 100 ] ||
   { echo "ci-compare.sh: --rounds must be 1..100" >&2; exit 2; }
 max_rounds=${max_rounds:-$((rounds + rounds / 2))}
@@ -60,6 +71,42 @@ case "$format" in md|text|json) ;; *) echo "ci-compare.sh: bad --format '$format
 
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 cd "$root"
+say() { echo "ci-compare.sh: $*" >&2; }
+
+# The outputs of a finished comparison: compare.FORMAT (printed), compare.json,
+# compare.md, the step summary and the github-action-benchmark files.
+publish() { # C10K
+  local rc=0 c10k=$1
+  "$c10k" compare --format "$format" "${compare_args[@]}" "$out/base" "$out/new" \
+    >"$out/compare.$format" || rc=$?
+  [ "$format" = json ] || "$c10k" compare --format json "${compare_args[@]}" "$out/base" \
+    "$out/new" >"$out/compare.json" 2>/dev/null || true
+  [ "$format" = md ] || "$c10k" compare --format md "${compare_args[@]}" "$out/base" \
+    "$out/new" >"$out/compare.md" 2>/dev/null || true
+  cat "$out/compare.$format"
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    { printf '## c10k: performance against the base\n\n'; cat "$out/compare.md"; echo; } \
+      >>"$GITHUB_STEP_SUMMARY" && say "markdown table appended to \$GITHUB_STEP_SUMMARY"
+  fi
+  if "$c10k" compare --list-metrics >"$out/metrics.txt" 2>/dev/null && [ -s "$out/compare.json" ]; then
+    python3 "$root/scripts/ci-benchmark.py" "$out/compare.json" "$out/metrics.txt" "$out" ||
+      say "could not write the github-action-benchmark files"
+  else
+    say "no metric table or no compare.json: no github-action-benchmark files"
+  fi
+  say "comparison in $out/compare.$format (exit $rc)"
+  return "$rc"
+}
+
+if [ -n "$report" ]; then
+  [ -d "$report/base" ] && [ -d "$report/new" ] ||
+    { say "--report: '$report' has no base/ and new/ folders"; exit 2; }
+  out=$(cd "$report" && pwd)
+  [ -x "$build/harness/c10k" ] || { say "no $build/harness/c10k: build first or give --build"; exit 2; }
+  rc=0
+  publish "$build/harness/c10k" || rc=$?
+  exit "$rc"
+fi
 base_sha=$(git rev-parse --verify --quiet "$base_rev^{commit}") ||
   { echo "ci-compare.sh: '$base_rev' is not a commit here" >&2; exit 2; }
 out=${out:-results/ci-$(date -u +%Y%m%dT%H%M%SZ)}
@@ -77,8 +124,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-say() { echo "ci-compare.sh: $*" >&2; }
 
 build_tree() { # TREE BUILD_DIR LOG
   if [ ! -f "$2/build.ninja" ]; then
@@ -123,8 +168,5 @@ while ((k <= max_rounds)) && too_few; do
 done
 
 rc=0
-"$new_c10k" compare --format "$format" "${compare_args[@]}" "$out/base" "$out/new" \
-  >"$out/compare.$format" || rc=$?
-cat "$out/compare.$format"
-say "comparison in $out/compare.$format (exit $rc)"
+publish "$new_c10k" || rc=$?
 exit "$rc"
