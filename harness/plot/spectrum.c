@@ -3,6 +3,8 @@
  * .hgrm file of trial 0 (or the first valid trial). Try: c10k plot DIR */
 #include "plot.h"
 
+#include "hn.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -100,6 +102,7 @@ static int one_scenario(const struct pl_set *s, const char *sc, const char *out_
 int pl_dat_spectrum(const struct pl_set *s, const char *out_dir, struct pl_charts *cs)
 {
     for (size_t k = 0; k < s->n_scenarios; k++) {
+        if (!strcmp(s->scenarios[k], HN_SCENARIO_IDLE)) continue; /* no requests, no latency */
         int rc = one_scenario(s, s->scenarios[k], out_dir, cs);
         if (rc) return rc;
     }

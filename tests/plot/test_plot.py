@@ -220,6 +220,39 @@ def case_waits(c10k, d):
     print("ok: chart waits, %d client series" % len(doc["clients"]))
 
 
+def case_books(c10k, d):
+    """An idle scenario: chart mem-books with server and client bars apart
+    (parts in KiB, a negative part drawn as 0 and said), and no throughput,
+    latency or CPU chart for idle (it sends no request)."""
+    mp = os.path.join(d, "manifest.json")
+    man = json.load(open(mp))
+    parts = ("user", "kernel_stack", "page_tables", "slab", "sock", "other", "total")
+    for model, srv in (("threads", (16384, 16384, 4096, 10240, 0, -100, 47104)),
+                       ("epoll", (0, 0, 0, 3072, 0, 0, 3072))):
+        src = [p for p in man["points"] if p["model"] == model and p["scenario"] == "max"][0]
+        doc = json.load(open(os.path.join(d, src["file"])))
+        pid = "%s-c300-r0-idle" % model
+        for k, v in zip(parts, srv):
+            doc["summary"]["median"]["mem_per_conn_server_%s_bytes" % k] = v
+            doc["summary"]["median"]["mem_per_conn_client_%s_bytes" % k] = 1024 if k in ("slab", "total") else 0
+        doc.update(id=pid, scenario="idle", connections=300)
+        json.dump(doc, open(os.path.join(d, "points", pid + ".json"), "w"))
+        man["points"].append(dict(src, id=pid, scenario="idle", connections=300,
+                                  file="points/%s.json" % pid, status="ok"))
+    json.dump(man, open(mp, "w"))
+    idx = plot_ok(c10k, d)
+    got = {c["id"]: c for c in idx["charts"]}
+    if "mem-books" not in got or any(k.endswith("-idle") for k in got):
+        fail("charts %s: want mem-books and no per-scenario idle chart" % sorted(got))
+    rows = open(os.path.join(d, "plots", "mem-books.bars.dat")).read().splitlines()
+    want = ['"threads server" 16 16 4 10 0 0', '"threads client" 0 0 0 1 0 0',
+            '"epoll server" 0 0 0 3 0 0', '"epoll client" 0 0 0 1 0 0']
+    if sorted(rows) != sorted(want):
+        fail("mem-books rows %r, want %r" % (rows, want))
+    if "negative" not in json.dumps(got["mem-books"]):
+        fail("the clamped negative part is not said: %r" % got["mem-books"])
+
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 
 if __name__ == "__main__":
