@@ -3,6 +3,7 @@
  * while loaded, SIGTERM (SIGKILL after 2 s), then the result (trial_out.c).
  *   try: build/harness/c10k run --model epoll --connections 50 --duration 1s */
 #include "trial.h"
+#include "modeltab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <procfs.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <util.h>
@@ -36,11 +38,31 @@ static int parse_ready(const char *line, char *url, size_t cap, pid_t *pid)
     return 0;
 }
 
+/* Descriptors one process may hold here (the hard RLIMIT_NOFILE). */
+static uint64_t fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY)
+        return UINT64_MAX / 2;
+    return rl.rlim_max;
+}
+
+/* A model that takes --processes gets as many as its connections need. */
+static unsigned server_processes(const struct hn_trial *t)
+{
+    const struct mt_model *m = mt_find(t->pt->model);
+    return m && m->processes ? runners_needed(t->pt->conns, fd_limit()) : 1;
+}
+
 static int start_server(struct hn_trial *t, char *url, size_t cap)
 {
-    char err_path[1500], line[512];
-    char *argv[] = {t->model.path, NULL}, cg[1300];
+    char err_path[1500], line[512], procs[16];
+    char *argv[] = {t->model.path, "--processes", procs, NULL}, cg[1300];
     int rc;
+    t->srv_processes = server_processes(t);
+    snprintf(procs, sizeof procs, "%u", t->srv_processes);
+    if (t->srv_processes <= 1)
+        argv[1] = NULL;
     snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
     rc = hn_child_spawn_in(&t->srv, argv, t->c->server_cpus, true, err_path,
                            books_procs(&t->books, BOOKS_SERVER, cg, sizeof cg));
@@ -86,62 +108,39 @@ static int idle_samples(struct hn_trial *t)
     return rc == 0 ? hn_sleep_ns(50 * UTIL_NS_PER_MS) : rc;
 }
 
-static void fmt_ms(char *buf, size_t cap, uint64_t ns)
-{
-    snprintf(buf, cap, "%llums", (unsigned long long)(ns / UTIL_NS_PER_MS));
-}
-
+/* The load: as many c10k-load processes as the connections need (runners.h),
+ * each with its share, pinned to the load CPUs, in the client memory group. */
 static int start_load(struct hn_trial *t, const char *url)
 {
-    char lg[4096], conns[32], threads[16], dur[32], warm[32], tmo[32], rate[32], crate[32];
-    char json[1500], hgrm[1500], hlog[1500], series[1500], err[1500], target[1100], cg[1300];
-    char *argv[40];
-    int n = 0;
-    snprintf(conns, sizeof conns, "%llu", (unsigned long long)t->pt->conns);
-    snprintf(threads, sizeof threads, "%u", t->c->load_threads);
-    fmt_ms(dur, sizeof dur, t->c->duration_ns);
-    fmt_ms(warm, sizeof warm, t->c->warmup_ns);
-    fmt_ms(tmo, sizeof tmo, t->c->timeout_ns);
-    snprintf(rate, sizeof rate, "%llu", (unsigned long long)t->pt->rate);
-    snprintf(crate, sizeof crate, "%llu", (unsigned long long)t->c->connect_rate);
-    snprintf(json, sizeof json, "%s.load.json", t->base);
-    snprintf(hgrm, sizeof hgrm, "%s.hgrm", t->base);
-    snprintf(hlog, sizeof hlog, "%s.hlog", t->base);
-    snprintf(series, sizeof series, "%s.series.csv", t->base);
-    snprintf(err, sizeof err, "%s.load.stderr", t->base);
+    char lg[4096], target[1100], cg[1300];
     snprintf(target, sizeof target, "%s%s", url, t->pt->path);
-    argv[n++] = (char *)hn_loadgen_path(lg, sizeof lg);
-    argv[n++] = "-c", argv[n++] = conns, argv[n++] = "-t", argv[n++] = threads;
-    argv[n++] = "-d", argv[n++] = dur, argv[n++] = "--warmup", argv[n++] = warm;
-    argv[n++] = "--timeout", argv[n++] = tmo;
-    if (t->pt->rate)
-        argv[n++] = "-R", argv[n++] = rate;
-    if (hn_scenario_idle(t->pt->scenario))
-        argv[n++] = "--idle";
-    if (t->c->connect_rate)
-        argv[n++] = "--connect-rate", argv[n++] = crate;
-    argv[n++] = "--json", argv[n++] = json, argv[n++] = "--hgrm", argv[n++] = hgrm;
-    argv[n++] = "--hlog", argv[n++] = hlog;
-    argv[n++] = "--series", argv[n++] = series, argv[n++] = target, argv[n] = NULL;
-    unlink(json);
+    struct runner_args a = {
+        .loadgen = hn_loadgen_path(lg, sizeof lg), .target = target,
+        .threads = t->c->load_threads, .duration_ns = t->c->duration_ns,
+        .warmup_ns = t->c->warmup_ns, .timeout_ns = t->c->timeout_ns,
+        .connect_rate = t->c->connect_rate, .idle = hn_scenario_idle(t->pt->scenario)};
+    struct runner_env env = {t->c->load_cpus,
+                             books_procs(&t->books, BOOKS_CLIENT, cg, sizeof cg)};
+    int rc = runners_plan(&t->load_runs, t->base, runners_needed(t->pt->conns, fd_limit()),
+                          t->pt->conns, t->pt->rate, target);
     t->load_start_ns = util_mono_ns();
-    return hn_child_spawn_in(&t->lg, argv, t->c->load_cpus, false, err,
-                             books_procs(&t->books, BOOKS_CLIENT, cg, sizeof cg));
+    return rc < 0 ? rc : runners_start(&t->load_runs, &a, &env);
 }
 
 /* Seconds since c10k-load started of the first --series row with at least
  * 90% of the connections established; 0 when there is none yet. */
 double hn_series_up_s(const struct hn_trial *t)
 {
-    char path[1500], buf[65536];
+    char path[1600], buf[65536];
     const char *p;
     double best = 0;
-    snprintf(path, sizeof path, "%s.series.csv", t->base);
+    const struct runner *first = &t->load_runs.r[0]; /* the others started with it */
+    snprintf(path, sizeof path, "%s.series.csv", first->base);
     if (procfs_read(path, buf, sizeof buf) <= 0)
         return 0;
     for (p = strchr(buf, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
         double ts = 0, est = 0;
-        if (sscanf(p + 1, "%lf,%lf", &ts, &est) == 2 && est >= 0.9 * (double)t->pt->conns) {
+        if (sscanf(p + 1, "%lf,%lf", &ts, &est) == 2 && est >= 0.9 * (double)first->conns) {
             best = ts;
             break;
         }
@@ -153,10 +152,10 @@ double hn_series_up_s(const struct hn_trial *t)
  * when its ramp ends ("... measuring from M s"); 0 when not printed yet. */
 static double load_measure_s(const struct hn_trial *t)
 {
-    char path[1500], buf[16384];
+    char path[1600], buf[16384];
     const char *p;
     double m = 0;
-    snprintf(path, sizeof path, "%s.load.stderr", t->base);
+    snprintf(path, sizeof path, "%s.load.stderr", t->load_runs.r[0].base);
     if (procfs_read(path, buf, sizeof buf) <= 0 || !(p = strstr(buf, "measuring from ")))
         return 0;
     return sscanf(p, "measuring from %lf", &m) == 1 && m > 0 ? m : 0;
@@ -188,7 +187,7 @@ static int wait_load(struct hn_trial *t)
     uint64_t limit = t->load_start_ns + w + d + 3 * t->c->timeout_ns + 30 * UTIL_NS_PER_S +
                      t->pt->conns * UTIL_NS_PER_MS;
     unsigned next = 0;
-    while (!hn_child_poll(&t->lg)) {
+    while (!runners_poll(&t->load_runs)) {
         uint64_t now = util_mono_ns();
         if (hn_sleep_ns(20 * UTIL_NS_PER_MS) < 0)
             return -EINTR;
@@ -207,10 +206,12 @@ static int wait_load(struct hn_trial *t)
         hn_trial_drain(t);
         if (now > limit) {
             t->load_timeout = true;
-            hn_child_kill(&t->lg);
+            runners_kill(&t->load_runs);
         }
     }
     t->load_end_ns = util_mono_ns();
+    if (runners_merge(&t->load_runs) < 0 && t->load_runs.n > 1)
+        json_array_append_new(t->notes, json_string("the load processes' files could not all be merged"));
     return 0;
 }
 
@@ -242,8 +243,7 @@ static void stop_server(struct hn_trial *t)
 
 static void trial_cleanup(struct hn_trial *t)
 {
-    if (t->lg.pid > 0)
-        hn_child_kill(&t->lg);
+    runners_close(&t->load_runs);
     if (t->srv.pid > 0)
         hn_child_kill(&t->srv);
     kill_leftovers(t);
@@ -262,7 +262,7 @@ static int trial_init(struct hn_trial *t, const struct hn_config *c, struct hn_p
     t->c = c;
     t->pt = pt;
     t->k = k;
-    t->srv.out_fd = t->lg.out_fd = -1;
+    t->srv.out_fd = -1;
     snprintf(t->rel, sizeof t->rel, "points/%s-t%u", pt->id, k);
     snprintf(t->base, sizeof t->base, "%s/%s", c->out, t->rel);
     hn_utc_now(t->started, sizeof t->started);

@@ -5,6 +5,7 @@
 
 #include "hn.h"
 #include "measure/books.h"
+#include "measure/runners.h"
 
 struct hn_trial {
     const struct hn_config *c;
@@ -14,7 +15,9 @@ struct hn_trial {
     char rel[400];              /* points/<id>-t<k> */
     char started[32];
     struct hn_model model;
-    struct hn_child srv, lg;
+    struct hn_child srv;
+    struct runners load_runs;   /* the c10k-load processes (measure/runners.h) */
+    unsigned srv_processes;     /* --processes given to the server (1: none) */
     pid_t ready_pid;
     uint64_t t0_ns, load_start_ns, load_end_ns, stop_ns;
     struct hn_probe *probe;

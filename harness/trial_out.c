@@ -172,7 +172,7 @@ static void break_reason(struct hn_trial *t, const json_t *stats, const char *er
         snprintf(path, sizeof path, "%s.load.stderr", t->base);
         file_tail(path, lerr, sizeof lerr);
         last_line(lerr, line, sizeof line);
-        status_text(t->lg.status, st, sizeof st);
+        status_text(runners_worst(&t->load_runs)->status, st, sizeof st);
         snprintf(t->reason, t->reason_cap, "c10k-load failed (%s): %s", st, line);
     } else if (!(est >= 0.9 * (double)t->pt->conns)) {
         char lw[200];
@@ -268,6 +268,7 @@ static json_t *server_json(const struct hn_trial *t, json_t *stats)
                           "exited_before_stop", t->exited_early, "killed_after_grace",
                           t->stop_killed);
     json_object_set_new(j, "launcher_pid", json_integer(t->srv.pid));
+    json_object_set_new(j, "processes", json_integer(t->srv_processes));
     json_object_set_new(j, "stats", stats ? stats : json_null());
     return j;
 }
@@ -290,22 +291,27 @@ static void server_flags(struct hn_trial *t)
  * status other than 0 (ran) or 1 (nothing connected), or no JSON. */
 static bool load_failed(const struct hn_trial *t)
 {
-    const int st = t->lg.status;
+    const struct runner *r = runners_worst(&t->load_runs);
+    const int st = r->status;
     if (!t->load_start_ns || t->load_timeout)
         return false;
-    if (t->lg.pid <= 0 || !t->lg.exited || !t->load)
+    if (!r->started || !r->exited || !t->load)
         return true;
     return WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) > 1);
 }
 
+/* The load processes: the one standing for them (the first that failed, else
+ * the first) and how many there were. */
 static json_t *loadgen_json(const struct hn_trial *t)
 {
-    const int st = t->lg.status;
+    const struct runner *r = runners_worst(&t->load_runs);
+    const int st = r->status;
     if (!t->load_start_ns)
         return json_null();
-    return json_pack("{s:i, s:o, s:i}", "pid", (int)t->lg.pid, "exit_status",
-                     t->lg.exited && WIFEXITED(st) ? json_integer(WEXITSTATUS(st)) : json_null(),
-                     "signal", t->lg.exited && WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    return json_pack("{s:i, s:o, s:i, s:i}", "pid", (int)r->child.pid, "exit_status",
+                     r->exited && WIFEXITED(st) ? json_integer(WEXITSTATUS(st)) : json_null(),
+                     "signal", r->exited && WIFSIGNALED(st) ? WTERMSIG(st) : 0, "processes",
+                     (int)t->load_runs.n);
 }
 
 static void probe_view(const struct hn_trial *t, const struct hn_window *w, double t_spawn,

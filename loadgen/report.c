@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "hist_json.h"
 #include "util.h"
 
 int lg_hists_init(struct lg_hists *h)
@@ -67,17 +68,6 @@ static double busiest_fraction(const struct lg_run *run)
         best = f > best ? f : best;
     }
     return best;
-}
-
-static json_t *hist_json(const struct hist *h)
-{
-    return json_pack("{s:I,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "min",
-                     (json_int_t)hist_min(h), "mean", hist_mean(h), "stdev", hist_stdev(h), "p50",
-                     (json_int_t)hist_percentile(h, 50), "p90", (json_int_t)hist_percentile(h, 90),
-                     "p99", (json_int_t)hist_percentile(h, 99), "p999",
-                     (json_int_t)hist_percentile(h, 99.9), "p9999",
-                     (json_int_t)hist_percentile(h, 99.99), "max", (json_int_t)hist_max(h), "count",
-                     (json_int_t)h->total_count, "clamped", (json_int_t)h->clamped);
 }
 
 static json_t *config_json(const struct lg_config *cfg)

@@ -25,6 +25,7 @@ struct mt_model {
     const char *serves;     /* NULL: every request of docs/protocol.md; else its one path */
     bool reference;         /* not ours: measured beside ours, left out of our tests */
     bool built;             /* this build has it (else a dependency was missing) */
+    bool processes;         /* it takes --processes N (workers sharing the port) */
 };
 
 /* Row i in the order of meson's table, NULL past the last. */
