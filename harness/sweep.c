@@ -3,6 +3,7 @@
  * manifest and summary.csv rewritten atomically after each point, models that
  * break skipped at larger counts, Ctrl-C -> "interrupted" and exit 130.
  *   try: build/harness/c10k sweep --models epoll --connections 10,100 --duration 1s */
+#include "eta.h"
 #include "hn.h"
 #include "hosts/hosts.h"
 
@@ -46,6 +47,8 @@ struct sweep {
     json_t *manifest;
     uint64_t started_ns;
     size_t trials_done, trials_total;
+    struct hn_eta eta;             /* the time-left estimate, learning per trial */
+    json_t *eta_log;               /* [[elapsed s, ETA s], ...] at each trial's start */
     uint64_t broke_at[HN_MAX_MODELS][HN_MAX_LIST * HN_MAX_LIST]; /* [model][scenario-rate] */
 };
 
@@ -186,13 +189,30 @@ static bool enough_memory(struct sweep *s, struct hn_point *pt)
     return false;
 }
 
+/* Seconds left: every trial still to run, each predicted from its model and
+ * connection count; the points after a model's break are skipped, as the sweep
+ * will skip them. idx is starting trial k. */
+static double eta_left(const struct sweep *s, size_t idx, unsigned k)
+{
+    double left = 0;
+    for (size_t i = idx; i < s->n; i++) {
+        const struct hn_point *p = &s->pts[i];
+        size_t m = i % s->per_group, r = i / s->per_group / s->c->n_conns;
+        size_t done = i == idx ? k : json_array_size(p->trials);
+        if (strcmp(p->status, "pending") || (s->broke_at[m][r] && p->conns > s->broke_at[m][r]) ||
+            done >= s->c->trials)
+            continue;
+        left += (double)(s->c->trials - done) * hn_eta_predict(&s->eta, p->model, p->conns);
+    }
+    return left;
+}
+
 static void progress(const struct sweep *s, size_t idx, const struct hn_point *pt, unsigned k)
 {
-    char eta[32] = "?";
-    uint64_t el = util_mono_ns() - s->started_ns;
-    if (s->trials_done > 0)
-        util_fmt_duration(el / s->trials_done * (s->trials_total - s->trials_done), eta,
-                          sizeof eta);
+    char eta[32];
+    double el = (double)(util_mono_ns() - s->started_ns) / 1e9, left = eta_left(s, idx, k);
+    util_fmt_duration((uint64_t)(left * 1e9), eta, sizeof eta);
+    json_array_append_new(s->eta_log, json_pack("[f,f]", el, left));
     fprintf(stderr, "c10k: point %zu/%zu %s (model %s, %llu connections, rate %llu, %s) trial %u/%u, ETA %s\n",
             idx + 1, s->n, pt->id, pt->model, (unsigned long long)pt->conns,
             (unsigned long long)pt->rate, pt->scenario, k + 1, s->c->trials, eta);
@@ -209,7 +229,9 @@ static int trial_one(struct sweep *s, size_t idx, size_t m, size_t r, unsigned k
     if (!enough_memory(s, pt))
         return point_save(s, pt), 0;
     progress(s, idx, pt, k);
+    uint64_t t0 = util_mono_ns();
     rc = hn_trial_run(s->c, pt, k, &broken, reason, sizeof reason);
+    hn_eta_learn(&s->eta, pt->model, pt->conns, (double)(util_mono_ns() - t0) / 1e9);
     s->trials_done++;
     if (rc < 0)
         return rc;
@@ -279,6 +301,33 @@ static int sweep_loop(struct sweep *s)
 }
 
 
+
+/* How right the ETA was: the one printed when a quarter of the run's time had
+ * passed, against the time that really was left (manifest "eta"). */
+static void eta_check(struct sweep *s)
+{
+    double total = (double)(util_mono_ns() - s->started_ns) / 1e9;
+    json_t *e, *at = json_null();
+    size_t i;
+    json_array_foreach(s->eta_log, i, e)
+    {
+        double el = json_number_value(json_array_get(e, 0));
+        double eta = json_number_value(json_array_get(e, 1));
+        if (el < 0.25 * total || total - el <= 0)
+            continue;
+        double left = total - el, err = 100.0 * (eta - left) / left;
+        at = json_pack("{s:f,s:f,s:f,s:f}", "elapsed_s", el, "eta_s", eta, "actual_left_s", left,
+                       "error_pct", err);
+        fprintf(stderr,
+                "c10k: ETA check: at %.0f s of %.0f s (%.0f%%) the ETA said %.0f s, %.0f s were "
+                "left (%+.0f%%)\n",
+                el, total, 100 * el / total, eta, left, err);
+        break;
+    }
+    json_object_set_new(s->manifest, "eta",
+                        json_pack("{s:O,s:o,s:f}", "log", s->eta_log, "at_quarter", at,
+                                  "total_s", total));
+}
 
 static json_t *manifest_new(const struct hn_config *c, json_t *command, json_t *old)
 {
@@ -364,12 +413,15 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
     if (c->hosts)
         json_object_set(s->manifest, "hosts", c->hosts->facts);
     s->started_ns = util_mono_ns();
+    hn_eta_init(&s->eta, (double)c->warmup_ns / 1e9, (double)c->duration_ns / 1e9);
+    s->eta_log = json_array();
     hn_signals_install();
     manifest_write(s, "running");
     hn_summary_write(c->out, s->pts, s->n);
     fprintf(stderr, "c10k %s: %zu points, %zu trials to measure, results in %s\n", verb, s->n,
             s->trials_total, c->out);
     rc = sweep_loop(s);
+    eta_check(s);
     manifest_write(s, rc == -EINTR ? "interrupted" : rc < 0 ? "failed" : "complete");
     hn_print_points(s->pts, s->n);
     if (rc == -EINTR)
@@ -383,6 +435,7 @@ done:
     }
     json_decref(old);
     json_decref(s->manifest);
+    json_decref(s->eta_log);
     for (size_t i = 0; s->pts && i < s->n; i++)
         json_decref(s->pts[i].trials);
     free(s->pts);
