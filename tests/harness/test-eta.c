@@ -4,13 +4,18 @@
  * that is the prior's x0.3 or x3 (the estimate must learn it), +-15% noise.
  * From the first quarter of the run's time to 90% of it, the ETA must be within
  * 20% of the time really left. Try: meson test -C build eta */
-#include "check.h"
 #include "eta.h"
 #include "modeltab.h"
 
 #include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #define MAX_TRIALS 4096
 
@@ -52,8 +57,10 @@ static size_t build_run(struct trial *t, double fixed_true)
     return n;
 }
 
-static void check_run(double fixed_true)
+/* *state: the true fixed part of a trial, in seconds. */
+static void check_run(void **state)
 {
+    double fixed_true = *(const double *)*state;
     static struct trial t[MAX_TRIALS];
     size_t n = build_run(t, fixed_true), checked = 0;
     double total = 0, done = 0, worst = 0;
@@ -68,37 +75,43 @@ static void check_run(double fixed_true)
                 eta += hn_eta_predict(&e, t[j].model, t[j].conns);
             double err = fabs(eta - left) / left;
             if (err > worst) worst = err;
-            CHECK(err <= 0.20, "fixed %.1f s: at %.0f%% of the run the ETA is %.0f s, %.0f s left",
-                  fixed_true, 100 * done / total, eta, left);
+            if (!(err <= 0.20))
+                fail_msg("fixed %.1f s: at %.0f%% of the run the ETA is %.0f s, %.0f s left",
+                         fixed_true, 100 * done / total, eta, left);
             checked++;
         }
         hn_eta_learn(&e, t[i].model, t[i].conns, t[i].seconds);
         done += t[i].seconds;
     }
-    CHECK(checked > 10, "only %zu checks", checked);
+    if (!(checked > 10)) fail_msg("only %zu checks", checked);
     printf("fixed part %.1f s: %zu trials, %.0f s; worst ETA error from 25%% to 90%%: %.1f%%\n",
            fixed_true, n, total, 100 * worst);
 }
 
 /* Before any trial the ETA is the priors'; after one it has learned from it. */
-static void check_learns(void)
+static void check_learns(void **state)
 {
+    (void)state;
     struct hn_eta e;
     hn_eta_init(&e, 0.5, 2.0);
     double before = hn_eta_predict(&e, "epoll", 100);
-    CHECK(before > 2.5 && before < 5, "prior for epoll at 100: %.2f s", before);
+    if (!(before > 2.5 && before < 5)) fail_msg("prior for epoll at 100: %.2f s", before);
     for (int i = 0; i < 4; i++)
         hn_eta_learn(&e, "epoll", 100, 9.0);
-    CHECK(fabs(hn_eta_predict(&e, "epoll", 100) - 9.0) < 0.01, "learned: %.2f s",
-          hn_eta_predict(&e, "epoll", 100));
-    CHECK(hn_eta_predict(&e, "threads", 100) > 7.0, "the fixed part carries over: %.2f s",
-          hn_eta_predict(&e, "threads", 100));
+    if (!(fabs(hn_eta_predict(&e, "epoll", 100) - 9.0) < 0.01))
+        fail_msg("learned: %.2f s", hn_eta_predict(&e, "epoll", 100));
+    if (!(hn_eta_predict(&e, "threads", 100) > 7.0))
+        fail_msg("the fixed part carries over: %.2f s", hn_eta_predict(&e, "threads", 100));
 }
 
 int main(void)
 {
-    check_learns();
-    check_run(2.5); /* a fixed part under the prior's */
-    check_run(6.0); /* and over it (a slow machine) */
-    return failures ? 1 : 0;
+    static double under = 2.5, over = 6.0; /* a fixed part under the prior's, and over it
+                                                (a slow machine) */
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(check_learns),
+        cmocka_unit_test_prestate(check_run, &under),
+        cmocka_unit_test_prestate(check_run, &over),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

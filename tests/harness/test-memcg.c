@@ -2,17 +2,27 @@
  * group goes, removal), the forced system method, and as root on this
  * machine's controller a child that enters its group and is charged for what
  * it touches. Run: meson test -C build memcg */
-#include "check.h"
 #include "measure/memcg.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cmocka.h>
+
+/* the fake trees' roots */
+struct roots {
+    char v2[32], v1[32];
+};
 
 static void put(const char *dir, const char *file, const char *s)
 {
@@ -32,34 +42,36 @@ static void rm(const char *dir, const char *file)
     unlink(p);
 }
 
-static void fake_v2(const char *root)
+static void fake_v2(void **state)
 {
+    const char *root = ((struct roots *)*state)->v2;
     struct memcg g;
     struct memcg_parts p;
     static const char *files[] = {"memory.stat", "memory.current", "cgroup.threads",
                                   "cgroup.procs"};
     put(root, "cgroup.controllers", "cpuset cpu io memory pids\n");
-    CHECK(memcg_detect(root) == MEMCG_V2, "v2 not detected");
-    CHECK(memcg_create(&g, root, "srv") == 0, "v2 create");
-    CHECK(strstr(g.dir, "/c10k/srv-") != NULL, "v2 dir %s", g.dir);
+    assert_true(memcg_detect(root) == MEMCG_V2);
+    assert_int_equal(memcg_create(&g, root, "srv"), 0);
+    assert_non_null(strstr(g.dir, "/c10k/srv-"));
     put(g.dir, "memory.stat",
         "anon 4096\nfile 8192\nkernel 70000\nkernel_stack 16384\npagetables 4096\n"
         "percpu 512\nsock 1000\nslab_reclaimable 300\nslab_unreclaimable 700\nslab 1000\n");
     put(g.dir, "memory.current", "90000\n");
     put(g.dir, "cgroup.threads", "1\n2\n3\n");
     put(g.dir, "cgroup.procs", "1\n");
-    CHECK(memcg_read(&g, &p) == 0, "v2 read");
-    CHECK(p.total == 90000 && p.user == 12288 && p.kernel == 70000, "v2 total/user/kernel");
-    CHECK(p.kernel_stack == 16384 && p.page_tables == 4096 && p.slab == 1000, "v2 parts");
-    CHECK(p.sock == 1000 && p.percpu == 512 && p.threads == 3 && p.processes == 1,
-          "v2 sock/percpu/threads %g %g %g", p.sock, p.percpu, p.threads);
+    assert_int_equal(memcg_read(&g, &p), 0);
+    assert_true(p.total == 90000 && p.user == 12288 && p.kernel == 70000);
+    assert_true(p.kernel_stack == 16384 && p.page_tables == 4096 && p.slab == 1000);
+    if (!(p.sock == 1000 && p.percpu == 512 && p.threads == 3 && p.processes == 1))
+        fail_msg("v2 sock/percpu/threads %g %g %g", p.sock, p.percpu, p.threads);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         rm(g.dir, files[i]);
-    CHECK(memcg_destroy(&g) == 0 && g.dir[0] == 0, "v2 destroy");
+    assert_true(memcg_destroy(&g) == 0 && g.dir[0] == 0);
 }
 
-static void fake_v1(const char *root)
+static void fake_v1(void **state)
 {
+    const char *root = ((struct roots *)*state)->v1;
     struct memcg g;
     struct memcg_parts p;
     char mem[1100], procs[64];
@@ -72,9 +84,10 @@ static void fake_v1(const char *root)
     snprintf(mem, sizeof mem, "%s/memory", root);
     mkdir(mem, 0755);
     put(mem, "memory.usage_in_bytes", "1\n");
-    CHECK(memcg_detect(root) == MEMCG_V1, "v1 not detected");
-    CHECK(memcg_create(&g, root, "lg") == 0, "v1 create");
-    CHECK(strncmp(g.dir, mem, strlen(mem)) == 0 && strstr(g.dir, "/c10k/lg-"), "v1 dir %s", g.dir);
+    assert_true(memcg_detect(root) == MEMCG_V1);
+    assert_int_equal(memcg_create(&g, root, "lg"), 0);
+    if (!(strncmp(g.dir, mem, strlen(mem)) == 0 && strstr(g.dir, "/c10k/lg-")))
+        fail_msg("v1 dir %s", g.dir);
     put(g.dir, "memory.stat", "cache 4096\nrss 8192\nrss_huge 0\n");
     put(g.dir, "memory.usage_in_bytes", "100000\n");
     put(g.dir, "memory.kmem.usage_in_bytes", "80000\n");
@@ -82,43 +95,52 @@ static void fake_v1(const char *root)
     put(g.dir, "tasks", "7\n8\n");
     snprintf(procs, sizeof procs, "%ld\n", (long)getpid());
     put(g.dir, "cgroup.procs", procs);
-    CHECK(memcg_read(&g, &p) == 0, "v1 read");
-    CHECK(p.total == 105000 && p.user == 12288 && p.kernel == 80000 && p.sock == 5000,
-          "v1 total/user/kernel/sock %g %g %g %g", p.total, p.user, p.kernel, p.sock);
-    CHECK(p.kernel_stack < 0 && p.slab < 0 && p.page_tables > 0, "v1 unknowns, VmPTE %g",
-          p.page_tables);
-    CHECK(p.threads == 2 && p.processes == 1, "v1 threads/procs");
+    assert_int_equal(memcg_read(&g, &p), 0);
+    if (!(p.total == 105000 && p.user == 12288 && p.kernel == 80000 && p.sock == 5000))
+        fail_msg("v1 total/user/kernel/sock %g %g %g %g", p.total, p.user, p.kernel, p.sock);
+    if (!(p.kernel_stack < 0 && p.slab < 0 && p.page_tables > 0))
+        fail_msg("v1 unknowns, VmPTE %g", p.page_tables);
+    assert_true(p.threads == 2 && p.processes == 1);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         rm(g.dir, files[i]);
-    CHECK(memcg_destroy(&g) == 0, "v1 destroy");
+    assert_int_equal(memcg_destroy(&g), 0);
 }
 
-static void forced_system(const char *root)
+static void forced_system(void **state)
 {
+    const char *root = ((struct roots *)*state)->v2;
     struct memcg g;
     setenv("C10K_MEMORY_METHOD", "system", 1);
-    CHECK(memcg_detect(root) == MEMCG_SYSTEM, "forced system");
-    CHECK(memcg_create(&g, root, "x") == -ENOTSUP && g.dir[0] == 0, "create under system");
-    CHECK(!strcmp(memcg_method_name(MEMCG_SYSTEM), "system"), "name");
+    assert_true(memcg_detect(root) == MEMCG_SYSTEM);
+    assert_true(memcg_create(&g, root, "x") == -ENOTSUP && g.dir[0] == 0);
+    assert_string_equal(memcg_method_name(MEMCG_SYSTEM), "system");
     unsetenv("C10K_MEMORY_METHOD");
 }
 
+/* The group and the child of real_group, for its teardown. */
+struct real {
+    struct memcg g;
+    pid_t pid;
+};
+
 /* A child enters the group before touching 32 MiB: the group's user part
  * grows by at least that; destroy kills it and removes the group. */
-static int real_group(void)
+static void real_group(void **state)
 {
-    struct memcg g;
+    struct real *r = *state;
     struct memcg_parts a, b;
-    char procs[1300], dir[1300];
+    char procs[1300], dir[1300], c;
     int up[2], down[2]; /* child -> parent, parent -> child */
-    if (memcg_detect(NULL) == MEMCG_SYSTEM || geteuid() != 0) return 77;
-    if (memcg_create(&g, NULL, "test") < 0) return 77;
-    memcg_procs_path(&g, procs, sizeof procs);
-    snprintf(dir, sizeof dir, "%s", g.dir);
-    CHECK(pipe(up) == 0 && pipe(down) == 0, "pipe");
-    pid_t pid = fork();
-    if (pid == 0) {
-        char c = 0;
+    if (memcg_detect(NULL) == MEMCG_SYSTEM || geteuid() != 0 ||
+        memcg_create(&r->g, NULL, "test") < 0) {
+        fprintf(stderr, "no memory controller or not root: the real group was not tried\n");
+        skip();
+    }
+    memcg_procs_path(&r->g, procs, sizeof procs);
+    snprintf(dir, sizeof dir, "%s", r->g.dir);
+    assert_true(pipe(up) == 0 && pipe(down) == 0);
+    r->pid = fork();
+    if (r->pid == 0) {
         if (memcg_enter(procs) < 0) _exit(2);
         if (write(up[1], &c, 1) != 1) /* in, not yet touched */
             _exit(3);
@@ -130,34 +152,62 @@ static int real_group(void)
         pause();
         _exit(0);
     }
-    char c;
-    CHECK(read(up[0], &c, 1) == 1, "child in");
-    CHECK(memcg_read(&g, &a) == 0 && a.processes == 1, "read before (procs %g)", a.processes);
-    CHECK(write(down[1], &c, 1) == 1, "go");
-    CHECK(read(up[0], &c, 1) == 1, "child touched");
-    CHECK(memcg_read(&g, &b) == 0, "read after");
-    CHECK(b.user - a.user >= (32 << 20) && b.total - a.total >= (32 << 20),
-          "user grew %g, total %g", b.user - a.user, b.total - a.total);
-    CHECK(b.threads == 1, "threads %g", b.threads);
-    CHECK(memcg_destroy(&g) == 0, "destroy");
-    CHECK(access(dir, F_OK) < 0, "group %s still there", dir);
-    waitpid(pid, NULL, 0);
+    assert_true(read(up[0], &c, 1) == 1);
+    if (!(memcg_read(&r->g, &a) == 0 && a.processes == 1))
+        fail_msg("read before (procs %g)", a.processes);
+    assert_true(write(down[1], &c, 1) == 1);
+    assert_true(read(up[0], &c, 1) == 1);
+    assert_int_equal(memcg_read(&r->g, &b), 0);
+    if (!(b.user - a.user >= (32 << 20) && b.total - a.total >= (32 << 20)))
+        fail_msg("user grew %g, total %g", b.user - a.user, b.total - a.total);
+    if (!(b.threads == 1)) fail_msg("threads %g", b.threads);
+    assert_int_equal(memcg_destroy(&r->g), 0);
+    if (!(access(dir, F_OK) < 0)) fail_msg("group %s still there", dir);
+}
+
+static int real_setup(void **state)
+{
+    static struct real r;
+    memset(&r, 0, sizeof r);
+    *state = &r;
+    return 0;
+}
+
+/* What a failed real_group left: its group (destroy kills the child too) and the child. */
+static int real_teardown(void **state)
+{
+    struct real *r = *state;
+    if (r->g.dir[0]) memcg_destroy(&r->g);
+    if (r->pid > 0) {
+        kill(r->pid, SIGKILL);
+        waitpid(r->pid, NULL, 0);
+    }
+    return 0;
+}
+
+static int make_roots(void **state)
+{
+    static struct roots r = {"/tmp/c10k-memcg-v2-XXXXXX", "/tmp/c10k-memcg-v1-XXXXXX"};
+    *state = &r;
+    return mkdtemp(r.v2) && mkdtemp(r.v1) ? 0 : -1;
+}
+
+static int remove_roots(void **state)
+{
+    struct roots *r = *state;
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s", r->v2, r->v1);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s %s\n", r->v2, r->v1);
     return 0;
 }
 
 int main(void)
 {
-    char v2[] = "/tmp/c10k-memcg-v2-XXXXXX", v1[] = "/tmp/c10k-memcg-v1-XXXXXX";
-    CHECK(mkdtemp(v2) && mkdtemp(v1), "mkdtemp");
-    fake_v2(v2);
-    fake_v1(v1);
-    forced_system(v2);
-    int real = real_group();
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf %s %s", v2, v1);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s %s\n", v2, v1);
-    if (failures) return 1;
-    if (real == 77)
-        fprintf(stderr, "no memory controller or not root: the real group was not tried\n");
-    return 0;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fake_v2),
+        cmocka_unit_test(fake_v1),
+        cmocka_unit_test(forced_system),
+        cmocka_unit_test_setup_teardown(real_group, real_setup, real_teardown),
+    };
+    return cmocka_run_group_tests(tests, make_roots, remove_roots);
 }

@@ -5,6 +5,9 @@
 #include "hn.h"
 
 #include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <procfs.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,7 +19,7 @@
 #include <unistd.h>
 #include <util.h>
 
-#include "check.h"
+#include <cmocka.h>
 
 struct burner {
     pthread_barrier_t *start, *done;
@@ -100,24 +103,26 @@ fail:
     return rc;
 }
 
-static void check_small_tree(void)
+static void check_small_tree(void **state)
 {
+    (void)state;
     double d = 0;
     bool sampled = true;
-    CHECK(measure(3, 2 * UTIL_NS_PER_MS, &d, &sampled) == 0, "could not measure");
+    assert_int_equal(measure(3, 2 * UTIL_NS_PER_MS, &d, &sampled), 0);
     /* 6 ms burned, plus the barrier wake-ups; ticks would say 0 or 10 ms */
-    CHECK(d >= 0.0055 && d <= 0.009, "3 x 2 ms: %.3f ms", d * 1e3);
-    CHECK(!sampled, "3 threads read from a subset");
+    if (!(d >= 0.0055 && d <= 0.009)) fail_msg("3 x 2 ms: %.3f ms", d * 1e3);
+    assert_true(!sampled);
 }
 
-static void check_big_process(void)
+static void check_big_process(void **state)
 {
+    (void)state;
     double d = 0;
     bool sampled = false;
-    CHECK(measure(600, 200 * UTIL_NS_PER_US, &d, &sampled) == 0, "could not measure");
+    assert_int_equal(measure(600, 200 * UTIL_NS_PER_US, &d, &sampled), 0);
     /* 120 ms burned, estimated from 256 of the 601 threads */
-    CHECK(d >= 0.09 && d <= 0.2, "600 x 0.2 ms: %.3f ms", d * 1e3);
-    CHECK(sampled, "600 threads not read from a subset");
+    if (!(d >= 0.09 && d <= 0.2)) fail_msg("600 x 0.2 ms: %.3f ms", d * 1e3);
+    assert_true(sampled);
 }
 
 static struct hn_sample tree_sample(double t_s, double ticks_s, double sched_s)
@@ -134,33 +139,35 @@ static struct hn_sample tree_sample(double t_s, double ticks_s, double sched_s)
 
 /* 3 ms of CPU over 1 s at 1000 requests/s: 3 us per request from schedstat
  * (the ticks did not move); a schedstat that went backwards: the ticks. */
-static void check_metric(void)
+static void check_metric(void **state)
 {
+    (void)state;
     json_t *load = json_pack("{s:f, s:f, s:{s:i}}", "throughput_rps", 1000.0, "duration_s", 1.0,
                              "connections", "established", 10);
     struct hn_window w = {1.0, 2.0};
     struct hn_sample s[2] = {tree_sample(1.0, 1.0, 1.000), tree_sample(2.0, 1.0, 1.003)};
     double m[RES_M_COUNT];
     hn_metrics_compute(load, NULL, NULL, s, 2, &w, m);
-    CHECK(fabs(m[RES_M_CPU_PER_REQ] - 3.0) < 0.01, "cpu_us_per_req %.3f, want 3",
-          m[RES_M_CPU_PER_REQ]);
+    if (!(fabs(m[RES_M_CPU_PER_REQ] - 3.0) < 0.01))
+        fail_msg("cpu_us_per_req %.3f, want 3", m[RES_M_CPU_PER_REQ]);
     s[0] = tree_sample(1.0, 1.0, 1.5);
     s[1] = tree_sample(2.0, 1.01, 1.2);
     hn_metrics_compute(load, NULL, NULL, s, 2, &w, m);
-    CHECK(fabs(m[RES_M_CPU_PER_REQ] - 10.0) < 0.01, "backwards schedstat: %.3f, want 10 (ticks)",
-          m[RES_M_CPU_PER_REQ]);
+    if (!(fabs(m[RES_M_CPU_PER_REQ] - 10.0) < 0.01))
+        fail_msg("backwards schedstat: %.3f, want 10 (ticks)", m[RES_M_CPU_PER_REQ]);
     json_decref(load);
 }
 
 int main(void)
 {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(check_small_tree),
+        cmocka_unit_test(check_big_process),
+        cmocka_unit_test(check_metric),
+    };
     if (access("/proc/self/schedstat", R_OK) != 0) {
         printf("no /proc/PID/schedstat (CONFIG_SCHED_INFO): skip\n");
         return 77;
     }
-    check_small_tree();
-    check_big_process();
-    check_metric();
-    printf("%s\n", failures ? "FAILED" : "ok");
-    return failures ? 1 : 0;
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

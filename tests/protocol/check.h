@@ -1,7 +1,7 @@
 /* check: compares one parse result with its table row and names the row on
  * failure (cmocka's assert_* would not say which row). */
-#ifndef C10K_TEST_CHECK_H
-#define C10K_TEST_CHECK_H
+#ifndef C10K_TEST_PROTO_CHECK_H
+#define C10K_TEST_PROTO_CHECK_H
 
 #include "cases.h"
 
