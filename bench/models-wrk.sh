@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# models-wrk: every server model against wrk -t1, next to nginx (one worker)
-# measured the same way in the same run. Server pinned to CPU 0, wrk to CPU 1,
-# rounds alternate the models (A B C A B C) so drift favours none; prints each
-# run's req/s, the medians and the ratio to nginx.
+# models-wrk: every server model against wrk -t1 (default: the available ones
+# of `c10k models`, binaries from its --json), next to nginx (one worker) measured
+# the same way in the same run. Server pinned to CPU 0, wrk to CPU 1, rounds
+# alternate the models (A B C A B C) so drift favours none; prints each run's
+# req/s, the medians and the ratio to nginx.
 #   bench/models-wrk.sh [--build DIR] [--models "nginx epoll threads"] [--conns "100 1000"]
 #                       [--runs N] [--duration D]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
-build=build runs=2 duration=5s conns="100 1000"
-models="nginx epoll threads prefork libuv uring py-asyncio py-threads py-prefork"
+build=build runs=2 duration=5s conns="100 1000" models=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift ;;
@@ -25,11 +25,15 @@ while [ $# -gt 0 ]; do
 done
 command -v wrk >/dev/null || { echo "models-wrk: wrk is not installed" >&2; exit 2; }
 
-bin_of() { # model -> its binary or launcher in the build folder
-  case "$1" in
-    py-*) echo "$build/models/python/c10k-server-$1" ;;
-    *) echo "$build/models/$1/c10k-server-$1" ;;
-  esac
+c10k="$build/harness/c10k"
+[ -x "$c10k" ] || { echo "models-wrk: no $c10k: build first" >&2; exit 2; }
+[ -n "$models" ] ||
+  models=$("$c10k" models | awk 'NR > 1 && $2 == "available" && $1 != "c10k-load" { print $1 }')
+models_json=$("$c10k" models --json)
+bin_of() { # model -> its binary or launcher (the model table's, via c10k models --json)
+  python3 -c 'import json, sys
+print(next((m["path"] for m in json.loads(sys.argv[1]) if m["name"] == sys.argv[2]), "-"))' \
+    "$models_json" "$1"
 }
 for m in $models; do
   [ -x "$(bin_of "$m")" ] || { echo "models-wrk: no $(bin_of "$m"): build first" >&2; exit 2; }

@@ -4,7 +4,7 @@ and reports the others (stderr line, stats rejected=N with reason EMFILE)
 without spinning on the listener (under 20 CPU ticks in 1 s at the limit: a
 level-triggered listener that keeps failing with EMFILE would burn them all),
 and serves again once fds are free. Any event-loop model (meson runs it for
-epoll, libuv, uring, py-asyncio, py-uvloop):
+every row of model_table with class event-loop, nginx the reference excepted):
   python3 tests/integration/emfile_spin.py build/models/libuv/c10k-server-libuv"""
 import resource
 import signal
