@@ -2,10 +2,12 @@
  * closed-loop medians at the largest connection count where a thread model and
  * an event loop were both measured: memory per connection and what it is made
  * of, then throughput and CPU per request of every model there. */
+#include "hn.h"
 #include "modeltab.h"
 #include "rp.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* The point of the classes' model (modeltab.h) at conns in scen with the least
@@ -83,15 +85,19 @@ void rp_sec_answer(struct rp_out *o, const struct rp_run *run)
     const char *scen = NULL;
     long conns;
     for (size_t i = 0; !scen && i < run->n_scen; i++)
-        if (rp_scenario_rate(run, run->scenarios[i]) == 0) scen = run->scenarios[i];
+        if (rp_scenario_rate(run, run->scenarios[i]) == 0 &&
+            strcmp(run->scenarios[i], HN_SCENARIO_IDLE)) /* idle: no requests; memory below */
+            scen = run->scenarios[i];
     rp_h(o, 2, "The answer in this run");
+    bool books = rp_answer_books(o, run) == 0; /* memory from the idle scenario's groups */
     conns = scen ? rp_answer_conns(run, scen) : -1;
     if (conns < 0) {
-        rp_p(o, "Not measured in this run: it needs a closed-loop scenario with a thread or "
-                "process model and an event-loop model at the same connection count.");
+        rp_p(o, "%s: it needs a closed-loop scenario with a thread or process model and an "
+                "event-loop model at the same connection count.",
+             books ? "Throughput and CPU not measured in this run" : "Not measured in this run");
         return;
     }
-    if (rp_answer_books(o, run) < 0) /* no idle scenario: the system-wide figures */
+    if (!books) /* no idle scenario: the system-wide figures */
         rp_answer_memory(o, rp_best(run, MT_PER_CONN, conns, scen, "mem_per_conn_bytes", 0),
                          rp_best(run, MT_EVENT_LOOP, conns, scen, "mem_per_conn_bytes", 0));
     rp_p(o,

@@ -1,6 +1,7 @@
 /* rp sections of figures: per scenario a table of model x connections
  * (throughput, latency, CPU, context switches, status), the memory per
  * connection, and the breaking point of every model with its cause. */
+#include "hn.h"
 #include "rp.h"
 
 #include <math.h>
@@ -154,7 +155,8 @@ static void rp_break_model(struct rp_out *o, const struct rp_run *run, const cha
                   p->reason ? p->reason : "no reason recorded");
             return;
         }
-        if (strstr(p->flags, "no_progress") || rp_metric(p, "throughput_rps") == 0) {
+        if (strstr(p->flags, "no_progress") ||
+            (rp_metric(p, "throughput_rps") == 0 && strcmp(scen, HN_SCENARIO_IDLE))) {
             rp_li(o,
                   "%s, %s: stops serving at %ld connections (no progress in the measured "
                   "window; flags %s)%s",

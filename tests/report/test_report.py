@@ -246,6 +246,7 @@ def add_idle(d, man, model, conns, parts, lo=None, hi=None):
     doc = json.load(open(os.path.join(d, src["file"])))
     pid = f"{model}-c{conns}-r0-idle"
     med = doc["summary"]["median"]
+    med["throughput_rps"] = 0  # idle: no request in the window, by design
     for k in BOOK_PARTS:
         med[f"mem_per_conn_server_{k}_bytes"] = parts.get(k, 0)
         med[f"mem_per_conn_client_{k}_bytes"] = 100 if k in ("slab", "total") else 0
@@ -285,6 +286,8 @@ def case_books(c10k, d):
         fail("no range for trials 17% apart: " + answer[:600])
     if "## Memory books (scenario idle)" not in md or "### What one connection is made of" not in md:
         fail("no memory books section")
+    if re.search(r"idle: stops serving", md):
+        fail("an idle point (no requests by design) is reported as not serving")
     if not re.search(r"^\| TCP \| 4736 B \(2.00 objects\) \|", md, re.M):
         fail("no TCP row in what one connection is made of")
 
