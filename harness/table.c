@@ -17,9 +17,9 @@ static void cell(double v, double div, int width, int prec)
 void hn_print_points(const struct hn_point *pts, size_t n)
 {
     size_t i;
-    printf("%-30s %-9s %10s %9s %9s %9s %9s %9s %9s %9s %9s %9s %8s %9s %9s\n", "point",
-           "status", "rps", "p99_ms", "B/conn", "user", "kstack", "ptables", "socket",
-           "kstack_t", "ptabl_t", "slab", "threads", "srv_B/c", "cli_B/c");
+    printf("%-30s %-9s %10s %9s %9s %9s %9s %9s %9s %9s %9s %9s %8s %9s %9s\n", "point", "status",
+           "rps", "p99_ms", "B/conn", "user", "kstack", "ptables", "socket", "kstack_t", "ptabl_t",
+           "slab", "threads", "srv_B/c", "cli_B/c");
     for (i = 0; i < n; i++) {
         json_t *sum = hn_point_summary(pts[i].trials);
         json_t *md = json_object_get(sum, "median");

@@ -92,8 +92,9 @@ void rp_sec_answer(struct rp_out *o, const struct rp_run *run)
     bool books = rp_answer_books(o, run) == 0; /* memory from the idle scenario's groups */
     conns = scen ? rp_answer_conns(run, scen) : -1;
     if (conns < 0) {
-        rp_p(o, "%s: it needs a closed-loop scenario with a thread or process model and an "
-                "event-loop model at the same connection count.",
+        rp_p(o,
+             "%s: it needs a closed-loop scenario with a thread or process model and an "
+             "event-loop model at the same connection count.",
              books ? "Throughput and CPU not measured in this run" : "Not measured in this run");
         return;
     }
