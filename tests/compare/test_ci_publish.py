@@ -16,12 +16,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import fail  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
 
 
 def gen(d, *args):

@@ -11,16 +11,8 @@ import sys
 import time
 
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checks import check, fail  # noqa: E402
-
-
-def children(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import alive, check, children, fail  # noqa: E402
 
 
 def sockets(pid):
@@ -33,9 +25,8 @@ def sockets(pid):
     return n
 
 
-def alive(pids):
-    return [p for p in pids if os.path.exists("/proc/%d" % p) and
-            open("/proc/%d/stat" % p).read().split(") ")[1][0] != "Z"]
+def living(pids):
+    return [p for p in pids if alive(p)]
 
 
 def start(server):
@@ -67,7 +58,7 @@ def main():
     out, _ = p.communicate(timeout=5)
     check(p.returncode == 0, "SIGTERM: exit 0")
     check(out.count("stats ") == 1 and "stats accepted=30 " in out, "one summed stats line: %r" % out.strip())
-    check(not alive(workers), "no worker left after SIGTERM")
+    check(not living(workers), "no worker left after SIGTERM")
     for s in conns:
         s.close()
     p, addr = start(server)
@@ -75,9 +66,9 @@ def main():
     p.kill()
     p.wait()
     deadline = time.monotonic() + 3
-    while alive(workers) and time.monotonic() < deadline:
+    while living(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    check(not alive(workers), "SIGKILL of the first process: the workers follow it")
+    check(not living(workers), "SIGKILL of the first process: the workers follow it")
 
 
 main()

@@ -22,7 +22,7 @@ SKIP = 77
 procs = []
 
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from checks import check, fail  # noqa: E402
 
 

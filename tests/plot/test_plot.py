@@ -22,12 +22,10 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import fail  # noqa: E402
+
 PNG_SIG = b"\x89PNG\r\n\x1a\n"
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
 
 
 def run(c10k, args, env=None, timeout=25):

@@ -18,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import fail  # noqa: E402
+
 WIDTH = 1280
 CHECK_JS = """<script>
 window.addEventListener('load', function () {
@@ -47,11 +50,6 @@ window.addEventListener('load', function () {
 BAD_PAGE = """<!DOCTYPE html><html><body><h1>bad</h1>
 <img alt="missing" src="data:image/png;base64,AAAA">
 <table style="width:2000px"><tr><td>wide</td></tr></table></body></html>"""
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
 
 
 def chromium():

@@ -13,6 +13,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import fail  # noqa: E402
+
 SECTIONS = ["# c10k report", "## The question", "## The answer in this run", "## Method", "## Charts",
             "## Throughput, latency and CPU", "## Memory per connection",
             "## Breaking points", "## Claims checked", "## The asyncio guides' experiment",
@@ -22,11 +25,6 @@ CLAIMS = ["### 1. ", "### 2. ", "### 3. ", "### 4. ", "### 5. "]
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5"
                     "c2e1f00000000049454e44ae426082")
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
 
 
 def run(c10k, *args):

@@ -18,13 +18,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import fail  # noqa: E402
+
 CLIENTS = ["sequential", "asyncio", "threads", "processes", "c-threads", "c-epoll"]
 ENTRY = ["wall_s", "mem_per_request_bytes", "cpu_s", "startup_s", "bound_s", "pass"]
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
 
 
 def waits(c10k, out, *args, timeout=120):
