@@ -158,7 +158,10 @@ static void real_group(void **state)
     assert_true(write(down[1], &c, 1) == 1);
     assert_true(read(up[0], &c, 1) == 1);
     assert_int_equal(memcg_read(&r->g, &b), 0);
-    if (!(b.user - a.user >= (32 << 20) && b.total - a.total >= (32 << 20)))
+    /* v1 charges and counts in per-CPU batches of 64 pages: a reading may be
+     * off by that much per CPU (docs/methodology.md, "Memory books") */
+    double slack = 64.0 * 4096 * (double)sysconf(_SC_NPROCESSORS_CONF);
+    if (!(b.user - a.user >= (32 << 20) - slack && b.total - a.total >= (32 << 20) - slack))
         fail_msg("user grew %g, total %g", b.user - a.user, b.total - a.total);
     if (!(b.threads == 1)) fail_msg("threads %g", b.threads);
     assert_int_equal(memcg_destroy(&r->g), 0);
