@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 usage() {
   cat <<USAGE
 usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D]
-                    [--warmup D] [--trials K] [--rate R] [--out DIR] [--resume DIR]
+                    [--warmup D] [--trials K] [--max-trials K] [--rate R] [--out DIR] [--resume DIR]
                     [--waits LIST] [--wait D] [--build DIR] [--help]
   --quick             connections 100,1000, 1 trial, 1s + 300ms warm-up, waits
                       5,10,20 of 500ms (< 2 minutes)
@@ -23,6 +23,8 @@ usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D
   --duration D        measured time per trial (default: 2s)
   --warmup D          warm-up per trial (default: 500ms)
   --trials K          trials per point (default: 2)
+  --max-trials K      a point whose throughput varies by more than 5% over its
+                      trials gets more, up to K (default: trials + 1; quick: 1)
   --rate R            the open-loop rate of the delay scenario, requests/s
                       (default: 2000; scenario delay=/?delay_us=10000@R)
   --waits LIST        the N of the asyncio guides' experiment (c10k waits: N requests
@@ -46,6 +48,7 @@ USAGE
 die_usage() { echo "run_all.sh: $1" >&2; usage >&2; exit 2; }
 
 quick=0 models="" conns="" duration="" warmup="" trials="" rate=2000 out="" resume=""
+max_trials=""
 waits="" wait=""
 build=build
 while [ $# -gt 0 ]; do
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
     --duration) duration="${2:?}"; shift ;;
     --warmup) warmup="${2:?}"; shift ;;
     --trials) trials="${2:?}"; shift ;;
+    --max-trials) max_trials="${2:?}"; shift ;;
     --rate) rate="${2:?}"; shift ;;
     --out) out="${2:?}"; shift ;;
     --waits) waits="${2:?}"; shift ;;
@@ -76,6 +80,10 @@ else
 fi
 [[ "$waits" =~ ^[0-9,]+$ ]] || die_usage "--waits: a comma-separated list of N, got '$waits'"
 [[ "$trials" =~ ^[1-9][0-9]*$ ]] || die_usage "--trials: a positive count, got '$trials'"
+if [ -z "$max_trials" ]; then
+  if [ "$quick" = 1 ]; then max_trials=$trials; else max_trials=$((trials + 1)); fi
+fi
+[[ "$max_trials" =~ ^[1-9][0-9]*$ ]] || die_usage "--max-trials: a positive count, got '$max_trials'"
 [[ "$rate" =~ ^[1-9][0-9]*$ ]] || die_usage "--rate: requests/s as a positive number, got '$rate'"
 [[ "$conns" =~ ^[0-9kK,]+$ ]] || die_usage "--connections: a comma-separated list, got '$conns'"
 if [ -n "$resume" ] && [ ! -f "$resume/manifest.json" ]; then
@@ -134,7 +142,8 @@ else
   echo "results: $out (if interrupted: ./run_all.sh --resume $out)"
   "$c10k" sweep --models "$models" --connections "$conns" \
     --scenario max=/ --scenario "delay=/?delay_us=10000@$rate" --scenario idle \
-    --duration "$duration" --warmup "$warmup" --trials "$trials" --out "$out"
+    --duration "$duration" --warmup "$warmup" --trials "$trials" --max-trials "$max_trials" \
+    --out "$out"
   sweep_rc=$?
 fi
 if [ "$sweep_rc" = 130 ]; then

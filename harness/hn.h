@@ -59,6 +59,7 @@ struct hn_config {
     size_t n_sc;
     uint64_t duration_ns, warmup_ns, timeout_ns, ready_timeout_ns;
     unsigned trials;
+    unsigned max_trials;               /* a noisy point gets more trials, up to this (sweep) */
     char server_cpus[64], load_cpus[64];
     unsigned load_threads;
     uint64_t connect_rate;
@@ -252,6 +253,10 @@ void hn_utc_now(char *buf, size_t cap);
 int hn_summary_write(const char *dir, const struct hn_point *pts, size_t n);
 /* Median/min/max over a point's trials (valid ones when there are any). */
 json_t *hn_point_summary(const json_t *trials);
+/* A point whose throughput varies more than this over its trials (coefficient
+ * of variation, %) is noisy: the sweep gives it more trials up to max_trials,
+ * and its summary says "noisy" when it stays so. */
+#define HN_NOISE_CV_PCT 5.0
 
 /* ---- the point loop shared by run and sweep (sweep.c) ---- */
 int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const char *verb);

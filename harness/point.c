@@ -39,7 +39,7 @@ void hn_point_finish(struct hn_point *pt)
 json_t *hn_point_summary(const json_t *trials)
 {
     size_t n = json_array_size(trials), nv = 0, i, k;
-    json_t *med = json_object(), *mn = json_object(), *mx = json_object(), *t;
+    json_t *med = json_object(), *mn = json_object(), *mx = json_object(), *cv = json_object(), *t;
     double v[n ? n : 1];
     json_array_foreach(trials, i, t) nv += json_is_true(json_object_get(t, "valid"));
     for (k = 0; k < RES_M_COUNT; k++) {
@@ -49,13 +49,15 @@ json_t *hn_point_summary(const json_t *trials)
             if ((nv == 0 || json_is_true(json_object_get(t, "valid"))) && isfinite(x))
                 v[c++] = x;
         }
+        json_object_set_new(cv, res_metrics[k].name, hn_jreal_or_null(100.0 * stats_cv(v, c)));
         json_object_set_new(med, res_metrics[k].name, hn_jreal_or_null(c ? stats_median(v, c) : NAN));
         json_object_set_new(mn, res_metrics[k].name, hn_jreal_or_null(c ? v[0] : NAN));
         json_object_set_new(mx, res_metrics[k].name, hn_jreal_or_null(c ? v[c - 1] : NAN));
     }
-    return json_pack("{s:I, s:I, s:b, s:o, s:o, s:o}", "trials", (json_int_t)n, "valid_trials",
-                     (json_int_t)nv, "over_valid_only", nv > 0, "median", med, "min", mn, "max",
-                     mx);
+    double tcv = hn_jnum(cv, "throughput_rps");
+    return json_pack("{s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:b}", "trials", (json_int_t)n,
+                     "valid_trials", (json_int_t)nv, "over_valid_only", nv > 0, "median", med, "min",
+                     mn, "max", mx, "cv_pct", cv, "noisy", isfinite(tcv) && tcv > HN_NOISE_CV_PCT);
 }
 
 json_t *hn_point_json(const struct hn_point *pt)

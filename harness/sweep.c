@@ -3,6 +3,7 @@
  * manifest and summary.csv rewritten atomically after each point, models that
  * break skipped at larger counts, Ctrl-C -> "interrupted" and exit 130.
  *   try: build/harness/c10k sweep --models epoll --connections 10,100 --duration 1s */
+#include "calib.h"
 #include "eta.h"
 #include "hn.h"
 #include "hosts/hosts.h"
@@ -49,6 +50,8 @@ struct sweep {
     size_t trials_done, trials_total;
     struct hn_eta eta;             /* the time-left estimate, learning per trial */
     json_t *eta_log;               /* [[elapsed s, ETA s], ...] at each trial's start */
+    size_t groups_done, extra_trials; /* adaptive trials so far, per group of models */
+    bool *kept;                    /* [point]: finished in the run resumed, left as it is */
     uint64_t broke_at[HN_MAX_MODELS][HN_MAX_LIST * HN_MAX_LIST]; /* [model][scenario-rate] */
 };
 
@@ -202,7 +205,12 @@ static double eta_left(const struct sweep *s, size_t idx, unsigned k)
         if (strcmp(p->status, "pending") || (s->broke_at[m][r] && p->conns > s->broke_at[m][r]) ||
             done >= s->c->trials)
             continue;
-        left += (double)(s->c->trials - done) * hn_eta_predict(&s->eta, p->model, p->conns);
+        /* plus the adaptive trials, at the rate noisy points have asked for them */
+        double extra = s->groups_done
+                           ? (double)s->extra_trials / (double)(s->groups_done * s->per_group)
+                           : 0;
+        left += ((double)(s->c->trials - done) + extra) *
+                hn_eta_predict(&s->eta, p->model, p->conns);
     }
     return left;
 }
@@ -218,7 +226,7 @@ static void progress(const struct sweep *s, size_t idx, const struct hn_point *p
             (unsigned long long)pt->rate, pt->scenario, k + 1, s->c->trials, eta);
 }
 
-static int trial_one(struct sweep *s, size_t idx, size_t m, size_t r, unsigned k)
+static int trial_one(struct sweep *s, size_t idx, size_t m, size_t r, unsigned k, bool last)
 {
     struct hn_point *pt = &s->pts[idx];
     char reason[512];
@@ -242,8 +250,46 @@ static int trial_one(struct sweep *s, size_t idx, size_t m, size_t r, unsigned k
         fprintf(stderr, "c10k: %s broken: %s\n", pt->id, reason);
         return point_save(s, pt) < 0 ? -EIO : 0;
     }
-    if (k + 1 == s->c->trials)
+    if (last)
         return point_save(s, pt) < 0 ? -EIO : 0;
+    return 0;
+}
+
+/* A measured point whose throughput still varies by more than HN_NOISE_CV_PCT
+ * over its trials, and may have another (up to max_trials). */
+static bool wants_more(const struct sweep *s, const struct hn_point *pt)
+{
+    unsigned cap = s->c->max_trials > s->c->trials ? s->c->max_trials : s->c->trials;
+    if ((strcmp(pt->status, "ok") && strcmp(pt->status, "flagged")) ||
+        json_array_size(pt->trials) >= cap || s->kept[pt - s->pts])
+        return false;
+    json_t *sum = hn_point_summary(pt->trials);
+    bool noisy = json_is_true(json_object_get(sum, "noisy"));
+    json_decref(sum);
+    return noisy;
+}
+
+/* Adaptive trials: every noisy point of the group gets one more trial, the
+ * models still in turn, until none is noisy or each reached the cap. */
+static int group_more(struct sweep *s, size_t base, size_t r)
+{
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t m = 0; m < s->per_group; m++) {
+            struct hn_point *pt = &s->pts[base + m];
+            if (!wants_more(s, pt))
+                continue;
+            unsigned k = (unsigned)json_array_size(pt->trials);
+            fprintf(stderr, "c10k: %s: throughput varies by more than %.0f%% over %u trials: "
+                            "one more\n", pt->id, HN_NOISE_CV_PCT, k);
+            snprintf(pt->status, sizeof pt->status, "pending");
+            int rc = trial_one(s, base + m, m, r, k, true);
+            if (rc < 0)
+                return rc;
+            s->extra_trials++;
+            more = true;
+        }
+    }
     return 0;
 }
 
@@ -256,11 +302,13 @@ static int group_run(struct sweep *s, size_t g, size_t r)
         point_precheck(s, &s->pts[base + m], m, r);
     for (k = 0; k < s->c->trials; k++)
         for (m = 0; m < s->per_group; m++) {
-            int rc = trial_one(s, base + m, m, r, k);
+            int rc = trial_one(s, base + m, m, r, k, k + 1 == s->c->trials);
             if (rc < 0)
                 return rc;
         }
-    return 0;
+    int rc = group_more(s, base, r);
+    s->groups_done++;
+    return rc;
 }
 
 /* Points already in the folder (resume): keep them and what broke. */
@@ -272,6 +320,7 @@ static void points_resume(struct sweep *s)
         size_t m = i % s->per_group, r = i / s->per_group / groups_per_run;
         if (hn_point_load(s->c->out, pt) < 0)
             continue;
+        s->kept[i] = true;
         if (strcmp(pt->status, "broken") == 0 && strncmp(pt->reason, "broke at", 8) != 0 &&
             strncmp(pt->reason, "not enough memory", 17) != 0 &&
             (!s->broke_at[m][r] || pt->conns < s->broke_at[m][r]))
@@ -406,12 +455,26 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
     }
     if ((rc = points_build(s)) < 0)
         goto done;
+    if (!(s->kept = calloc(s->n ? s->n : 1, sizeof *s->kept))) {
+        rc = -ENOMEM;
+        goto done;
+    }
     if (resume)
         points_resume(s);
     count_trials(s);
     s->manifest = manifest_new(c, command, old);
     if (c->hosts)
         json_object_set(s->manifest, "hosts", c->hosts->facts);
+    json_t *cal = hn_calibrate();
+    if (cal) {
+        fprintf(stderr,
+                "c10k %s: machine noise: the same CPU work varies by %.1f%% (CV over %d runs), "
+                "a 1 ms sleep wakes %.0f µs late (median, max %.0f µs), load average %.2f\n",
+                verb, hn_jnum(cal, "spin_cv_pct"), (int)hn_jnum(cal, "spin_runs"),
+                hn_jnum(cal, "sleep_1ms_late_us_p50"), hn_jnum(cal, "sleep_1ms_late_us_max"),
+                hn_jnum(cal, "loadavg_1m"));
+        json_object_set_new(s->manifest, "calibration", cal);
+    }
     s->started_ns = util_mono_ns();
     hn_eta_init(&s->eta, (double)c->warmup_ns / 1e9, (double)c->duration_ns / 1e9);
     s->eta_log = json_array();
@@ -439,6 +502,7 @@ done:
     for (size_t i = 0; s->pts && i < s->n; i++)
         json_decref(s->pts[i].trials);
     free(s->pts);
+    free(s->kept);
     free(s);
     return rc == -EINTR ? 130 : rc == -EEXIST ? 2 : rc < 0 ? 1 : 0;
 }

@@ -23,6 +23,8 @@ static void usage(FILE *f)
         "  --timeout D            c10k-load per-request timeout (default 10s)\n"
         "  --ready-timeout D      wait for the server's ready line (default 10s)\n"
         "  --trials K             trials per point, interleaved across models (default 3)\n"
+        "  --max-trials K         a point whose throughput varies by more than 5%% (CV)\n"
+        "                         gets more trials, up to K (default 2 x --trials)\n"
         "  --server-cpus L        server CPUs (default 0)\n"
         "  --load-cpus L          c10k-load CPUs (default 1 with >= 2 CPUs, else 0)\n"
         "  --load-threads N       c10k-load threads (default 1)\n"
@@ -42,6 +44,7 @@ static const struct option longopts[] = {
     {"rates", required_argument, NULL, HN_OPT_RATES},
     {"scenario", required_argument, NULL, HN_OPT_SCENARIO},
     {"resume", required_argument, NULL, HN_OPT_RESUME},
+    {"max-trials", required_argument, NULL, 'X'},
     {NULL, 0, NULL, 0},
 };
 
@@ -65,6 +68,13 @@ static int sweep_opt(int opt, const char *arg, struct hn_config *c, const char *
     case HN_OPT_RESUME:
         *resume = arg;
         return 1;
+    case 'X': {
+        uint64_t v;
+        if (util_parse_count(arg, 1, 1000, &v) < 0)
+            return -EINVAL;
+        c->max_trials = (unsigned)v;
+        return 1;
+    }
     default:
         return -EINVAL;
     }
@@ -84,6 +94,10 @@ static void fill_defaults(struct hn_config *c)
         hn_parse_scenario("max=/", &c->sc[c->n_sc++]);
     if (!c->out[0])
         hn_default_out(c, "sweep");
+    if (!c->max_trials)
+        c->max_trials = 2 * c->trials;
+    if (c->max_trials < c->trials)
+        c->max_trials = c->trials;
 }
 
 static int load_resume(struct hn_config *c, const char *dir)

@@ -136,6 +136,8 @@ json_t *hn_config_json(const struct hn_config *c)
                      (json_int_t)c->connect_rate, "min_mem_available_bytes",
                      (json_int_t)c->min_mem_available_bytes);
     json_object_set_new(j, "ready_timeout_s", json_real((double)c->ready_timeout_ns / 1e9));
+    json_object_set_new(j, "max_trials", json_integer(c->max_trials > c->trials ? c->max_trials : c->trials));
+    json_object_set_new(j, "noise_cv_pct", json_real(HN_NOISE_CV_PCT));
     json_object_set_new(j, "server_host", json_string(c->server_host));
     json_t *lh = json_array();
     for (i = 0; i < c->n_load_hosts; i++)
@@ -217,6 +219,7 @@ int hn_config_from_json(struct hn_config *c, const json_t *j)
     c->warmup_ns = (uint64_t)(hn_jnum(j, "warmup_s") * 1e9);
     c->timeout_ns = (uint64_t)(hn_jnum(j, "timeout_s") * 1e9);
     c->trials = (unsigned)hn_jnum(j, "trials");
+    c->max_trials = hn_jnum(j, "max_trials") > 0 ? (unsigned)hn_jnum(j, "max_trials") : c->trials;
     if (hn_jnum(j, "ready_timeout_s") > 0)
         c->ready_timeout_ns = (uint64_t)(hn_jnum(j, "ready_timeout_s") * 1e9);
     c->load_threads = (unsigned)hn_jnum(j, "load_threads");

@@ -64,6 +64,7 @@ static void rp_write_all(struct rp_out *o, const struct rp_run *run)
     rp_sec_books(o, run);
     rp_sec_breaking(o, run);
     rp_sec_claims(o, run);
+    rp_sec_noise(o, run);
     rp_sec_waits(o, run);
     rp_sec_reproduce(o, run);
     rp_html_end(o);

@@ -80,6 +80,13 @@ void rp_sec_memory(struct rp_out *o, const struct rp_run *run);
 void rp_sec_breaking(struct rp_out *o, const struct rp_run *run);
 void rp_sec_claims(struct rp_out *o, const struct rp_run *run);
 void rp_sec_waits(struct rp_out *o, const struct rp_run *run); /* sec_waits.c: waits.json */
+/* sec_noise.c: calibration, spreads, the points that stayed noisy */
+void rp_sec_noise(struct rp_out *o, const struct rp_run *run);
+/* The point's coefficient of variation (%) of metric over its trials, NAN if none. */
+double rp_cv(const struct rp_point *p, const char *metric);
+/* "48,088 ±3.1%": the median and its CV over the trials, or the median alone. */
+const char *rp_fmt_spread(char *buf, size_t cap, const struct rp_point *p, const char *metric,
+                          int decimals);
 void rp_sec_reproduce(struct rp_out *o, const struct rp_run *run);
 
 #endif

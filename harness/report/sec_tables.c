@@ -37,7 +37,7 @@ static void rp_perf_row(struct rp_out *o, const struct rp_point *p)
     snprintf(c[0], 64, "%s", p->model);
     snprintf(c[1], 64, "%ld", p->connections);
     snprintf(c[2], 64, "%s", p->status);
-    rp_fmt_num(c[3], 64, rp_metric(p, "throughput_rps"), 0);
+    rp_fmt_spread(c[3], 64, p, "throughput_rps", 0);
     rp_fmt_us(c[4], 64, rp_metric(p, "latency_p50_us"));
     rp_fmt_us(c[5], 64, rp_metric(p, "latency_p99_us"));
     rp_fmt_num(c[6], 64, rp_metric(p, "cpu_us_per_req"), 1);
@@ -54,7 +54,9 @@ void rp_sec_figures(struct rp_out *o, const struct rp_run *run)
                                       "errors", "flags"};
     long conns[64];
     rp_h(o, 2, "Throughput, latency and CPU");
-    rp_p(o, "Medians over the trials. CPU µs/req = the server's time on CPU in the measured "
+    rp_p(o, "Medians over the trials; ±: how much the throughput varied over them "
+            "(coefficient of variation; section Noise names the points that stayed over the "
+            "target). CPU µs/req = the server's time on CPU in the measured "
             "window per completed request; ctxsw/req = its voluntary + involuntary context "
             "switches per request. A dash: not measured (the point broke, was skipped or "
             "is not supported by the model).");

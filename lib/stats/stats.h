@@ -35,4 +35,8 @@ void stats_holm(double *p, size_t n);
  * when n is too small for that level. */
 size_t stats_median_ci_rank(size_t n, double conf);
 
+/* Added by the noise issue: the coefficient of variation of v (sample standard
+ * deviation / |mean|); NAN with fewer than 2 values or a zero mean. */
+double stats_cv(const double *v, size_t n);
+
 #endif

@@ -3,7 +3,9 @@
 depend on the load generator): the same flags, closed loop over N keep-alive
 connections, and the c10k-load/1 JSON, --series CSV and --hgrm it writes.
 FAKE_LOAD_MODE=crash|exit3|stall|few|slow makes it fail in one way; late
-waits 1.5 s after connecting before it measures (like a slow first answer).
+waits 1.5 s after connecting before it measures (like a slow first answer);
+steady reports 1,000 req/s every run, noisy 1,000 and 2,000 req/s in turn (the
+turn kept in $FAKE_LOAD_STATE): a throughput that never / always varies.
   try: fake-load.py -c 10 -d 1s --json - http://127.0.0.1:8080/"""
 import argparse, json, os, selectors, signal, socket, sys, time, urllib.parse
 
@@ -131,6 +133,14 @@ def main():
     if mode == "few":  # closed loop: fewer responses than connections
         doc["requests"].update(completed=1, ok=1, received=1)
         doc["throughput_rps"] = 1 / a.d
+    if mode == "steady":
+        doc["throughput_rps"] = 1000.0
+    if mode == "noisy":
+        state = os.environ["FAKE_LOAD_STATE"]
+        turn = os.path.exists(state) and open(state).read() == "1"
+        with open(state, "w") as f:
+            f.write("0" if turn else "1")
+        doc["throughput_rps"] = 2000.0 if turn else 1000.0
     if mode == "slow":  # open loop: claims the target rate, received far less
         doc["requests"]["received"] = int(a.R * a.d * 0.5)
         doc["throughput_rps"] = float(a.R)

@@ -3,7 +3,9 @@
    test_report.py CASE C10K DATA_DIR   (exit 0 pass, 1 fail, 77 skip)
 Cases: sections, selfcontained, charts, broken, claims, no_manifest, malformed, usage, books,
 waits (tests/data/waits.json copied in: the guide's table beside the measured one, a
-verdict per row, every client; a client made to miss its bound is marked)."""
+verdict per row, every client; a client made to miss its bound is marked),
+noise (a calibration in the manifest and one point's trials made noisy: the section
+Noise quotes the machine's noise and names that point, its throughput cell shows ±CV)."""
 import base64
 import json
 import os
@@ -18,7 +20,7 @@ from checks import fail  # noqa: E402
 
 SECTIONS = ["# c10k report", "## The question", "## The answer in this run", "## Method", "## Charts",
             "## Throughput, latency and CPU", "## Memory per connection",
-            "## Breaking points", "## Claims checked", "## The asyncio guides' experiment",
+            "## Breaking points", "## Claims checked", "## Noise", "## The asyncio guides' experiment",
             "## How to reproduce"]
 CLAIMS = ["### 1. ", "### 2. ", "### 3. ", "### 4. ", "### 5. "]
 # a 1x1 PNG, written byte for byte, to check the data: URI decodes to the file
@@ -202,6 +204,35 @@ def case_waits(c10k, d):
     if "9.87 s (over its bound)" not in sec or "some outside their bounds" not in sec:
         fail("a client over its bound is not marked")
     print("ok: the guide's table beside the measured one, verdicts per row")
+
+
+def case_noise(c10k, d):
+    md, _ = report(c10k, d)
+    if "No point stayed noisy" not in md or "no calibration" not in md:
+        fail("without calibration or noisy points the section says otherwise")
+    man = json.load(open(os.path.join(d, "manifest.json")))
+    man["calibration"] = {"spin_runs": 40, "spin_ms_median": 2.0, "spin_cv_pct": 12.5,
+                          "spin_max_over_min": 1.8, "sleep_1ms_late_us_p50": 57,
+                          "sleep_1ms_late_us_max": 900, "loadavg_1m": 3.25}
+    man["config"]["max_trials"], man["config"]["noise_cv_pct"] = 4, 5
+    json.dump(man, open(os.path.join(d, "manifest.json"), "w"))
+    _, pt = pick_point(d)
+    pid = pt["id"]
+    path = os.path.join(d, pt["file"])
+    doc = json.load(open(path))
+    doc["summary"]["cv_pct"] = {"throughput_rps": 23.4}
+    doc["summary"]["noisy"] = True
+    json.dump(doc, open(path, "w"))
+    md, html = report(c10k, d)
+    sec = md[md.index("## Noise"):]
+    sec = sec[:sec.index("\n## ", 5)]
+    for want in ("varied by 12.5%", "57 µs late", "load average 3.25", "up to 4",
+                 "1 of ", "| %s | " % pid, "| 23% |"):
+        if want not in sec:
+            fail("Noise section lacks %r:\n%s" % (want, sec))
+    if "±23%" not in md or "±23%" not in html:
+        fail("the throughput cell does not show its spread")
+    print("ok: calibration quoted, the noisy point named, its spread shown")
 
 
 def case_no_manifest(c10k, d):
