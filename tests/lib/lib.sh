@@ -13,18 +13,22 @@ fail() { echo "FAIL: ${CASE:+$CASE: }$*" >&2; exit 1; }
 
 # Processes carrying the mark in their environment or $TMP in their command
 # line: none may outlive the harness. Kills them (so a failing test leaves
-# nothing) and says whether there were any.
+# nothing) and says whether there were any. One grep reads every process's
+# environment (a loop of pipelines took 30 s with 1,000 processes).
 leftovers() {
-  local left=0 p
-  for p in /proc/[0-9]*; do
-    [ "${p#/proc/}" = "$$" ] && continue
-    if tr '\0' '\n' 2>/dev/null < "$p/environ" | grep -qx -- "C10K_TEST_TAG=$TMP" \
-       || tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "$TMP/"; then
-      grep -q '^State:.*Z' "$p/status" 2>/dev/null && continue
-      echo "left behind: ${p#/proc/} $(tr '\0' ' ' < "$p/cmdline")" >&2
-      kill -9 "${p#/proc/}" 2>/dev/null
-      left=1
-    fi
+  local left=0 f p seen=" $$ "
+  for f in $(grep -l -z -x -- "C10K_TEST_TAG=$TMP" /proc/[0-9]*/environ 2>/dev/null
+             grep -l -z -F -- "$TMP/" /proc/[0-9]*/cmdline 2>/dev/null); do
+    p=${f#/proc/}
+    p=${p%%/*}
+    # seen once, or gone (the grep's own subshell), or a zombie: not a leftover
+    [[ $seen == *" $p "* ]] && continue
+    seen+="$p "
+    [ -d "/proc/$p" ] || continue
+    grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null && continue
+    echo "left behind: $p $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" >&2
+    kill -9 "$p" 2>/dev/null
+    left=1
   done
   return $left
 }
