@@ -112,6 +112,8 @@ static void load_metrics(const json_t *load, double *m)
             m[RES_M_ERRORS] += v;
     }
     m[RES_M_ESTABLISHED] = hn_jnum(load, "connections.established");
+    double unanswered = hn_jnum(load, "connections.unanswered");
+    m[RES_M_HELD] = m[RES_M_ESTABLISHED] - (isfinite(unanswered) ? unanswered : 0);
     m[RES_M_LOADGEN_CPU] = hn_jnum(load, "cpu.busiest_thread_fraction");
 }
 

@@ -3,6 +3,7 @@
  * clock), the flags, why a point broke, and the trial JSON of docs/results.md.
  *   try: build/harness/c10k run --model epoll --connections 50 --duration 1s */
 #include "trial.h"
+#include "measure/limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -108,16 +109,18 @@ static void status_text(int st, char *buf, size_t cap)
 }
 
 /* Why the server could not serve: its stats reason or its last stderr line. */
-static void server_why(const json_t *stats, const char *err_tail, char *out, size_t cap)
+static void server_why(const struct hn_trial *t, const json_t *stats, const char *err_tail,
+                       char *out, size_t cap)
 {
-    char line[300];
+    char line[300], limit[300];
     last_line(err_tail, line, sizeof line);
+    const char *reason = json_string_value(json_object_get(stats, "reason"));
+    limits_cause(reason, t->srv_processes, limit, sizeof limit);
     if (stats && json_integer_value(json_object_get(stats, "rejected")) > 0)
-        snprintf(out, cap, "server rejected %lld connections (%s) after accepting %lld%s%s",
-                 (long long)json_integer_value(json_object_get(stats, "rejected")),
-                 json_string_value(json_object_get(stats, "reason")),
+        snprintf(out, cap, "server rejected %lld connections (%s) after accepting %lld%s%s%s%s",
+                 (long long)json_integer_value(json_object_get(stats, "rejected")), reason,
                  (long long)json_integer_value(json_object_get(stats, "accepted")),
-                 line[0] ? "; stderr: " : "", line);
+                 limit[0] ? "; limit: " : "", limit, line[0] ? "; stderr: " : "", line);
     else if (line[0])
         snprintf(out, cap, "server stderr: %s", line);
     else
@@ -153,11 +156,23 @@ static double served(const json_t *load)
     return isfinite(got) ? got : hn_jnum(load, "requests.completed");
 }
 
+/* Connections held (established and answered) when the server says it refused
+ * some (its stats line): a kernel handshake it never took is not held. Else
+ * INFINITY (fewer answers without a refusal stay a flag). */
+static double refused_held(const struct hn_trial *t, const json_t *stats)
+{
+    double est = hn_jnum(t->load, "connections.established");
+    double unans = hn_jnum(t->load, "connections.unanswered");
+    if (!stats || json_integer_value(json_object_get(stats, "rejected")) <= 0 || !isfinite(unans))
+        return INFINITY;
+    return est - unans;
+}
+
 static void break_reason(struct hn_trial *t, const json_t *stats, const char *err_tail)
 {
-    char why[400], st[80];
+    char why[800], st[80];
     double est = hn_jnum(t->load, "connections.established");
-    server_why(stats, err_tail, why, sizeof why);
+    server_why(t, stats, err_tail, why, sizeof why);
     if (*t->broken) {
         size_t len = strlen(t->reason);
         snprintf(t->reason + len, t->reason_cap - len, "; %s", why);
@@ -180,6 +195,12 @@ static void break_reason(struct hn_trial *t, const json_t *stats, const char *er
         *t->broken = true;
         snprintf(t->reason, t->reason_cap, "only %.0f of %llu connections established%s; %s",
                  isfinite(est) ? est : 0.0, (unsigned long long)t->pt->conns, lw, why);
+    } else if (refused_held(t, stats) < 0.9 * (double)t->pt->conns) {
+        /* the kernel completed the handshakes, the server refused to take them */
+        *t->broken = true;
+        snprintf(t->reason, t->reason_cap,
+                 "only %.0f of %llu connections held (established and answered); %s",
+                 refused_held(t, stats), (unsigned long long)t->pt->conns, why);
     } else if (!(served(t->load) > 0)) {
         /* connected but answered nothing in the window: it cannot serve this point */
         double unans = hn_jnum(t->load, "connections.unanswered");
@@ -363,6 +384,8 @@ json_t *hn_trial_result(struct hn_trial *t)
                        v.n, &w, m);
     if (t->probe)
         m[RES_M_PROBE_CPU] = hn_probe_cpu_fraction(t->probe);
+    m[RES_M_SRV_PROCS] = t->srv_processes;
+    m[RES_M_LOAD_PROCS] = t->load_runs.n;
     const double sys_parts[5] = {m[RES_M_PC_USER], m[RES_M_PC_KSTACK_TREE], m[RES_M_PC_PTE_TREE],
                                  m[RES_M_PC_SLAB], m[RES_M_PC_SOCKET]};
     books_metrics(&t->books, m[RES_M_ESTABLISHED], sys_parts, m);

@@ -20,8 +20,8 @@ enum rule { SUM, MAX, MIN, FIRST };
 
 static enum rule rule_of(const char *parent, const char *key)
 {
-    static const char *const max_keys[] = {"duration_s", "ramp_s", "connected_s",
-                                           "measure_start_s", "busiest_thread_fraction", NULL};
+    static const char *const max_keys[] = {
+        "duration_s", "ramp_s", "connected_s", "measure_start_s", "busiest_thread_fraction", NULL};
     static const char *const config_sum[] = {"connections", "rate_rps", "connect_rate", "threads",
                                              NULL};
     if (strcmp(key, "start_monotonic_ns") == 0) return MIN;
@@ -53,7 +53,8 @@ static void merge_obj(json_t *dst, json_t *src, const char *parent, bool hist)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(src, key, v) {
+    json_object_foreach(src, key, v)
+    {
         json_t *d = json_object_get(dst, key);
         if (!d) {
             json_object_set_new(dst, key, json_deep_copy(v));
@@ -206,8 +207,8 @@ static int merge_series(const char *const *bases, unsigned n, const char *out)
     if (f) {
         fprintf(f, "t_s,established,completed,errors,rps,p50_us,p99_us\n");
         for (size_t k = 0; k < rows; k++)
-            fprintf(f, "%.3f,%.0f,%.0f,%.0f,%.1f,%.0f,%.0f\n", sum[k].t_s, sum[k].est,
-                    sum[k].done, sum[k].errs, sum[k].rps, sum[k].p50, sum[k].p99);
+            fprintf(f, "%.3f,%.0f,%.0f,%.0f,%.1f,%.0f,%.0f\n", sum[k].t_s, sum[k].est, sum[k].done,
+                    sum[k].errs, sum[k].rps, sum[k].p50, sum[k].p99);
         fclose(f);
     }
     free(sum);

@@ -46,15 +46,15 @@ static void local_close(struct runner *r)
     hn_child_close(&r->child);
 }
 
-const struct runner_ops runners_local_ops = {"local", local_start, local_poll, local_kill,
-                                             local_collect, local_close};
+const struct runner_ops runners_local_ops = {"local",    local_start,   local_poll,
+                                             local_kill, local_collect, local_close};
 
 /* ---- the set ---- */
 
 unsigned runners_needed(uint64_t conns, uint64_t fd_limit)
 {
-    uint64_t per = fd_limit > 2 * RUNNERS_FD_RESERVE ? fd_limit - RUNNERS_FD_RESERVE
-                                                     : RUNNERS_FD_RESERVE;
+    uint64_t reserve = fd_limit / 4 < RUNNERS_FD_RESERVE ? fd_limit / 4 : RUNNERS_FD_RESERVE;
+    uint64_t per = fd_limit > reserve ? fd_limit - reserve : 1;
     uint64_t n = (conns + per - 1) / per;
     return n < 1 ? 1 : n > RUNNERS_MAX ? RUNNERS_MAX : (unsigned)n;
 }

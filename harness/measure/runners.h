@@ -36,7 +36,7 @@
 #include "hn.h"
 
 #define RUNNERS_MAX 64
-#define RUNNERS_FD_RESERVE 500     /* descriptors a c10k-load keeps besides connections */
+#define RUNNERS_FD_RESERVE 500 /* descriptors kept besides connections (at most 1/4 of the cap) */
 #define RUNNERS_PORTS_PER_SRC 20000 /* connections per source address (ephemeral ports) */
 
 struct runner;
@@ -84,7 +84,8 @@ struct runner_args {
 
 extern const struct runner_ops runners_local_ops;
 
-/* How many load processes conns needs when each may hold fd_limit descriptors. */
+/* How many processes conns needs when each may hold fd_limit descriptors
+ * (less a reserve: RUNNERS_FD_RESERVE, at most a quarter of fd_limit). */
 unsigned runners_needed(uint64_t conns, uint64_t fd_limit);
 /* n local runners sharing conns and rate, files under base (n == 1: base
  * itself, else base.l<i>). Returns 0 or -EINVAL (n outside 1..RUNNERS_MAX). */

@@ -98,7 +98,13 @@ enum res_dir { RES_LOWER, RES_HIGHER }; /* which way is better */
     X(ALL_IN, "mem_per_conn_all_in_bytes", RES_UNIT_BYTES, RES_LOWER, 0, "",                       \
       "(MemFree idle - loaded) / connections: both sides and the rest")                            \
     X(BOOKS_GAP, "memory_books_gap", RES_UNIT_FRACTION, RES_LOWER, 0, "",                          \
-      "|server total + client total - all_in| / all_in: how far the books are from closing")
+      "|server total + client total - all_in| / all_in: how far the books are from closing")       \
+    X(HELD, "connections_held", RES_UNIT_COUNT, RES_HIGHER, 0, "held",                             \
+      "connections established and answered (the server took them): established - unanswered")   \
+    X(SRV_PROCS, "server_processes", RES_UNIT_COUNT, RES_LOWER, 0, "",                             \
+      "server processes started (--processes N past one process's descriptors)")                  \
+    X(LOAD_PROCS, "load_processes", RES_UNIT_COUNT, RES_LOWER, 0, "",                              \
+      "c10k-load processes the load was split over (harness/measure/runners.h)")
 
 enum res_metric_id {
 #define RES_X_ENUM(id, ...) RES_M_##id,
