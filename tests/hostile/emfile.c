@@ -121,17 +121,13 @@ int hx_case_emfile(struct hx_ctx *x)
     fprintf(stderr, "hostile: %s: emfile: %u stderr lines in ~%llu s, last: %s", x->model, lines,
             (unsigned long long)life_s, last[0] ? last : "(none)\n");
     HX_CHECK(lines <= life_s);
-    itc_server_drain_out(&x->srv, 1000);
-    unsigned long long acc = 0, rej = 0;
-    char reason[32] = "";
-    const char *line = strstr(x->srv.out, "\nstats ");
-    HX_CHECK(line && sscanf(line, "\nstats accepted=%llu rejected=%llu reason=%31s", &acc, &rej,
-                            reason) == 3);
+    struct itc_stats s;
+    HX_CHECK(itc_server_stats(&x->srv, 1000, &s) == 0);
     fprintf(stderr, "hostile: %s: emfile: stats accepted=%llu rejected=%llu reason=%s\n", x->model,
-            acc, rej, reason);
-    HX_CHECK((rej > 0) == (strcmp(reason, "none") != 0));
+            s.accepted, s.rejected, s.reason);
+    HX_CHECK((s.rejected > 0) == (strcmp(s.reason, "none") != 0));
     if (x->expect_reject) {
-        HX_CHECK(rej > 0 && strcmp(reason, "EMFILE") == 0);
+        HX_CHECK(s.rejected > 0 && strcmp(s.reason, "EMFILE") == 0);
         HX_CHECK(lines >= 1); /* it said so */
     }
     ok = 1;

@@ -37,6 +37,15 @@ void itc_server_kill(struct itc_server *s);
 /* Reads the server's stdout until EOF or timeout into s->out (NUL-terminated). */
 void itc_server_drain_out(struct itc_server *s, int timeout_ms);
 
+/* The exit line of a stopped server: "stats accepted=N rejected=N reason=R". */
+struct itc_stats {
+    unsigned long long accepted, rejected;
+    char reason[32];
+};
+/* Drains the server's stdout (itc_server_drain_out) and parses its stats line
+ * into st. Returns 0, or -ENOENT when there is no such line. */
+int itc_server_stats(struct itc_server *s, int timeout_ms, struct itc_stats *st);
+
 /* Runs path with args, captures stdout and stderr; returns the exit status
  * (waitpid form) or -errno. */
 int itc_run(const char *path, const char *const *args, char *out, size_t out_cap, char *err,

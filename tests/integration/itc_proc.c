@@ -219,6 +219,17 @@ void itc_server_drain_out(struct itc_server *s, int timeout_ms)
     s->out[s->out_len] = '\0';
 }
 
+int itc_server_stats(struct itc_server *s, int timeout_ms, struct itc_stats *st)
+{
+    const char *line;
+    itc_server_drain_out(s, timeout_ms);
+    line = strstr(s->out, "\nstats ");
+    if (!line || sscanf(line, "\nstats accepted=%llu rejected=%llu reason=%31s", &st->accepted,
+                        &st->rejected, st->reason) != 3)
+        return -ENOENT;
+    return 0;
+}
+
 static void proc_collect(int fd, char *buf, size_t cap, size_t *len, uint64_t deadline)
 {
     ssize_t n;

@@ -111,16 +111,12 @@ int case_stats(struct case_ctx *x)
     }
     CASE_CHECK(itc_server_stop(&x->srv, SIGINT, LIFE_STOP_MS, &st) == 0);
     CASE_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    itc_server_drain_out(&x->srv, 1000);
-    unsigned long long acc = 0, rej = 0;
-    char reason[32] = "";
-    const char *line = strstr(x->srv.out, "\nstats ");
-    CASE_CHECK(line);
-    CASE_CHECK(
-        sscanf(line, "\nstats accepted=%llu rejected=%llu reason=%31s", &acc, &rej, reason) == 3);
-    fprintf(stderr, "stats: accepted=%llu rejected=%llu reason=%s\n", acc, rej, reason);
-    CASE_CHECK(acc >= 3);
-    CASE_CHECK(rej == 0 && strcmp(reason, "none") == 0);
+    struct itc_stats s;
+    CASE_CHECK(itc_server_stats(&x->srv, 1000, &s) == 0);
+    fprintf(stderr, "stats: accepted=%llu rejected=%llu reason=%s\n", s.accepted, s.rejected,
+            s.reason);
+    CASE_CHECK(s.accepted >= 3);
+    CASE_CHECK(s.rejected == 0 && strcmp(s.reason, "none") == 0);
     return 0;
 fail:
     fprintf(stderr, "server stdout:\n%s\n", x->srv.out);
@@ -175,17 +171,14 @@ int case_emfile(struct case_ctx *x)
     CASE_CHECK(rc == 0);
     CASE_CHECK(itc_server_stop(&x->srv, SIGTERM, LIFE_STOP_MS, &st) == 0);
     CASE_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    itc_server_drain_out(&x->srv, 1000);
-    unsigned long long acc = 0, rej = 0;
-    char reason[32] = "";
-    const char *line = strstr(x->srv.out, "\nstats ");
-    CASE_CHECK(line && sscanf(line, "\nstats accepted=%llu rejected=%llu reason=%31s", &acc, &rej,
-                              reason) == 3);
-    fprintf(stderr, "stats: accepted=%llu rejected=%llu reason=%s\n", acc, rej, reason);
-    CASE_CHECK((rej > 0) == (strcmp(reason, "none") != 0));
+    struct itc_stats s;
+    CASE_CHECK(itc_server_stats(&x->srv, 1000, &s) == 0);
+    fprintf(stderr, "stats: accepted=%llu rejected=%llu reason=%s\n", s.accepted, s.rejected,
+            s.reason);
+    CASE_CHECK((s.rejected > 0) == (strcmp(s.reason, "none") != 0));
     if (x->expect_reject) {
-        CASE_CHECK(rej > 0 && n[0] > 0);
-        CASE_CHECK(strcmp(reason, "EMFILE") == 0 || strcmp(reason, "ENFILE") == 0);
+        CASE_CHECK(s.rejected > 0 && n[0] > 0);
+        CASE_CHECK(strcmp(s.reason, "EMFILE") == 0 || strcmp(s.reason, "ENFILE") == 0);
     }
     return 0;
 fail:
