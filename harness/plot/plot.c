@@ -82,6 +82,7 @@ static int build_charts(const struct pl_set *s, const char *out, struct pl_chart
 {
     int rc = pl_dat_per_scenario(s, "throughput", out, cs);
     if (!rc) rc = pl_dat_per_scenario(s, "latency", out, cs);
+    if (!rc) rc = pl_dat_held(s, out, cs);
     if (!rc) rc = pl_dat_spectrum(s, out, cs);
     if (!rc) rc = pl_dat_memory(s, out, cs);
     if (!rc) rc = pl_dat_mem_per_conn(s, out, cs);

@@ -87,6 +87,8 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
  * without an idle scenario). */
 int pl_dat_mem_books(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_memory(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
+/* held.c: connections held vs asked, causes at the breaks (one per scenario). */
+int pl_dat_held(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_spectrum(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 /* waits.c: the chart of DIR/waits.json (c10k waits); none without one. */

@@ -77,7 +77,7 @@ def case_expected(c10k, d):
         scenarios = sorted({p["scenario"] for p in json.load(f)["points"]})
     want = {"memory", "mem-per-conn", "timeline"}
     for sc in scenarios:
-        for stem in ("throughput", "latency", "spectrum", "cpu-per-req", "ctxsw-per-req"):
+        for stem in ("throughput", "latency", "held", "spectrum", "cpu-per-req", "ctxsw-per-req"):
             want.add("%s-%s" % (stem, sc))
     got = {c["id"] for c in idx["charts"]}
     if got != want:
@@ -116,7 +116,14 @@ def case_broken(c10k, d):
         rows = [line.split()[0] for line in f if line.strip()]
     if "200" in rows:
         fail("the broken point is still drawn on the threads line: %r" % rows)
-    print("ok: broken point marked with its reason")
+    with open(os.path.join(d, "plots", "held-max.marks.dat")) as f:
+        held = f.read()
+    if "threads: " + reason not in held:
+        fail("held-max.marks.dat does not name the cause: %r" % held)
+    with open(os.path.join(d, "plots", "held-max.threads.dat")) as f:
+        if "200" not in [line.split()[0] for line in f if line.strip()]:
+            fail("the broken point is not on the held chart's threads line")
+    print("ok: broken point marked with its reason (held chart: at what it held)")
 
 
 def case_all_broken(c10k, d):
