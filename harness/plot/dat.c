@@ -5,6 +5,7 @@
 #include "plot.h"
 
 #include "hn.h"
+#include "modeltab.h"
 
 #include <errno.h>
 #include <math.h>
@@ -117,8 +118,9 @@ static const struct pl_spec pl_specs[] = {
      "throughput",
      "Throughput vs connections",
      "Requests per second each model completed in the measured window (median of the trials, "
-     "bars from the slowest to the fastest trial): higher is better; a line that falls with "
-     "more connections shows the model's overhead per connection.",
+     "the band from the slowest to the fastest trial), C models left, Python right: higher is "
+     "better; a line that falls with more connections shows the model's overhead per "
+     "connection. A cross marks a broken point, a triangle a flagged one (why: the note).",
      {"throughput_rps"},
      1,
      false},
@@ -189,16 +191,43 @@ static int write_model(const struct pl_set *s, const struct pl_spec *sp, const c
     return rows;
 }
 
-/* Marks broken/flagged points, notes omitted ones. Returns marks written. */
+/* 1 for a Python model of the model table, 0 for the others (C, nginx):
+ * the two panels of a chart drawn against the connection count. */
+int pl_group(const char *model)
+{
+    const struct mt_model *r = mt_find(model);
+    return r && r->language && !strcmp(r->language, "python");
+}
+
+/* The note line of a marked point: "threads 10000: broken (why)", at most
+ * PL_MARK_NOTES of them, then how many more. */
+#define PL_MARK_NOTES 6
+static void mark_note(struct pl_chart *c, const struct pl_point *p, const char *label, int k)
+{
+    char line[160];
+    if (k < PL_MARK_NOTES) {
+        snprintf(line, sizeof line, "%lld conns, %.120s", p->conns, label);
+        pl_note_add(c->note, sizeof c->note, line);
+    } else if (k == PL_MARK_NOTES) {
+        pl_note_add(c->note, sizeof c->note,
+                    "more marked points: the report's tables give each one's status and flags");
+    }
+}
+
+/* Marks broken/flagged points as shapes in their panel's <stem>-c / -py
+ * .marks.dat (the reasons go to the note, never over the data), notes
+ * omitted ones. Returns marks written. */
 static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const char *sc,
                        const char *out_dir, const char *stem, const struct pl_range *r,
-                       struct pl_chart *c)
+                       struct pl_chart *c, int per_group[2])
 {
-    struct pl_marks mk = {.logy = c->logy, .step = c->logy ? 1.7 : (r->hi > 0 ? r->hi : 1) * 0.07};
-    pl_marks_xrange(s, &mk);
-    int n = 0, rc;
+    struct pl_marks mk[2] = {{.logy = c->logy, .step = 1}, {.logy = c->logy, .step = 1}};
+    char gstem[2][160];
+    int n = 0, rc = 0;
     char label[512];
-    for (size_t i = 0; i < s->n; i++) {
+    snprintf(gstem[0], sizeof gstem[0], "%s-c", stem);
+    snprintf(gstem[1], sizeof gstem[1], "%s-py", stem);
+    for (size_t i = 0; i < s->n && !rc; i++) {
         const struct pl_point *p = &s->pts[i];
         if (strcmp(p->scenario, sc)) continue;
         if (!pl_drawable(p)) {
@@ -210,17 +239,22 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
         double y = pl_metric(p, "median", sp->metrics[0]);
         if (!(y > 0) || !strcmp(p->status, "broken")) /* at the floor of the chart */
             y = !c->logy ? 0 : r->lo < INFINITY ? r->lo : 1;
-        if ((rc = pl_mark_put(&mk, out_dir, stem, p->conns, y, label))) break;
-        n++;
+        int g = pl_group(p->model);
+        mk[g].step = 0; /* shapes, no stacked labels */
+        rc = pl_mark_put(&mk[g], out_dir, gstem[g], p->conns, y, label);
+        mark_note(c, p, label, n++);
+        per_group[g] |= strcmp(p->status, "broken") ? 2 : 1; /* the shapes its key needs */
     }
-    if (mk.f && fclose(mk.f) && !rc) rc = -errno;
+    for (int g = 0; g < 2; g++)
+        if (mk[g].f && fclose(mk[g].f) && !rc) rc = -errno;
     return rc ? rc : n;
 }
 
 static int one_chart(const struct pl_set *s, const struct pl_spec *sp, const char *sc,
                      const char *out_dir, struct pl_charts *cs)
 {
-    char stem[128];
+    char stem[128], groups[2][440] = {"", ""};
+    int per_group[2] = {0, 0};
     snprintf(stem, sizeof stem, "%s-%s", sp->stem, sc);
     struct pl_chart *c = pl_chart_add(cs, stem, sp->script);
     if (!c) return -E2BIG;
@@ -229,13 +263,16 @@ static int one_chart(const struct pl_set *s, const struct pl_spec *sp, const cha
         int rows = write_model(s, sp, sc, s->models[m], out_dir, stem, &r);
         if (rows < 0) return rows;
         if (rows > 0) pl_words_add(c->models, sizeof c->models, s->models[m]);
+        if (rows > 0) pl_words_add(groups[pl_group(s->models[m])], sizeof groups[0], s->models[m]);
     }
     c->logy = sp->force_logy || (r.hi > 0 && r.hi / r.lo > 30);
-    int marks = write_marks(s, sp, sc, out_dir, stem, &r, c);
+    int marks = write_marks(s, sp, sc, out_dir, stem, &r, c, per_group);
     if (marks < 0) return marks;
     snprintf(c->title, sizeof c->title, "%s (scenario %s)", sp->title, sc);
     snprintf(c->caption, sizeof c->caption, "%s", sp->caption);
-    snprintf(c->extra, sizeof c->extra, "marks = %d", marks > 0);
+    snprintf(c->extra, sizeof c->extra,
+             "marks = 0\nmodels_c = '%s'\nmodels_py = '%s'\nmarks_c = %d\nmarks_py = %d", groups[0],
+             groups[1], per_group[0], per_group[1]);
     return 0;
 }
 

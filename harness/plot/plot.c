@@ -80,7 +80,8 @@ static int parse_args(int argc, char **argv, struct pl_config *cfg)
 
 static int build_charts(const struct pl_set *s, const char *out, struct pl_charts *cs)
 {
-    int rc = pl_dat_per_scenario(s, "throughput", out, cs);
+    int rc = pl_dat_summary(s, out, cs);
+    if (!rc) rc = pl_dat_per_scenario(s, "throughput", out, cs);
     if (!rc) rc = pl_dat_per_scenario(s, "latency", out, cs);
     if (!rc) rc = pl_dat_held(s, out, cs);
     if (!rc) rc = pl_dat_spectrum(s, out, cs);

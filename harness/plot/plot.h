@@ -91,10 +91,15 @@ int pl_dat_memory(const struct pl_set *s, const char *out_dir, struct pl_charts 
 int pl_dat_held(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_spectrum(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
+/* summary.c: the one-page answer (memory per connection and throughput of every
+ * model at the largest count it served); the report opens with it. */
+int pl_dat_summary(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 /* waits.c: the chart of DIR/waits.json (c10k waits); none without one. */
 int pl_dat_waits(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 
 /* dat.c helpers */
+/* The panel of a model in charts against connections: 1 Python, 0 the others. */
+int pl_group(const char *model);
 FILE *pl_dat_open(const char *out_dir, const char *stem, const char *part);
 /* Appends " word" to a space separated list (no duplicates). */
 void pl_words_add(char *list, size_t cap, const char *word);

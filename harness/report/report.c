@@ -56,6 +56,7 @@ static void rp_write_all(struct rp_out *o, const struct rp_run *run)
 {
     rp_html_begin(o, "c10k report");
     rp_sec_question(o, run);
+    rp_sec_summary(o, run);
     rp_sec_answer(o, run);
     rp_sec_method(o, run);
     rp_sec_charts(o, run);

@@ -80,6 +80,9 @@ void rp_sec_memory(struct rp_out *o, const struct rp_run *run);
 void rp_sec_breaking(struct rp_out *o, const struct rp_run *run);
 void rp_sec_claims(struct rp_out *o, const struct rp_run *run);
 void rp_sec_waits(struct rp_out *o, const struct rp_run *run); /* sec_waits.c: waits.json */
+/* sec_summary.c: the one-page answer chart, after the question */
+#define RP_SUMMARY_CHART "summary"
+void rp_sec_summary(struct rp_out *o, const struct rp_run *run);
 /* sec_noise.c: calibration, spreads, the points that stayed noisy */
 void rp_sec_noise(struct rp_out *o, const struct rp_run *run);
 /* The point's coefficient of variation (%) of metric over its trials, NAN if none. */

@@ -159,7 +159,9 @@ void rp_sec_charts(struct rp_out *o, const struct rp_run *run)
         const char *cap = json_string_value(json_object_get(ch, "caption"));
         const char *note = json_string_value(json_object_get(ch, "note"));
         char text[2048];
+        const char *id = json_string_value(json_object_get(ch, "id"));
         if (!png || strstr(png, "..") || png[0] == '/') continue;
+        if (id && !strcmp(id, RP_SUMMARY_CHART)) continue; /* it opens the report */
         snprintf(path, sizeof path, "%s/%s", run->dir, png);
         if (access(path, R_OK) != 0) continue;
         rp_h(o, 3, "%s", title ? title : png);

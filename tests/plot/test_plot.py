@@ -3,7 +3,8 @@
 One behaviour per case: test_plot.py CASE C10K DATA_DIR
   charts       every chart of index.json has a PNG (signature, > 5 KB) and an SVG (XML)
   expected     index.json holds the charts the brief asks for, one per scenario where due
-  broken       a point made broken in the copy is marked with its reason (.dat and SVG)
+  broken       a point made broken in the copy is a cross in its panel's marks (C here),
+               its reason in the chart's note (SVG, index.json), the shape in the key
   all_broken   every point broken: still every chart drawn, each marked or noted
   no_manifest  no manifest.json -> exit 2, one line naming it
   malformed    a manifest that is not c10k-manifest/1 -> exit 2, one line
@@ -75,7 +76,7 @@ def case_expected(c10k, d):
     idx = plot_ok(c10k, d)
     with open(os.path.join(d, "manifest.json")) as f:
         scenarios = sorted({p["scenario"] for p in json.load(f)["points"]})
-    want = {"memory", "mem-per-conn", "timeline"}
+    want = {"summary", "memory", "mem-per-conn", "timeline"}
     for sc in scenarios:
         for stem in ("throughput", "latency", "held", "spectrum", "cpu-per-req", "ctxsw-per-req"):
             want.add("%s-%s" % (stem, sc))
@@ -104,14 +105,20 @@ def case_broken(c10k, d):
     reason = "pthread_create: EAGAIN after 123 threads"
     make_broken(d, "threads-c200-r0-max", reason)
     plot_ok(c10k, d)
-    with open(os.path.join(d, "plots", "throughput-max.marks.dat")) as f:
+    with open(os.path.join(d, "plots", "throughput-max-c.marks.dat")) as f:
         marks = f.read()
     if reason not in marks or "threads: broken" not in marks:
-        fail("marks.dat does not name the broken point: %r" % marks)
+        fail("marks.dat (C panel) does not name the broken point: %r" % marks)
+    if os.path.exists(os.path.join(d, "plots", "throughput-max-py.marks.dat")):
+        fail("a Python panel mark for a C model")
+    idx = json.load(open(os.path.join(d, "plots", "index.json")))
+    note = [c for c in idx["charts"] if c["id"] == "throughput-max"][0].get("note", "")
+    if "200 conns, threads: broken (%s)" % reason not in note:
+        fail("the chart's note does not give the reason: %r" % note)
     with open(os.path.join(d, "plots", "throughput-max.svg")) as f:
         svg = f.read()
-    if reason not in svg:
-        fail("throughput-max.svg does not show the reason")
+    if reason not in svg or "broken (see below)" not in svg:
+        fail("throughput-max.svg lacks the note's reason or the key's broken shape")
     with open(os.path.join(d, "plots", "throughput-max.threads.dat")) as f:
         rows = [line.split()[0] for line in f if line.strip()]
     if "200" in rows:
