@@ -15,5 +15,6 @@ int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_hosts(int argc, char **argv);
 int cmd_waits(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 #endif

@@ -158,11 +158,17 @@ unsigned hn_probe_misses(const struct hn_probe *p);
 /* The last pids seen in the tree (for cleaning up leftovers). */
 size_t hn_probe_last_pids(const struct hn_probe *p, pid_t *pids, size_t cap);
 void hn_probe_free(struct hn_probe *p);
+/* A stopped probe as JSON (samples as arrays in hn_sf order, its CPU and
+ * counters), for `c10k probe` on a server's host; and back into a stopped
+ * probe here (without pids: a remote host's are never signalled here). */
+json_t *hn_probe_export(const struct hn_probe *p);
+int hn_probe_import(struct hn_probe **out, const json_t *j);
 
 /* ---- child processes (proc.c) ---- */
 struct hn_child {
     pid_t pid;                 /* also its process group */
     int out_fd;                /* read end of its stdout, or -1 */
+    int in_fd;                 /* write end of its stdin (hn_child_spawn_io), or -1 */
     bool exited;
     int status;                /* waitpid status when exited */
 };
@@ -176,6 +182,10 @@ int hn_child_spawn(struct hn_child *c, char *const argv[], const char *cpus,
  * cgroup_procs (NULL: stays in the harness's). */
 int hn_child_spawn_in(struct hn_child *c, char *const argv[], const char *cpus,
                       bool want_stdout, const char *err_path, const char *cgroup_procs);
+/* Started with its stdin on a pipe (c->in_fd), not pinned, no memory group:
+ * an ssh session to another host (hosts/remote.c). */
+int hn_child_spawn_io(struct hn_child *c, char *const argv[], bool want_stdout,
+                      const char *err_path);
 /* Reaps without blocking; true when it has exited. */
 bool hn_child_poll(struct hn_child *c);
 /* SIGTERM, then SIGKILL to the group after grace_ns. Returns 0 when it

@@ -1,6 +1,7 @@
 /* c10k: the harness's entry point: dispatches to a verb (harness/cmd.h).
  *   try: build/harness/c10k models ; c10k env ; c10k run --model epoll -c 100 */
 #include "cmd.h"
+#include "hn_paths.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@ static const struct verb verbs[] = {
     {"compare", cmd_compare, "compare two results folders (exit 1 on regression)"},
     {"plot", cmd_plot, "draw the charts of a results folder"},
     {"report", cmd_report, "write report.md and report.html of a results folder"},
+    {"probe", cmd_probe, "sample a process tree until stdin ends (a trial's server host)"},
     {"hosts", cmd_hosts, "what each host has: c10k hosts check local ssh://user@addr ..."},
     {"waits", cmd_waits, "the asyncio guides' N-waits experiment into DIR/waits.json"},
 };
@@ -38,6 +40,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "c10k: missing verb\n");
         usage(stderr);
         return 2;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("c10k %s\n", HN_VERSION);
+        return 0;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);

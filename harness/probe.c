@@ -312,3 +312,63 @@ json_t *hn_sample_json(const struct hn_sample *s)
     }
     return o;
 }
+
+json_t *hn_probe_export(const struct hn_probe *p)
+{
+    json_t *a = json_array();
+    size_t i, f;
+    for (i = 0; i < p->n; i++) {
+        json_t *row = json_array();
+        for (f = 0; f < HN_SF_COUNT; f++)
+            json_array_append_new(row, isfinite(p->s[i].v[f]) ? json_real(p->s[i].v[f])
+                                                               : json_null());
+        json_array_append_new(a, row);
+    }
+    return json_pack("{s:o, s:f, s:b, s:I, s:I, s:i}", "samples", a, "cpu_fraction",
+                     hn_probe_cpu_fraction(p), "sampled", p->sampled, "heavy",
+                     (json_int_t)p->heavy, "max_interval_ns", (json_int_t)p->max_interval_ns,
+                     "misses", (int)p->misses);
+}
+
+static int import_samples(struct hn_probe *p, const json_t *a)
+{
+    size_t i, f;
+    json_t *row;
+    p->s = calloc(json_array_size(a) + 1, sizeof *p->s);
+    if (!p->s)
+        return -ENOMEM;
+    json_array_foreach(a, i, row) {
+        if (json_array_size(row) != HN_SF_COUNT)
+            return -EINVAL;
+        for (f = 0; f < HN_SF_COUNT; f++) {
+            json_t *v = json_array_get(row, f);
+            p->s[i].v[f] = json_is_number(v) ? json_number_value(v) : NAN;
+        }
+    }
+    p->n = p->cap = json_array_size(a);
+    return 0;
+}
+
+int hn_probe_import(struct hn_probe **out, const json_t *j)
+{
+    struct hn_probe *p = calloc(1, sizeof *p);
+    int rc;
+    if (!p)
+        return -ENOMEM;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    /* no pids: those of another host must never be signalled here */
+    if ((rc = import_samples(p, json_object_get(j, "samples"))) < 0) {
+        hn_probe_free(p);
+        return rc;
+    }
+    p->started_ns = 0;
+    p->stopped_ns = UTIL_NS_PER_S;
+    p->cpu_ns = (uint64_t)(hn_jnum(j, "cpu_fraction") * 1e9);
+    p->sampled = json_is_true(json_object_get(j, "sampled"));
+    p->heavy = (size_t)hn_jnum(j, "heavy");
+    p->max_interval_ns = (uint64_t)hn_jnum(j, "max_interval_ns");
+    p->misses = (unsigned)hn_jnum(j, "misses");
+    *out = p;
+    return 0;
+}

@@ -49,8 +49,8 @@ int hn_cpus_parse(const char *s, void *set_out)
 }
 
 /* In the child, before exec: only async-signal-safe calls. */
-static void child_setup(const char *cpus, int out_w, const char *err_path, pid_t parent,
-                        const char *cgroup_procs)
+static void child_setup(const char *cpus, int in_r, int out_w, const char *err_path,
+                        pid_t parent, const char *cgroup_procs)
 {
     cpu_set_t set;
     int devnull = open("/dev/null", O_RDWR);
@@ -69,7 +69,7 @@ static void child_setup(const char *cpus, int out_w, const char *err_path, pid_t
     signal(SIGPIPE, SIG_DFL);
     if (cpus && hn_cpus_parse(cpus, &set) == 0)
         sched_setaffinity(0, sizeof set, &set);
-    dup2(devnull, 0);
+    dup2(in_r >= 0 ? in_r : devnull, 0);
     dup2(out_w >= 0 ? out_w : devnull, 1);
     dup2(err >= 0 ? err : devnull, 2);
 }
@@ -80,27 +80,36 @@ int hn_child_spawn(struct hn_child *c, char *const argv[], const char *cpus, boo
     return hn_child_spawn_in(c, argv, cpus, want_stdout, err_path, NULL);
 }
 
-int hn_child_spawn_in(struct hn_child *c, char *const argv[], const char *cpus, bool want_stdout,
-                      const char *err_path, const char *cgroup_procs)
+static void close_pair(int p[2])
 {
-    int pfd[2] = {-1, -1};
+    if (p[0] >= 0)
+        close(p[0]);
+    if (p[1] >= 0)
+        close(p[1]);
+}
+
+static int spawn(struct hn_child *c, char *const argv[], const char *cpus, bool want_stdin,
+                 bool want_stdout, const char *err_path, const char *cgroup_procs)
+{
+    int pfd[2] = {-1, -1}, ifd[2] = {-1, -1};
     pid_t parent = getpid(), pid;
     prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphans of the group come back to us */
     memset(c, 0, sizeof *c);
-    c->out_fd = -1;
-    if (want_stdout && pipe2(pfd, O_CLOEXEC) < 0)
-        return -errno;
+    c->out_fd = c->in_fd = -1;
+    if ((want_stdout && pipe2(pfd, O_CLOEXEC) < 0) || (want_stdin && pipe2(ifd, O_CLOEXEC) < 0)) {
+        int e = errno;
+        close_pair(pfd);
+        return -e;
+    }
     pid = fork();
     if (pid < 0) {
         int e = errno;
-        if (pfd[0] >= 0) {
-            close(pfd[0]);
-            close(pfd[1]);
-        }
+        close_pair(pfd);
+        close_pair(ifd);
         return -e;
     }
     if (pid == 0) {
-        child_setup(cpus, pfd[1], err_path, parent, cgroup_procs);
+        child_setup(cpus, ifd[0], pfd[1], err_path, parent, cgroup_procs);
         execv(argv[0], argv);
         dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -109,8 +118,23 @@ int hn_child_spawn_in(struct hn_child *c, char *const argv[], const char *cpus, 
     c->pid = pid;
     if (pfd[1] >= 0)
         close(pfd[1]);
+    if (ifd[0] >= 0)
+        close(ifd[0]);
     c->out_fd = pfd[0];
+    c->in_fd = ifd[1];
     return 0;
+}
+
+int hn_child_spawn_in(struct hn_child *c, char *const argv[], const char *cpus, bool want_stdout,
+                      const char *err_path, const char *cgroup_procs)
+{
+    return spawn(c, argv, cpus, false, want_stdout, err_path, cgroup_procs);
+}
+
+int hn_child_spawn_io(struct hn_child *c, char *const argv[], bool want_stdout,
+                      const char *err_path)
+{
+    return spawn(c, argv, NULL, true, want_stdout, err_path, NULL);
 }
 
 bool hn_child_poll(struct hn_child *c)
@@ -175,6 +199,9 @@ void hn_child_close(struct hn_child *c)
     if (c->out_fd >= 0)
         close(c->out_fd);
     c->out_fd = -1;
+    if (c->in_fd > 0)
+        close(c->in_fd);
+    c->in_fd = -1;
 }
 
 int hn_child_readline(struct hn_child *c, char *buf, size_t cap, uint64_t timeout_ns)

@@ -402,18 +402,11 @@ static int hosts_begin(struct sweep *s, const char *verb)
 {
     struct hn_config *c = s->c;
     int rc;
-    if (!hosts_remote(c))
+    if (!hosts_remote(c) && c->n_load_hosts < 2)
         return 0;
     if (!(c->hosts = calloc(1, sizeof *c->hosts)))
         return -ENOMEM;
     rc = hosts_set_open(c->hosts, c, verb);
-    if (rc == 0) {
-        /* the trial across hosts (issue 17, step 3) is not built yet */
-        fprintf(stderr, "c10k %s: the hosts are reachable and have their binaries, but "
-                        "trials across hosts are not built yet (docs/hosts.md)\n", verb);
-        hosts_set_close(c->hosts);
-        rc = -ENOSYS;
-    }
     if (rc < 0) {
         free(c->hosts);
         c->hosts = NULL;
@@ -437,6 +430,7 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
         rc = -ENOENT;
         goto done;
     }
+    hn_signals_install(); /* Ctrl-C from here on: "interrupted", every process stopped */
     if ((rc = hosts_begin(s, verb)) < 0)
         goto done;
     snprintf(path, sizeof path, "%s/points", c->out);
@@ -478,7 +472,6 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
     s->started_ns = util_mono_ns();
     hn_eta_init(&s->eta, (double)c->warmup_ns / 1e9, (double)c->duration_ns / 1e9);
     s->eta_log = json_array();
-    hn_signals_install();
     manifest_write(s, "running");
     hn_summary_write(c->out, s->pts, s->n);
     fprintf(stderr, "c10k %s: %zu points, %zu trials to measure, results in %s\n", verb, s->n,

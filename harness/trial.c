@@ -54,22 +54,12 @@ static unsigned server_processes(const struct hn_trial *t)
     return m && m->processes ? runners_needed(t->pt->conns, fd_limit()) : 1;
 }
 
-static int start_server(struct hn_trial *t, char *url, size_t cap)
+/* Reads the server's ready line (started at t->t0_ns) into url and
+ * t->ready_pid; else flags the trial and says why (-ENOTCONN). */
+int hn_trial_ready(struct hn_trial *t, char *url, size_t cap)
 {
-    char err_path[1500], line[512], procs[16];
-    char *argv[] = {t->model.path, "--processes", procs, NULL}, cg[1300];
-    int rc;
-    t->srv_processes = server_processes(t);
-    snprintf(procs, sizeof procs, "%u", t->srv_processes);
-    if (t->srv_processes <= 1)
-        argv[1] = NULL;
-    snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
-    rc = hn_child_spawn_in(&t->srv, argv, t->c->server_cpus, true, err_path,
-                           books_procs(&t->books, BOOKS_SERVER, cg, sizeof cg));
-    if (rc < 0)
-        return rc;
-    t->t0_ns = util_mono_ns();
-    rc = hn_child_readline(&t->srv, line, sizeof line, t->c->ready_timeout_ns);
+    char line[512];
+    int rc = hn_child_readline(&t->srv, line, sizeof line, t->c->ready_timeout_ns);
     if (rc == -EINTR)
         return rc;
     if (rc == 0 && parse_ready(line, url, cap, &t->ready_pid) == 0)
@@ -93,8 +83,30 @@ static int start_server(struct hn_trial *t, char *url, size_t cap)
     return -ENOTCONN;
 }
 
+static int start_server(struct hn_trial *t, char *url, size_t cap)
+{
+    char err_path[1500], procs[16];
+    char *argv[] = {t->model.path, "--processes", procs, NULL}, cg[1300];
+    int rc;
+    if (t->c->hosts)
+        return hn_trial_hosts_server(t, url, cap);
+    t->srv_processes = server_processes(t);
+    snprintf(procs, sizeof procs, "%u", t->srv_processes);
+    if (t->srv_processes <= 1)
+        argv[1] = NULL;
+    snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
+    rc = hn_child_spawn_in(&t->srv, argv, t->c->server_cpus, true, err_path,
+                           books_procs(&t->books, BOOKS_SERVER, cg, sizeof cg));
+    if (rc < 0)
+        return rc;
+    t->t0_ns = util_mono_ns();
+    return hn_trial_ready(t, url, cap);
+}
+
 static int idle_samples(struct hn_trial *t)
 {
+    if (t->c->hosts)
+        return hn_trial_hosts_probe(t);
     int rc = hn_probe_start(&t->probe, t->ready_pid, t->t0_ns, HN_PROBE_INTERVAL_NS);
     if (rc < 0)
         return rc;
@@ -112,6 +124,8 @@ static int idle_samples(struct hn_trial *t)
  * each with its share, pinned to the load CPUs, in the client memory group. */
 static int start_load(struct hn_trial *t, const char *url)
 {
+    if (t->c->hosts)
+        return hn_trial_hosts_load(t, url);
     char lg[4096], target[1100], cg[1300];
     snprintf(target, sizeof target, "%s%s", url, t->pt->path);
     struct runner_args a = {
@@ -198,7 +212,10 @@ static int wait_load(struct hn_trial *t)
         if (kick_at[0] && next < 2 && now >= kick_at[next]) {
             if (next == 0) /* the memory books: close in time to their idle reading */
                 books_read(&t->books, BOOKS_LOADED);
-            hn_probe_kick(t->probe); /* a tree sample inside the window */
+            if (t->c->hosts)
+                hn_trial_hosts_kick(t);
+            else
+                hn_probe_kick(t->probe); /* a tree sample inside the window */
             next++;
         }
         if (!t->exited_early && hn_child_poll(&t->srv))
@@ -212,6 +229,8 @@ static int wait_load(struct hn_trial *t)
     t->load_end_ns = util_mono_ns();
     if (runners_merge(&t->load_runs) < 0 && t->load_runs.n > 1)
         json_array_append_new(t->notes, json_string("the load processes' files could not all be merged"));
+    if (t->c->hosts)
+        hn_trial_hosts_after_load(t);
     return 0;
 }
 
@@ -243,6 +262,8 @@ static void stop_server(struct hn_trial *t)
 
 static void trial_cleanup(struct hn_trial *t)
 {
+    if (t->c->hosts)
+        hn_trial_hosts_cleanup(t);
     runners_close(&t->load_runs);
     if (t->srv.pid > 0)
         hn_child_kill(&t->srv);
@@ -262,7 +283,8 @@ static int trial_init(struct hn_trial *t, const struct hn_config *c, struct hn_p
     t->c = c;
     t->pt = pt;
     t->k = k;
-    t->srv.out_fd = -1;
+    t->srv.out_fd = t->rprobe.out_fd = -1;
+    t->srv.in_fd = t->rprobe.in_fd = -1;
     snprintf(t->rel, sizeof t->rel, "points/%s-t%u", pt->id, k);
     snprintf(t->base, sizeof t->base, "%s/%s", c->out, t->rel);
     hn_utc_now(t->started, sizeof t->started);
@@ -303,7 +325,10 @@ int hn_trial_run(const struct hn_config *c, struct hn_point *pt, unsigned k, boo
         goto fail;
     if (rc < 0 && rc != -ENOTCONN && !*broken)
         set_reason(&t, "could not start a trial process");
-    stop_server(&t);
+    if (c->hosts)
+        hn_trial_hosts_stop(&t);
+    else
+        stop_server(&t);
     res = hn_trial_result(&t);
     if (!res) {
         rc = -ENOMEM;

@@ -17,6 +17,8 @@ struct hn_trial {
     struct hn_model model;
     struct hn_child srv;
     struct runners load_runs;   /* the c10k-load processes (measure/runners.h) */
+    struct hn_child rprobe;     /* across hosts: `c10k probe` on the server's host */
+    double rprobe_t0_s;         /* its t = 0 on the server's clock (s since t0_ns) */
     unsigned srv_processes;     /* --processes given to the server (1: none) */
     pid_t ready_pid;
     uint64_t t0_ns, load_start_ns, load_end_ns, stop_ns;
@@ -41,5 +43,23 @@ double hn_series_up_s(const struct hn_trial *t);
 /* Writes <base>.timeline.csv (timeline.c). */
 int hn_timeline_write(const struct hn_trial *t, const struct hn_sample *s, size_t n,
                       double t_spawn);
+
+/* Reads the server's ready line into url (http://host:port) and ready_pid;
+ * -ENOTCONN with the trial flagged and the reason set when there is none. */
+int hn_trial_ready(struct hn_trial *t, char *url, size_t cap);
+
+/* A trial across hosts (t->c->hosts; trial_hosts.c), step by step as
+ * trial.c calls them: the server on its host; the probe beside it (idle
+ * samples); one runner per load host (hosts/runner_ssh.c) started by one
+ * "go"; a tree sample asked for; after the load: hosts lost named, each
+ * runner's host recorded; stop: the probe's samples back, the server
+ * stopped; cleanup: every session ended. */
+int hn_trial_hosts_server(struct hn_trial *t, char *url, size_t cap);
+int hn_trial_hosts_probe(struct hn_trial *t);
+int hn_trial_hosts_load(struct hn_trial *t, const char *url);
+void hn_trial_hosts_kick(struct hn_trial *t);
+void hn_trial_hosts_after_load(struct hn_trial *t);
+void hn_trial_hosts_stop(struct hn_trial *t);
+void hn_trial_hosts_cleanup(struct hn_trial *t);
 
 #endif

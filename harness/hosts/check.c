@@ -27,11 +27,19 @@ static void script_bin(char *s, size_t cap, size_t *len, const char *name, const
 
 /* The facts script: the same paths as this build (one build path on every
  * host: docs/hosts.md). */
-static void facts_script(char *s, size_t cap)
+static bool wanted(const char *name, const char *const *only, size_t n_only)
+{
+    for (size_t i = 0; i < n_only; i++)
+        if (strcmp(only[i], name) == 0) return true;
+    return !only;
+}
+
+static void facts_script(char *s, size_t cap, const char *const *only, size_t n_only)
 {
     struct hn_model m[HN_MAX_MODELS];
     size_t n = hn_models_list(m, HN_MAX_MODELS), i, len;
-    char lg[4096];
+    char lg[4096], self[4096];
+    ssize_t self_len;
     int k = snprintf(
         s, cap,
         "echo \"cpus $(nproc)\"; echo \"cpus_online $(nproc --all)\"; echo \"kernel $(uname -r)\"\n"
@@ -43,9 +51,13 @@ static void facts_script(char *s, size_t cap)
         " echo \"commit ${c:-unknown}\"\n",
         HN_SOURCE_ROOT);
     len = k > 0 && (size_t)k < cap ? (size_t)k : 0;
-    script_bin(s, cap, &len, "c10k-load", hn_loadgen_path(lg, sizeof lg));
+    self_len = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[self_len > 0 ? self_len : 0] = '\0';
+    if (wanted("c10k", only, n_only)) script_bin(s, cap, &len, "c10k", self);
+    if (wanted("c10k-load", only, n_only))
+        script_bin(s, cap, &len, "c10k-load", hn_loadgen_path(lg, sizeof lg));
     for (i = 0; i < n; i++)
-        script_bin(s, cap, &len, m[i].name, m[i].path);
+        if (wanted(m[i].name, only, n_only)) script_bin(s, cap, &len, m[i].name, m[i].path);
 }
 
 static void facts_line(json_t *f, const char *line)
@@ -68,12 +80,12 @@ static void facts_line(json_t *f, const char *line)
         json_object_set_new(json_object_get(f, "binaries"), name, json_null());
 }
 
-json_t *hosts_facts(const struct hosts_host *h)
+json_t *hosts_facts(const struct hosts_host *h, const char *const *only, size_t n_only)
 {
     char script[16384], *out = malloc(65536), *save = NULL, *line;
     json_t *f;
     if (!out) return NULL;
-    facts_script(script, sizeof script);
+    facts_script(script, sizeof script, only, n_only);
     if (hosts_capture(h, script, out, 65536, HOSTS_CHECK_TIMEOUT_NS) < 0) {
         free(out);
         return NULL;
@@ -136,7 +148,7 @@ static int check_one(const char *url, const char *ctl_dir, json_t *all)
         printf("%s  unreachable  %s\n", url, err);
         return -EHOSTUNREACH;
     }
-    f = hosts_facts(&h);
+    f = hosts_facts(&h, NULL, 0);
     hosts_close(&h);
     if (!f) {
         printf("%s  failed  could not run the check script there\n", url);

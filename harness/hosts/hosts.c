@@ -255,6 +255,17 @@ void hosts_close(struct hosts_host *h)
     h->up = false;
 }
 
+int hosts__wait(struct hn_child *c, uint64_t until_ns)
+{
+    while (!hn_child_poll(c) && util_mono_ns() < until_ns)
+        hn_sleep_ns(5 * UTIL_NS_PER_MS);
+    if (!c->exited) {
+        hn_child_kill(c);
+        return -ETIMEDOUT;
+    }
+    return WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0 ? 0 : -EIO;
+}
+
 int hosts_capture(const struct hosts_host *h, const char *script, char *out, size_t cap,
                   uint64_t timeout_ns)
 {
@@ -278,14 +289,12 @@ int hosts_capture(const struct hosts_host *h, const char *script, char *out, siz
             out[len] = '\0';
         }
     }
-    /* stdout closed: it is exiting */
-    while ((rc == -EPIPE || rc == 0) && !hn_child_poll(&c) && util_mono_ns() < until)
-        hn_sleep_ns(5 * UTIL_NS_PER_MS);
-    if (!c.exited) {
+    if (rc == -EINTR || rc == -ETIMEDOUT) {
         hn_child_kill(&c);
         hn_child_close(&c);
-        return rc == -EINTR ? rc : -ETIMEDOUT;
+        return rc;
     }
+    rc = hosts__wait(&c, until); /* stdout closed: it is exiting */
     hn_child_close(&c);
-    return WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0 ? 0 : -EIO;
+    return rc;
 }

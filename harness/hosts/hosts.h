@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "hn.h"
+#include "measure/runners.h"
 
 #define HOSTS_URL_MAX HN_HOST_URL_MAX
 #define HOSTS_MAX HN_MAX_HOSTS    /* load hosts of a run */
@@ -52,11 +53,48 @@ int hosts_argv_build(const struct hosts_host *h, char *const cmd[], struct hosts
 int hosts_capture(const struct hosts_host *h, const char *script, char *out, size_t cap,
                   uint64_t timeout_ns);
 
-/* What h has: {"cpus", "kernel", "cgroup", "commit", "binaries": {name:
- * version or null}} (check.c); NULL when it could not be asked. */
-json_t *hosts_facts(const struct hosts_host *h);
+/* What h has: {"cpus", "cpus_online", "kernel", "cgroup", "commit",
+ * "binaries": {name: version or null}} (check.c), the binaries limited to
+ * only[] (NULL: every one); NULL when it could not be asked. */
+json_t *hosts_facts(const struct hosts_host *h, const char *const *only, size_t n_only);
 /* NULL when facts show binary `name` runnable, else a short why-not. */
 const char *hosts_lacks(const json_t *facts, const char *name);
+
+/* Waits until c exits (killed at until_ns): 0 exit status 0, -EIO another,
+ * -ETIMEDOUT (internal to hosts/). */
+int hosts__wait(struct hn_child *c, uint64_t until_ns);
+
+/* ---- a trial's processes on a host (remote.c) ---- */
+struct hosts_proc_opts {
+    bool gate;        /* start on hosts_proc_go, not at once */
+    const char *cpus; /* pin there (NULL: any) */
+    const char *dir;  /* a folder to create there first (NULL: none) */
+    bool want_stdout; /* its stdout on ch->out_fd (the ready line) */
+};
+/* Starts cmd on h leashed to ch's stdin; its stderr into err_path here. */
+int hosts_proc_start(struct hn_child *ch, const struct hosts_host *h, char *const cmd[],
+                     const struct hosts_proc_opts *o, const char *err_path);
+int hosts_proc_go(struct hn_child *ch);
+/* Ends the leash (the host stops it: SIGTERM, SIGKILL 2 s later) and waits
+ * grace_ns; 0 when it exited, 1 when the session had to be killed. */
+int hosts_proc_stop(struct hn_child *ch, uint64_t grace_ns);
+/* Whether the session failed (ssh's exit status 255: host lost). */
+bool hosts_proc_lost(const struct hosts_host *h, const struct hn_child *ch);
+/* Copies file remote of h into local. 0, -ENOENT, -ETIMEDOUT. */
+int hosts_fetch(const struct hosts_host *h, const char *remote, const char *local,
+                uint64_t timeout_ns);
+/* rm -rf of a trial's folder on h (only /tmp/c10k-*). */
+int hosts_remove(const struct hosts_host *h, const char *dir);
+
+/* ---- the load runner on a host (runner_ssh.c, measure/runners.h) ---- */
+struct runner;
+extern const struct runner_ops hosts_runner_ops;
+/* Makes r (planned by runners_plan) a runner on h, local or over ssh. */
+int hosts_runner_attach(struct runner *r, const struct hosts_host *h);
+/* The common start: lets r's c10k-load begin (nothing for other kinds). */
+int hosts_runner_go(struct runner *r);
+/* Whether r's ssh session failed (its host lost). */
+bool hosts_runner_lost(const struct runner *r);
 
 /* The hosts of a run (c->server_host, c->load_hosts), connected. */
 struct hosts_set {

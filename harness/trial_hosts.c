@@ -1,0 +1,229 @@
+/* trial hosts: one trial across hosts: the server on its host (pinned, its
+ * ready line over ssh), the probe beside it (`c10k probe`, its samples back
+ * at the end), one load runner per load host (hosts/runner_ssh.c) with its
+ * share of connections and rate, all started by one "go", merged by the
+ * runners (measure/runmerge.c). A host lost mid-trial breaks the trial, named.
+ *   try: tests/hosts/test-multihost.sh build/harness/c10k scripts/netns-lab.sh */
+#include "trial.h"
+#include "hosts/hosts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <util.h>
+
+#define TH_PROBE_OUT_MAX (8u << 20)
+
+/* Breaks the trial: "<role> <url> <what>" (after any reason already set). */
+static void th_broken(struct hn_trial *t, const char *role, const char *url, const char *what)
+{
+    size_t len = *t->broken ? strlen(t->reason) : 0;
+    if (len) len += (size_t)snprintf(t->reason + len, t->reason_cap - len, "; ");
+    if (len < t->reason_cap)
+        snprintf(t->reason + len, t->reason_cap - len, "%s %s %s", role, url, what);
+    *t->broken = true;
+}
+
+/* The last line of a local file (what ssh or the process said last). */
+static void tail_line(const char *path, char *out, size_t cap)
+{
+    char buf[4096];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : 0;
+    ssize_t r = fd >= 0 ? pread(fd, buf, sizeof buf - 1, end > 4095 ? end - 4095 : 0) : -1;
+    char *p;
+    if (fd >= 0) close(fd);
+    buf[r > 0 ? r : 0] = '\0';
+    while (r > 0 && buf[r - 1] == '\n')
+        buf[--r] = '\0';
+    p = strrchr(buf, '\n');
+    snprintf(out, cap, "%s", p ? p + 1 : buf);
+}
+
+static int server_start(struct hn_trial *t, char *url, size_t cap)
+{
+    const struct hosts_host *h = &t->c->hosts->server;
+    char err_path[1500];
+    /* it listens on the address the load hosts reach (loopback when local) */
+    char *cmd[] = {t->model.path, "--host", h->local ? "127.0.0.1" : (char *)h->addr,
+                   "--port",      "0",      NULL};
+    struct hosts_proc_opts o = {.cpus = t->c->server_cpus, .want_stdout = true};
+    int rc;
+    snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
+    if ((rc = hosts_proc_start(&t->srv, h, cmd, &o, err_path)) < 0) return rc;
+    t->t0_ns = util_mono_ns();
+    rc = hn_trial_ready(t, url, cap);
+    if (rc == -ENOTCONN && hosts_proc_lost(h, &t->srv)) {
+        char why[300] = "failed: ";
+        tail_line(err_path, why + 8, sizeof why - 8);
+        th_broken(t, "server host", h->url, why);
+    }
+    return rc;
+}
+
+/* `c10k probe PID` on the server's host, off the server's CPUs. */
+static int probe_start(struct hn_trial *t)
+{
+    const struct hosts_host *h = &t->c->hosts->server;
+    char self[4096], pid[32], err_path[1500], ready[64];
+    char *cmd[] = {self, "probe", pid, "--since-ns", "0", "--pin", (char *)t->c->load_cpus, NULL};
+    struct hosts_argv a;
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    int rc;
+    if (n <= 0) return -errno;
+    self[n] = '\0';
+    snprintf(pid, sizeof pid, "%d", (int)t->ready_pid);
+    snprintf(err_path, sizeof err_path, "%s.probe.stderr", t->base);
+    if ((rc = hosts_argv_build(h, cmd, &a)) < 0 ||
+        (rc = hn_child_spawn_io(&t->rprobe, a.v, true, err_path)) < 0)
+        return rc;
+    /* its clock starts at its "probe ready": here, when that line arrives */
+    rc = hn_child_readline(&t->rprobe, ready, sizeof ready, 10 * UTIL_NS_PER_S);
+    if (rc == 0 && strcmp(ready, "probe ready") != 0) rc = -EPROTO;
+    t->rprobe_t0_s = (double)(util_mono_ns() - t->t0_ns) / 1e9;
+    return rc;
+}
+
+static void probe_kick(struct hn_trial *t)
+{
+    ssize_t r = t->rprobe.in_fd > 0 ? write(t->rprobe.in_fd, "kick\n", 5) : 0;
+    (void)r; /* a probe gone says so at its end (no samples) */
+}
+
+/* Ends the probe; its samples come back as t->probe. */
+static void probe_finish(struct hn_trial *t)
+{
+    char *buf;
+    json_t *j;
+    if (t->rprobe.pid <= 0) return;
+    close(t->rprobe.in_fd);
+    t->rprobe.in_fd = -1;
+    buf = malloc(TH_PROBE_OUT_MAX);
+    if (buf && hn_child_readline(&t->rprobe, buf, TH_PROBE_OUT_MAX, 30 * UTIL_NS_PER_S) == 0 &&
+        (j = json_loads(buf, 0, NULL))) {
+        char path[1500];
+        size_t i;
+        json_t *row;
+        json_array_foreach(json_object_get(j, "samples"), i, row) /* onto the server's clock */
+            json_array_set_new(
+                row, HN_SF_T,
+                json_real(json_number_value(json_array_get(row, HN_SF_T)) + t->rprobe_t0_s));
+        hn_probe_import(&t->probe, j);
+        snprintf(path, sizeof path, "%s.probe.json", t->base);
+        json_object_set_new(j, "host", json_string(t->c->hosts->server.url));
+        hn_store_write_json(path, j); /* as it came, with where it ran */
+        json_decref(j);
+    } else {
+        json_array_append_new(t->notes, json_string("no probe samples came back from the "
+                                                    "server's host"));
+    }
+    free(buf);
+    hosts__wait(&t->rprobe, util_mono_ns() + 5 * UTIL_NS_PER_S);
+}
+
+int hn_trial_hosts_server(struct hn_trial *t, char *url, size_t cap)
+{
+    return server_start(t, url, cap);
+}
+
+int hn_trial_hosts_probe(struct hn_trial *t)
+{
+    int rc = probe_start(t);
+    /* idle: light samples every 100 ms, then one of the whole tree */
+    if (rc == 0) rc = hn_sleep_ns(300 * UTIL_NS_PER_MS);
+    if (rc == 0) probe_kick(t);
+    return rc == 0 ? hn_sleep_ns(100 * UTIL_NS_PER_MS) : rc;
+}
+
+void hn_trial_hosts_kick(struct hn_trial *t)
+{
+    probe_kick(t);
+}
+
+/* One runner per load host (never more than connections), its share of the
+ * connections and the rate, every one started by one "go". */
+int hn_trial_hosts_load(struct hn_trial *t, const char *url)
+{
+    const struct hosts_set *s = t->c->hosts;
+    unsigned n = (unsigned)(s->n_load < t->pt->conns ? s->n_load : t->pt->conns), i;
+    char lg[4096], target[1100];
+    snprintf(target, sizeof target, "%s%s", url, t->pt->path);
+    struct runner_args a = {.loadgen = hn_loadgen_path(lg, sizeof lg),
+                            .target = target,
+                            .threads = t->c->load_threads,
+                            .duration_ns = t->c->duration_ns,
+                            .warmup_ns = t->c->warmup_ns,
+                            .timeout_ns = t->c->timeout_ns,
+                            .connect_rate =
+                                t->c->connect_rate ? (t->c->connect_rate + n - 1) / n : 0,
+                            .idle = hn_scenario_idle(t->pt->scenario)};
+    struct runner_env env = {t->c->load_cpus, NULL};
+    int rc = runners_plan(&t->load_runs, t->base, n, t->pt->conns, t->pt->rate, target);
+    for (i = 0; rc == 0 && i < n; i++)
+        rc = hosts_runner_attach(&t->load_runs.r[i], &s->load[i]);
+    if (rc == 0) rc = runners_start(&t->load_runs, &a, &env);
+    for (i = 0; rc == 0 && i < n; i++)
+        rc = hosts_runner_go(&t->load_runs.r[i]);
+    t->load_start_ns = util_mono_ns();
+    return rc;
+}
+
+/* Names each load host lost mid-trial; records which host each runner ran
+ * on ("hosts" beside "runners" in the merged load JSON). */
+void hn_trial_hosts_after_load(struct hn_trial *t)
+{
+    char path[1600];
+    json_t *j, *hosts = json_array();
+    for (unsigned i = 0; i < t->load_runs.n; i++) {
+        const char *url = t->c->hosts->load[i].url;
+        if (hosts_runner_lost(&t->load_runs.r[i])) {
+            char err[1600], why[300] = "failed mid-trial: ";
+            snprintf(err, sizeof err, "%s.load.stderr", t->load_runs.r[i].base);
+            tail_line(err, why + 18, sizeof why - 18);
+            th_broken(t, "load host", url, why);
+        }
+        json_array_append_new(hosts, json_string(url));
+    }
+    snprintf(path, sizeof path, "%s.load.json", t->base);
+    if ((j = json_load_file(path, 0, NULL))) {
+        json_object_set_new(j, "hosts", hosts);
+        hn_store_write_json(path, j);
+        json_decref(j);
+    } else {
+        json_decref(hosts);
+    }
+}
+
+void hn_trial_hosts_stop(struct hn_trial *t)
+{
+    const struct hosts_host *h = &t->c->hosts->server;
+    probe_finish(t);
+    if (!t->exited_early && hn_child_poll(&t->srv)) t->exited_early = true;
+    if (t->exited_early && hosts_proc_lost(h, &t->srv)) {
+        char err[1500], why[300] = "failed mid-trial: ";
+        snprintf(err, sizeof err, "%s.stderr", t->base);
+        tail_line(err, why + 18, sizeof why - 18);
+        th_broken(t, "server host", h->url, why);
+    }
+    t->stop_ns = util_mono_ns();
+    /* the leash ends: SIGTERM there, SIGKILL 2 s later; the session a bit after */
+    if (t->srv.pid > 0 && hosts_proc_stop(&t->srv, 3 * UTIL_NS_PER_S) == 1) {
+        t->stop_killed = true;
+        json_array_append_new(t->flags, json_string("stop_timeout"));
+    }
+    hn_trial_drain(t);
+}
+
+void hn_trial_hosts_cleanup(struct hn_trial *t)
+{
+    /* the load runners and the server: their sessions end in trial.c, and
+     * with them what they ran there */
+    if (t->rprobe.pid > 0) {
+        hn_child_kill(&t->rprobe);
+        hn_child_close(&t->rprobe);
+    }
+}
