@@ -106,7 +106,7 @@ int cmp_assert_parse(struct cmp_assert *a, const char *text)
     return 0;
 }
 
-static bool scope_matches(const char *scope, const struct cmp_point *p)
+static bool scope_matches(const char *scope, const struct res_point *p)
 {
     return !*scope || strcmp(scope, p->model) == 0 || fnmatch(scope, p->id, 0) == 0 ||
            fnmatch(scope, p->model, 0) == 0;
@@ -137,7 +137,7 @@ static bool holds(enum cmp_op op, double x, double y)
     }
 }
 
-static int check_add(struct cmp_checks *cs, const struct cmp_assert *a, const struct cmp_point *p)
+static int check_add(struct cmp_checks *cs, const struct cmp_assert *a, const struct res_point *p)
 {
     static double v[CMP_MAX_TRIALS];
     struct cmp_check *c = realloc(cs->c, (cs->nc + 1) * sizeof *c);
@@ -145,19 +145,19 @@ static int check_add(struct cmp_checks *cs, const struct cmp_assert *a, const st
     cs->c = c;
     c = &cs->c[cs->nc++];
     /* every trial counts here, flagged ones too: an assertion is about what happened */
-    c->n = cmp_point_values(p, a->metric, false, v, CMP_MAX_TRIALS);
+    c->n = res_point_values(p, a->metric, false, v, CMP_MAX_TRIALS);
     *c = (struct cmp_check){.a = a, .pt = p, .n = c->n, .value = aggregate(a->agg, v, c->n)};
     c->pass = !isnan(c->value) && holds(a->op, c->value, a->value);
     cs->failed += !c->pass;
     return 0;
 }
 
-int cmp_checks_run(struct cmp_checks *cs, const struct cmp_run *nw)
+int cmp_checks_run(struct cmp_checks *cs, const struct res_run *nw)
 {
     for (size_t i = 0; i < cs->nas; i++) {
-        for (size_t k = 0; k < nw->npts; k++) {
-            const struct cmp_point *p = &nw->pts[k];
-            if (cmp_status_unmeasured(p->status) || !scope_matches(cs->as[i].scope, p)) continue;
+        for (size_t k = 0; k < nw->n; k++) {
+            const struct res_point *p = &nw->pts[k];
+            if (res_status_unmeasured(p->status) || !scope_matches(cs->as[i].scope, p)) continue;
             int rc = check_add(cs, &cs->as[i], p);
             if (rc < 0) return rc;
             cs->matched[i] = true;

@@ -5,6 +5,7 @@
 #define C10K_CMP_H
 
 #include "results/metric.h"
+#include "results/res.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -12,48 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* ---- result folders (load.c) ---- */
-struct cmp_point {
-    const char *id, *model, *scenario, *path, *status, *reason; /* borrowed from JSON */
-    long long connections, rate;
-    json_t *doc;          /* points/<id>.json, or NULL when nothing was measured */
-    json_t *entry;        /* its manifest entry (borrowed), or NULL */
-    size_t trials, valid; /* trial counts in doc */
-};
-
-struct cmp_run {
-    const char *dir;
-    json_t *manifest; /* NULL when the folder has none (points/ scanned) */
-    struct cmp_point *pts;
-    size_t npts;
-    const char *commit; /* best effort, may be NULL */
-    bool merged;        /* a folder of runs: subs hold them, pts their merged points */
-    struct cmp_run *subs;
-    char **subpaths;
-    size_t nsubs;
-};
-
-/* Loads DIR/manifest.json and every point file it lists (or every .json in DIR/points
- * without a manifest, or a folder of such folders). On a bad file prints one line on stderr and
- * returns -EINVAL (or -errno). */
-int cmp_run_load(struct cmp_run *run, const char *dir);
-/* true when dir has a manifest.json or a points/ folder */
-bool cmp_is_run(const char *dir);
-/* run->dir holds results folders (ABAB single-trial sweeps): loads them all
- * into run->subs and merges their points' trials into run->pts (merge.c). */
-int cmp_run_merge(struct cmp_run *run);
-/* (Re)computes the identity and trial counts of p from p->doc / p->entry. */
-int cmp_point_refill(struct cmp_point *p);
-void cmp_run_free(struct cmp_run *run);
-/* Values of metric over the trials of p (valid ones only when valid_only);
- * null or missing values are skipped. Returns the count, at most cap. */
-size_t cmp_point_values(const struct cmp_point *p, const char *metric, bool valid_only, double *out,
-                        size_t cap);
-/* Same model, connections, rate and scenario: the point id without the path. */
-bool cmp_point_same(const struct cmp_point *a, const struct cmp_point *b);
-/* true for statuses that mean "not measured here by design" */
-bool cmp_status_unmeasured(const char *status);
-bool cmp_status_broken(const char *status);
+/* ---- result folders: results/res.h (res_run, res_point) ---- */
+/* Loads a results folder, a folder without a manifest or a folder of runs
+ * (res_run_load); on error prints one line on stderr and returns < 0. */
+int cmp_run_load(struct res_run *run, const char *dir);
 
 /* ---- metrics (metrics.c; the table is results/metric.h) ---- */
 /* Full metric name for a name or alias (p99, throughput, mem_per_conn, cpu,
@@ -95,7 +58,7 @@ struct cmp_side {
 };
 
 struct cmp_row {
-    const struct cmp_point *base, *new;
+    const struct res_point *base, *new;
     int metric; /* index in res_metrics */
     struct cmp_side b, n;
     double change_pct;      /* NAN when the base median is 0 */
@@ -108,16 +71,16 @@ struct cmp_row {
 struct cmp_table {
     struct cmp_row *rows;
     size_t nrows, family;                           /* family: tests in the Holm correction */
-    const struct cmp_point **only_base, **only_new; /* no counterpart, or unmeasured */
+    const struct res_point **only_base, **only_new; /* no counterpart, or unmeasured */
     size_t nonly_base, nonly_new;
     /* NEW points that are broken where BASE is not (a regression), and the reverse */
-    const struct cmp_point **broke, **fixed;
+    const struct res_point **broke, **fixed;
     size_t nbroke, nfixed;
     size_t npoints; /* points compared */
     size_t regressed, improved, same, too_few;
 };
 
-int cmp_table_build(struct cmp_table *t, const struct cmp_run *base, const struct cmp_run *nw,
+int cmp_table_build(struct cmp_table *t, const struct res_run *base, const struct res_run *nw,
                     const struct cmp_config *cfg);
 void cmp_table_free(struct cmp_table *t);
 const char *cmp_verdict_name(enum cmp_verdict v);
@@ -137,7 +100,7 @@ struct cmp_assert {
 
 struct cmp_check { /* one assertion on one point */
     const struct cmp_assert *a;
-    const struct cmp_point *pt;
+    const struct res_point *pt;
     double value; /* NAN: no data */
     size_t n;
     bool pass;
@@ -154,7 +117,7 @@ struct cmp_checks {
 
 /* Parses one EXPR; prints a one-line reason on stderr and returns -EINVAL. */
 int cmp_assert_parse(struct cmp_assert *a, const char *text);
-int cmp_checks_run(struct cmp_checks *cs, const struct cmp_run *nw);
+int cmp_checks_run(struct cmp_checks *cs, const struct res_run *nw);
 void cmp_checks_free(struct cmp_checks *cs);
 const char *cmp_op_name(enum cmp_op op);
 const char *cmp_agg_name(enum cmp_agg agg);
@@ -162,7 +125,7 @@ const char *cmp_agg_name(enum cmp_agg agg);
 /* ---- renderers (render_text.c, render_json.c) ---- */
 struct cmp_report {
     const struct cmp_config *cfg;
-    const struct cmp_run *base, *new; /* base NULL: assertions only */
+    const struct res_run *base, *new; /* base NULL: assertions only */
     const struct cmp_table *t;        /* NULL without base */
     const struct cmp_checks *cs;      /* NULL without assertions */
     int exit_code;

@@ -12,6 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+int cmp_run_load(struct res_run *run, const char *dir)
+{
+    char err[4608];
+    int rc = res_run_load(run, dir, 0, err, sizeof err);
+    if (rc < 0) fprintf(stderr, "c10k compare: %s\n", err);
+    return rc;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -157,7 +165,7 @@ static int render(const struct cmp_report *r)
     return fflush(stdout) == 0 ? rc : -EIO;
 }
 
-static int run(const struct cmp_config *cfg, struct cmp_run *base, struct cmp_run *nw,
+static int run(const struct cmp_config *cfg, struct res_run *base, struct res_run *nw,
                struct cmp_table *t, struct cmp_checks *cs)
 {
     for (size_t i = 0; i < cfg->nasserts; i++)
@@ -181,7 +189,7 @@ static int run(const struct cmp_config *cfg, struct cmp_run *base, struct cmp_ru
 int cmd_compare(int argc, char **argv)
 {
     struct cmp_config cfg;
-    struct cmp_run base = {0}, nw = {0};
+    struct res_run base = {0}, nw = {0};
     struct cmp_table t = {0};
     struct cmp_checks cs = {0};
     int rc = parse_args(&cfg, argc, argv);
@@ -189,7 +197,7 @@ int cmd_compare(int argc, char **argv)
     rc = run(&cfg, &base, &nw, &t, &cs);
     cmp_checks_free(&cs);
     cmp_table_free(&t);
-    cmp_run_free(&base);
-    cmp_run_free(&nw);
+    res_run_free(&base);
+    res_run_free(&nw);
     return rc;
 }

@@ -19,7 +19,7 @@ static json_t *side_json(const struct cmp_side *s)
 
 static json_t *row_json(const struct cmp_row *r, const struct cmp_config *cfg)
 {
-    const struct cmp_point *p = r->new;
+    const struct res_point *p = r->new;
     json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s?, s:s?, s:s}", "point", p->id, "model",
                           p->model, "connections", (json_int_t)p->connections, "rate",
                           (json_int_t)p->rate, "scenario", p->scenario, "path_base", r->base->path,
@@ -42,7 +42,7 @@ static json_t *row_json(const struct cmp_row *r, const struct cmp_config *cfg)
     return o;
 }
 
-static json_t *ids_json(const struct cmp_point **l, size_t n)
+static json_t *ids_json(const struct res_point **l, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
@@ -50,7 +50,7 @@ static json_t *ids_json(const struct cmp_point **l, size_t n)
     return a;
 }
 
-static json_t *broken_json(const struct cmp_point **l, size_t n)
+static json_t *broken_json(const struct res_point **l, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)

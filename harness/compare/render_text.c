@@ -73,7 +73,7 @@ static void point_notes(const struct tx *x, const struct cmp_row *first, size_t 
 {
     const struct cmp_config *cfg = x->r->cfg;
     const char *lead = x->md ? "" : "  ";
-    const struct cmp_point *b = first->base, *n = first->new;
+    const struct res_point *b = first->base, *n = first->new;
     if (x->md && (b->valid < b->trials || n->valid < n->trials))
         fprintf(x->f,
                 "- %s: valid trials: base %zu/%zu, new %zu/%zu (flagged ones are not tested)\n",
@@ -130,7 +130,7 @@ static void rows_md(const struct tx *x)
     }
 }
 
-static void one_sided(const struct tx *x, const char *side, const struct cmp_point **l, size_t n)
+static void one_sided(const struct tx *x, const char *side, const struct res_point **l, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         fprintf(x->f, "%sonly in %s: %s (%s)\n", x->md ? "- " : "", side, l[i]->id,

@@ -18,9 +18,9 @@ const char *cmp_verdict_name(enum cmp_verdict v)
     return names[v];
 }
 
-static bool measured(const struct cmp_point *p)
+static bool measured(const struct res_point *p)
 {
-    return p->doc && p->trials > 0 && !cmp_status_unmeasured(p->status);
+    return p->doc && p->trials > 0 && !res_status_unmeasured(p->status);
 }
 
 static void side_fill(struct cmp_side *s, double *v, size_t n, double conf)
@@ -43,10 +43,10 @@ static int row_fill(struct cmp_row *r, const struct cmp_config *cfg)
     static double a[CMP_MAX_TRIALS], b[CMP_MAX_TRIALS];
     const char *name = res_metrics[r->metric].name;
     bool valid_only = !cfg->include_flagged;
-    size_t na = cmp_point_values(r->base, name, valid_only, a, CMP_MAX_TRIALS);
-    size_t nb = cmp_point_values(r->new, name, valid_only, b, CMP_MAX_TRIALS);
-    r->b.n_total = cmp_point_values(r->base, name, false, a + na, CMP_MAX_TRIALS - na);
-    r->n.n_total = cmp_point_values(r->new, name, false, b + nb, CMP_MAX_TRIALS - nb);
+    size_t na = res_point_values(r->base, name, valid_only, a, CMP_MAX_TRIALS);
+    size_t nb = res_point_values(r->new, name, valid_only, b, CMP_MAX_TRIALS);
+    r->b.n_total = res_point_values(r->base, name, false, a + na, CMP_MAX_TRIALS - na);
+    r->n.n_total = res_point_values(r->new, name, false, b + nb, CMP_MAX_TRIALS - nb);
     if (r->b.n_total == 0 && r->n.n_total == 0)
         return -ENODATA; /* the metric is not recorded in either run */
     r->p = na && nb ? stats_mwu_p(a, na, b, nb) : NAN;
@@ -58,7 +58,7 @@ static int row_fill(struct cmp_row *r, const struct cmp_config *cfg)
     return 0;
 }
 
-static int add_pair(struct cmp_table *t, const struct cmp_point *bp, const struct cmp_point *np,
+static int add_pair(struct cmp_table *t, const struct res_point *bp, const struct res_point *np,
                     const struct cmp_config *cfg)
 {
     struct cmp_row *rows = realloc(t->rows, (t->nrows + RES_M_COUNT) * sizeof *rows);
@@ -74,29 +74,30 @@ static int add_pair(struct cmp_table *t, const struct cmp_point *bp, const struc
     return 0;
 }
 
-static int list_add(const struct cmp_point ***list, size_t *n, const struct cmp_point *p)
+static int list_add(const struct res_point ***list, size_t *n, const struct res_point *p)
 {
-    const struct cmp_point **l = realloc(*list, (*n + 1) * sizeof *l);
+    const struct res_point **l = realloc(*list, (*n + 1) * sizeof *l);
     if (!l) return -ENOMEM;
     l[(*n)++] = p;
     *list = l;
     return 0;
 }
 
-static const struct cmp_point *find_same(const struct cmp_run *run, const struct cmp_point *p)
+static const struct res_point *find_same(const struct res_run *run, const struct res_point *p)
 {
-    for (size_t i = 0; i < run->npts; i++)
-        if (cmp_point_same(&run->pts[i], p)) return &run->pts[i];
+    for (size_t i = 0; i < run->n; i++)
+        if (res_point_same(&run->pts[i], p)) return &run->pts[i];
     return NULL;
 }
 
-static int pair_points(struct cmp_table *t, const struct cmp_run *base, const struct cmp_run *nw,
+static int pair_points(struct cmp_table *t, const struct res_run *base, const struct res_run *nw,
                        const struct cmp_config *cfg)
 {
     int rc = 0;
-    for (size_t i = 0; i < base->npts && rc == 0; i++) {
-        const struct cmp_point *bp = &base->pts[i], *np = find_same(nw, bp);
-        bool bb = cmp_status_broken(bp->status), nb = np && cmp_status_broken(np->status);
+    for (size_t i = 0; i < base->n && rc == 0; i++) {
+        const struct res_point *bp = &base->pts[i], *np = find_same(nw, bp);
+        bool bb = res_status_is(bp->status, "broken"),
+             nb = np && res_status_is(np->status, "broken");
         if (nb && !bb && (measured(bp) || bp->doc))
             rc = list_add(&t->broke, &t->nbroke, np);
         else if (bb && np && !nb && measured(np))
@@ -109,7 +110,7 @@ static int pair_points(struct cmp_table *t, const struct cmp_run *base, const st
         else if (np && measured(np))
             rc = list_add(&t->only_new, &t->nonly_new, np);
     }
-    for (size_t i = 0; i < nw->npts && rc == 0; i++)
+    for (size_t i = 0; i < nw->n && rc == 0; i++)
         if (!find_same(base, &nw->pts[i]) && measured(&nw->pts[i]))
             rc = list_add(&t->only_new, &t->nonly_new, &nw->pts[i]);
     return rc;
@@ -172,7 +173,7 @@ static void decide(struct cmp_table *t, struct cmp_row *r, const struct cmp_conf
     t->too_few += r->verdict == CMP_TOO_FEW;
 }
 
-int cmp_table_build(struct cmp_table *t, const struct cmp_run *base, const struct cmp_run *nw,
+int cmp_table_build(struct cmp_table *t, const struct res_run *base, const struct res_run *nw,
                     const struct cmp_config *cfg)
 {
     *t = (struct cmp_table){0};
