@@ -5,6 +5,7 @@
 #define C10K_HN_H
 
 #include "results/metric.h"
+#include "results/res.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -251,7 +252,6 @@ void hn_point_init(struct hn_point *pt, const char *model, uint64_t conns, uint6
 json_t *hn_point_json(const struct hn_point *pt);
 /* Sets pt->status from its trials ("ok" / "flagged"), unless already broken. */
 void hn_point_finish(struct hn_point *pt);
-int hn_point_load(const char *dir, struct hn_point *pt);
 
 /* Writes buf to path through path.tmp + fsync + rename (+ fsync of the dir). */
 int hn_store_write(const char *path, const char *buf, size_t len);

@@ -1,6 +1,6 @@
 /* hn point: one measured point (model x connections x rate x scenario): its
  * id, its status from its trials, its JSON (c10k-point/1), the summary of its
- * trials, and reading it back for --resume.  try: tests/harness/test-store */
+ * trials (reading it back is results/res.h).  try: tests/harness/test-store */
 #include "hn.h"
 
 #include <errno.h>
@@ -70,26 +70,4 @@ json_t *hn_point_json(const struct hn_point *pt)
     json_object_set_new(j, "trials", pt->trials ? json_incref(pt->trials) : json_array());
     json_object_set_new(j, "summary", hn_point_summary(json_object_get(j, "trials")));
     return j;
-}
-
-int hn_point_load(const char *dir, struct hn_point *pt)
-{
-    char path[2048];
-    json_t *j, *st, *re;
-    snprintf(path, sizeof path, "%s/points/%s.json", dir, pt->id);
-    j = json_load_file(path, 0, NULL);
-    if (!j)
-        return -ENOENT;
-    st = json_object_get(j, "status");
-    re = json_object_get(j, "reason");
-    if (!json_is_string(st) || strcmp(json_string_value(st), "pending") == 0) {
-        json_decref(j);
-        return -ENOENT;
-    }
-    snprintf(pt->status, sizeof pt->status, "%s", json_string_value(st));
-    snprintf(pt->reason, sizeof pt->reason, "%s", json_is_string(re) ? json_string_value(re) : "");
-    json_decref(pt->trials);
-    pt->trials = json_incref(json_object_get(j, "trials"));
-    json_decref(j);
-    return 0;
 }

@@ -106,7 +106,7 @@ int cmd_run(int argc, char **argv)
 {
     struct hn_config c;
     char name[64];
-    json_t *cmd, *m;
+    json_t *cmd;
     int rc;
     hn_config_defaults(&c);
     c.trials = 1;
@@ -127,13 +127,14 @@ int cmd_run(int argc, char **argv)
         return rc;
     /* the status of the one point decides the exit code */
     {
-        char path[2048];
-        snprintf(path, sizeof path, "%s/manifest.json", c.out);
-        m = json_load_file(path, 0, NULL);
-        const char *st = json_string_value(
-            json_object_get(json_array_get(json_object_get(m, "points"), 0), "status"));
-        rc = st && (strcmp(st, "ok") == 0 || strcmp(st, "flagged") == 0) ? 0 : 1;
-        json_decref(m);
+        struct res_run run;
+        char err[4608];
+        rc = 1;
+        if (res_run_load(&run, c.out, RES_NEED_MANIFEST | RES_LENIENT, err, sizeof err) == 0) {
+            const char *st = run.n ? run.pts[0].status : NULL;
+            rc = res_status_is(st, "ok") || res_status_is(st, "flagged") ? 0 : 1;
+            res_run_free(&run);
+        }
     }
     return rc;
 }

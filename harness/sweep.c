@@ -127,8 +127,7 @@ static int manifest_write(struct sweep *s, const char *status)
         json_object_set_new(s->manifest, "finished", json_string(now));
     }
     json_object_set_new(s->manifest, "points", points_json(s));
-    snprintf(path, sizeof path, "%s/manifest.json", s->c->out);
-    return hn_store_write_json(path, s->manifest);
+    return hn_store_write_json(res_manifest_path(s->c->out, path, sizeof path), s->manifest);
 }
 
 static int point_save(struct sweep *s, struct hn_point *pt)
@@ -311,16 +310,21 @@ static int group_run(struct sweep *s, size_t g, size_t r)
     return rc;
 }
 
-/* Points already in the folder (resume): keep them and what broke. */
-static void points_resume(struct sweep *s)
+/* Points already in the folder (resume): keep the decided ones (by the
+ * status rule of results/res.h) and what broke. */
+static void points_resume(struct sweep *s, const struct res_run *old)
 {
     size_t i, groups_per_run = s->c->n_conns;
     for (i = 0; i < s->n; i++) {
         struct hn_point *pt = &s->pts[i];
         size_t m = i % s->per_group, r = i / s->per_group / groups_per_run;
-        if (hn_point_load(s->c->out, pt) < 0)
+        const struct res_point *was = res_find_id(old, pt->id);
+        if (!was || !was->doc || res_status_is(was->status, "pending"))
             continue;
         s->kept[i] = true;
+        point_set(pt, was->status, was->reason ? was->reason : "");
+        json_decref(pt->trials);
+        pt->trials = json_incref(json_object_get(was->doc, "trials"));
         if (strcmp(pt->status, "broken") == 0 && strncmp(pt->reason, "broke at", 8) != 0 &&
             strncmp(pt->reason, "not enough memory", 17) != 0 &&
             (!s->broke_at[m][r] || pt->conns < s->broke_at[m][r]))
@@ -419,7 +423,7 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
 {
     struct sweep *s = calloc(1, sizeof *s);
     char path[2048];
-    json_t *old = NULL;
+    struct res_run old = {0};
     int rc = -ENOMEM;
     if (!s)
         return 1;
@@ -438,9 +442,11 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
         fprintf(stderr, "c10k %s: cannot create %s: %s\n", verb, path, strerror(-rc));
         goto done;
     }
-    snprintf(path, sizeof path, "%s/manifest.json", c->out);
+    res_manifest_path(c->out, path, sizeof path);
     if (resume) {
-        old = json_load_file(path, 0, NULL);
+        char err[4608];
+        if (res_run_load(&old, c->out, RES_NEED_MANIFEST | RES_LENIENT, err, sizeof err) < 0)
+            fprintf(stderr, "c10k %s: --resume: %s (starting afresh)\n", verb, err);
     } else if (access(path, F_OK) == 0) {
         fprintf(stderr, "c10k %s: %s already holds a run (c10k sweep --resume %s finishes it; or choose another --out)\n",
                 verb, c->out, c->out);
@@ -454,9 +460,9 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
         goto done;
     }
     if (resume)
-        points_resume(s);
+        points_resume(s, &old);
     count_trials(s);
-    s->manifest = manifest_new(c, command, old);
+    s->manifest = manifest_new(c, command, old.manifest);
     if (c->hosts)
         json_object_set(s->manifest, "hosts", c->hosts->facts);
     json_t *cal = hn_calibrate();
@@ -489,7 +495,7 @@ done:
         free(c->hosts);
         c->hosts = NULL;
     }
-    json_decref(old);
+    res_run_free(&old);
     json_decref(s->manifest);
     json_decref(s->eta_log);
     for (size_t i = 0; s->pts && i < s->n; i++)

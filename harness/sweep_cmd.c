@@ -102,18 +102,16 @@ static void fill_defaults(struct hn_config *c)
 
 static int load_resume(struct hn_config *c, const char *dir)
 {
-    char path[2048];
-    json_t *m;
+    struct res_run run;
+    char err[4608];
     int rc;
-    snprintf(path, sizeof path, "%s/manifest.json", dir);
-    m = json_load_file(path, 0, NULL);
-    if (!m) {
-        fprintf(stderr, "c10k sweep: --resume %s: no readable manifest.json\n", dir);
+    if (res_run_load(&run, dir, RES_NEED_MANIFEST | RES_LENIENT, err, sizeof err) < 0) {
+        fprintf(stderr, "c10k sweep: --resume %s: no readable manifest.json (%s)\n", dir, err);
         return -ENOENT;
     }
     snprintf(c->out, sizeof c->out, "%s", dir);
-    rc = hn_config_from_json(c, json_object_get(m, "config"));
-    json_decref(m);
+    rc = hn_config_from_json(c, run.config);
+    res_run_free(&run);
     if (rc < 0)
         fprintf(stderr, "c10k sweep: --resume %s: the manifest's config is unreadable\n", dir);
     return rc;

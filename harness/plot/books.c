@@ -20,16 +20,16 @@ static long long books_largest(const struct pl_set *s)
 {
     long long best = 0;
     for (size_t i = 0; i < s->n; i++) {
-        const struct pl_point *p = &s->pts[i];
+        const struct res_point *p = &s->pts[i];
         if (!strcmp(p->scenario, PL_BOOKS_SCENARIO) && pl_drawable(p) &&
-            strcmp(p->status, "broken") && p->conns > best)
-            best = p->conns;
+            strcmp(p->status, "broken") && p->connections > best)
+            best = p->connections;
     }
     return best;
 }
 
 /* One bar: "model side" then each part in KiB (a negative one drawn as 0). */
-static bool books_row(FILE *f, const struct pl_point *p, const char *side, bool *clamped)
+static bool books_row(FILE *f, const struct res_point *p, const char *side, bool *clamped)
 {
     char name[128];
     double v[PL_BOOKS_NPARTS];
@@ -59,7 +59,7 @@ int pl_dat_mem_books(const struct pl_set *s, const char *out_dir, struct pl_char
     if (!c) return -E2BIG;
     if (!f) return -errno;
     for (size_t m = 0; m < s->n_models; m++) {
-        const struct pl_point *p = pl_find(s, s->models[m], PL_BOOKS_SCENARIO, L);
+        const struct res_point *p = pl_find(s, s->models[m], PL_BOOKS_SCENARIO, L);
         if (!pl_drawable(p) || !strcmp(p->status, "broken")) {
             pl_omit_add(c, s->models[m], pl_status(p), p ? p->reason : NULL);
             continue;

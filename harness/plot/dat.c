@@ -172,7 +172,7 @@ static int write_model(const struct pl_set *s, const struct pl_spec *sp, const c
     FILE *f = NULL;
     int rows = 0;
     for (size_t i = 0; i < nc; i++) {
-        const struct pl_point *p = pl_find(s, model, sc, conns[i]);
+        const struct res_point *p = pl_find(s, model, sc, conns[i]);
         if (!pl_drawable(p) || !strcmp(p->status, "broken")) continue;
         if (!isfinite(pl_metric(p, "median", sp->metrics[0]))) continue;
         if (!f && !(f = pl_dat_open(out_dir, stem, model))) return -errno;
@@ -202,11 +202,11 @@ int pl_group(const char *model)
 /* The note line of a marked point: "threads 10000: broken (why)", at most
  * PL_MARK_NOTES of them, then how many more. */
 #define PL_MARK_NOTES 6
-static void mark_note(struct pl_chart *c, const struct pl_point *p, const char *label, int k)
+static void mark_note(struct pl_chart *c, const struct res_point *p, const char *label, int k)
 {
     char line[160];
     if (k < PL_MARK_NOTES) {
-        snprintf(line, sizeof line, "%lld conns, %.120s", p->conns, label);
+        snprintf(line, sizeof line, "%lld conns, %.120s", p->connections, label);
         pl_note_add(c->note, sizeof c->note, line);
     } else if (k == PL_MARK_NOTES) {
         pl_note_add(c->note, sizeof c->note,
@@ -228,7 +228,7 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
     snprintf(gstem[0], sizeof gstem[0], "%s-c", stem);
     snprintf(gstem[1], sizeof gstem[1], "%s-py", stem);
     for (size_t i = 0; i < s->n && !rc; i++) {
-        const struct pl_point *p = &s->pts[i];
+        const struct res_point *p = &s->pts[i];
         if (strcmp(p->scenario, sc)) continue;
         if (!pl_drawable(p)) {
             pl_omit_add(c, p->model, pl_status(p), p->reason);
@@ -241,7 +241,7 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
             y = !c->logy ? 0 : r->lo < INFINITY ? r->lo : 1;
         int g = pl_group(p->model);
         mk[g].step = 0; /* shapes, no stacked labels */
-        rc = pl_mark_put(&mk[g], out_dir, gstem[g], p->conns, y, label);
+        rc = pl_mark_put(&mk[g], out_dir, gstem[g], p->connections, y, label);
         mark_note(c, p, label, n++);
         per_group[g] |= strcmp(p->status, "broken") ? 2 : 1; /* the shapes its key needs */
     }

@@ -14,7 +14,7 @@
 
 /* Held at a point: the median of the trials, else (a broken point has no
  * valid trial) its first trial's own figure. */
-static double held_of(const struct pl_point *p)
+static double held_of(const struct res_point *p)
 {
     double v = pl_metric(p, "median", HELD_METRIC);
     if (isfinite(v)) return v;
@@ -32,7 +32,7 @@ static int write_rows(const struct pl_set *s, const char *sc, const char *model,
     FILE *f = NULL;
     int rows = 0;
     for (size_t i = 0; i < nc; i++) {
-        const struct pl_point *p = pl_find(s, model, sc, conns[i]);
+        const struct res_point *p = pl_find(s, model, sc, conns[i]);
         if (!p || !p->doc || !p->status) continue;
         double held = held_of(p);
         if (!(held >= 0)) continue;
@@ -46,7 +46,7 @@ static int write_rows(const struct pl_set *s, const char *sc, const char *model,
 
 /* "model: <cause>" for a broken point: the reason's "limit: ..." part, else
  * the reason up to its first ';'. */
-static void cause_label(const struct pl_point *p, char *buf, size_t cap)
+static void cause_label(const struct res_point *p, char *buf, size_t cap)
 {
     const char *r = p->reason ? p->reason : "no reason given";
     const char *lim = strstr(r, "limit: ");
@@ -66,7 +66,7 @@ static int write_marks(const struct pl_set *s, const char *sc, const char *out_d
     int n = 0, rc = 0;
     char label[512];
     for (size_t i = 0; i < s->n && !rc; i++) {
-        const struct pl_point *p = &s->pts[i];
+        const struct res_point *p = &s->pts[i];
         if (strcmp(p->scenario, sc)) continue;
         if (!p->status || strcmp(p->status, "broken") || !p->doc) {
             if (!pl_drawable(p) && (!p->status || strcmp(p->status, "broken")))
@@ -76,7 +76,7 @@ static int write_marks(const struct pl_set *s, const char *sc, const char *out_d
         double held = held_of(p);
         if (!(held >= 0)) continue; /* broke without a figure: it is in the note */
         cause_label(p, label, sizeof label);
-        rc = pl_mark_put(&mk, out_dir, stem, p->conns, held > 1 ? held : 1, label);
+        rc = pl_mark_put(&mk, out_dir, stem, p->connections, held > 1 ? held : 1, label);
         n++;
     }
     if (mk.f && fclose(mk.f) && !rc) rc = -errno;

@@ -15,7 +15,7 @@ static int write_series(const struct pl_set *s, const char *model, const char *m
     FILE *f = NULL;
     int rows = 0;
     for (size_t i = 0; i < nc; i++) {
-        const struct pl_point *p = pl_find(s, model, s->scenarios[0], conns[i]);
+        const struct res_point *p = pl_find(s, model, s->scenarios[0], conns[i]);
         if (!pl_drawable(p) || !strcmp(p->status, "broken")) continue;
         double med = pl_metric(p, "median", metric);
         if (!(med > 0)) continue;
@@ -36,7 +36,7 @@ static int memory_marks(const struct pl_set *s, const char *out_dir, double lo, 
     int n = 0, rc = 0;
     char label[512];
     for (size_t i = 0; i < s->n; i++) {
-        const struct pl_point *p = &s->pts[i];
+        const struct res_point *p = &s->pts[i];
         if (strcmp(p->scenario, s->scenarios[0])) continue;
         if (!pl_drawable(p)) {
             pl_omit_add(c, p->model, pl_status(p), p->reason);
@@ -46,7 +46,7 @@ static int memory_marks(const struct pl_set *s, const char *out_dir, double lo, 
         if (!label[0]) continue;
         double y = pl_metric(p, "median", "pss_loaded_bytes");
         if (!(y > 0) || !strcmp(p->status, "broken")) y = lo < INFINITY ? lo : 1;
-        if ((rc = pl_mark_put(&mk, out_dir, "memory", p->conns, y, label))) break;
+        if ((rc = pl_mark_put(&mk, out_dir, "memory", p->connections, y, label))) break;
         n++;
     }
     if (mk.f && fclose(mk.f) && !rc) rc = -errno;
@@ -89,15 +89,15 @@ static long long largest_served(const struct pl_set *s)
 {
     long long best = 0;
     for (size_t i = 0; i < s->n; i++) {
-        const struct pl_point *p = &s->pts[i];
+        const struct res_point *p = &s->pts[i];
         if (!strcmp(p->scenario, s->scenarios[0]) && pl_drawable(p) &&
-            strcmp(p->status, "broken") && p->conns > best)
-            best = p->conns;
+            strcmp(p->status, "broken") && p->connections > best)
+            best = p->connections;
     }
     return best;
 }
 
-static double kib(const struct pl_point *p, const char *metric, bool *clamped)
+static double kib(const struct res_point *p, const char *metric, bool *clamped)
 {
     double v = pl_metric(p, "median", metric);
     if (!isfinite(v)) return 0;
@@ -116,7 +116,7 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
     char at[64];
     if (!L) pl_note_add(c->note, sizeof c->note, "no model served any connection count");
     for (size_t m = 0; L && m < s->n_models; m++) {
-        const struct pl_point *p = pl_find(s, s->models[m], s->scenarios[0], L);
+        const struct res_point *p = pl_find(s, s->models[m], s->scenarios[0], L);
         if (!pl_drawable(p) || !strcmp(p->status, "broken")) {
             snprintf(at, sizeof at, "%s at %lld", pl_status(p), L);
             pl_omit_add(c, s->models[m], at, p ? p->reason : NULL);

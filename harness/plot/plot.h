@@ -4,6 +4,8 @@
 #ifndef C10K_PLOT_H
 #define C10K_PLOT_H
 
+#include "results/res.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,18 +14,11 @@
 #define PL_MAX_NAMES 32
 #define PL_NAME_CAP 64
 
-/* One point of the manifest with its point file (doc may be NULL). */
-struct pl_point {
-    const char *id, *model, *scenario, *status, *reason;
-    long long conns, rate;
-    json_t *doc; /* points/<id>.json, owned */
-};
-
-/* A results folder: manifest, points, the model and scenario order. */
+/* A results folder (results/res.h) with the model and scenario order. */
 struct pl_set {
-    char dir[2048];
-    json_t *manifest; /* owned */
-    struct pl_point *pts;
+    struct res_run run;
+    const char *dir;             /* run.dir */
+    const struct res_point *pts; /* run.pts */
     size_t n;
     char models[PL_MAX_NAMES][PL_NAME_CAP];
     size_t n_models;
@@ -35,23 +30,23 @@ struct pl_set {
 int pl_set_load(struct pl_set *s, const char *dir, char *err, size_t cap);
 void pl_set_free(struct pl_set *s);
 /* The point of (model, scenario, conns), first in manifest order; NULL if none. */
-const struct pl_point *pl_find(const struct pl_set *s, const char *model, const char *scenario,
-                               long long conns);
+const struct res_point *pl_find(const struct pl_set *s, const char *model, const char *scenario,
+                                long long conns);
 /* The point's summary value (which = "median"/"min"/"max") of metric, or NAN. */
-double pl_metric(const struct pl_point *p, const char *which, const char *metric);
+double pl_metric(const struct res_point *p, const char *which, const char *metric);
 /* The point's status for a note: its status, "not measured" without one,
  * or that its point file is missing. */
-const char *pl_status(const struct pl_point *p);
+const char *pl_status(const struct res_point *p);
 /* True when the point has measured figures to draw (ok or flagged, or broken
  * with a point file). */
-bool pl_drawable(const struct pl_point *p);
+bool pl_drawable(const struct res_point *p);
 /* Sorted distinct connection counts of the set. */
 size_t pl_conns(const struct pl_set *s, long long *out, size_t cap);
 /* "threads: broken (reason)" / "epoll: flagged (errors)"; "" for ok. */
-void pl_mark_label(const struct pl_point *p, char *buf, size_t cap);
+void pl_mark_label(const struct res_point *p, char *buf, size_t cap);
 /* The trial whose files a single-trial chart uses: trial 0 when valid, else
  * the first valid one, else trial 0; NULL without trials. */
-const json_t *pl_trial(const struct pl_point *p);
+const json_t *pl_trial(const struct res_point *p);
 
 /* A chart to draw: what the driver tells the gnuplot script. */
 struct pl_chart {

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-static bool served(const struct pl_point *p)
+static bool served(const struct res_point *p)
 {
     return pl_drawable(p) && strcmp(p->status, "broken");
 }
@@ -51,7 +51,7 @@ static int hgrm_copy(const char *path, FILE *out)
     return rows;
 }
 
-static int one_model(const struct pl_set *s, const struct pl_point *p, const char *out_dir,
+static int one_model(const struct pl_set *s, const struct res_point *p, const char *out_dir,
                      const char *stem)
 {
     const json_t *t = pl_trial(p);
@@ -78,7 +78,7 @@ static int one_scenario(const struct pl_set *s, const char *sc, const char *out_
         pl_note_add(c->note, sizeof c->note,
                     "no connection count that every model served in this scenario");
     for (size_t m = 0; L && m < s->n_models; m++) {
-        const struct pl_point *p = pl_find(s, s->models[m], sc, L);
+        const struct res_point *p = pl_find(s, s->models[m], sc, L);
         int rows = served(p) ? one_model(s, p, out_dir, stem) : 0;
         if (rows < 0) return rows;
         if (rows > 0) {

@@ -10,20 +10,20 @@
 #include <math.h>
 #include <string.h>
 
-static bool served(const struct pl_point *p)
+static bool served(const struct res_point *p)
 {
     return pl_drawable(p) && strcmp(p->status, "broken") &&
            isfinite(pl_metric(p, "median", "throughput_rps"));
 }
 
 /* The model's point at the largest count it served in scenario sc, or NULL. */
-static const struct pl_point *largest(const struct pl_set *s, const char *model, const char *sc)
+static const struct res_point *largest(const struct pl_set *s, const char *model, const char *sc)
 {
-    const struct pl_point *best = NULL;
+    const struct res_point *best = NULL;
     for (size_t i = 0; i < s->n; i++) {
-        const struct pl_point *p = &s->pts[i];
+        const struct res_point *p = &s->pts[i];
         if (!strcmp(p->model, model) && !strcmp(p->scenario, sc) && served(p) &&
-            (!best || p->conns > best->conns))
+            (!best || p->connections > best->connections))
             best = p;
     }
     return best;
@@ -47,20 +47,20 @@ static int write_bars(const struct pl_set *s, FILE *f, struct pl_chart *c, long 
             const struct mt_model *row = mt_find(s->models[m]);
             bool py = row && row->language && !strcmp(row->language, "python");
             if (py != (g == 1)) continue;
-            const struct pl_point *p = largest(s, s->models[m], sc);
+            const struct res_point *p = largest(s, s->models[m], sc);
             if (!p) {
                 pl_omit_add(c, s->models[m], "no connection count served", NULL);
                 continue;
             }
             char n[32];
-            count_label(n, sizeof n, p->conns);
+            count_label(n, sizeof n, p->connections);
             double mem = pl_metric(p, "median", "mem_per_conn_bytes");
             fprintf(f, "\"%s (%s)\" %.6g %.6g %.6g %.6g %d\n", s->models[m], n,
                     isfinite(mem) && mem > 0 ? mem / 1024.0 : NAN,
                     pl_metric(p, "median", "throughput_rps"), pl_metric(p, "min", "throughput_rps"),
                     pl_metric(p, "max", "throughput_rps"), g);
             pl_words_add(c->models, sizeof c->models, s->models[m]);
-            if (p->conns > *top) *top = p->conns;
+            if (p->connections > *top) *top = p->connections;
             rows++;
         }
     return rows;

@@ -12,19 +12,19 @@
 #define PL_TL_COLS 64
 
 /* The largest-connection point of model in scenario 0 that has figures. */
-static const struct pl_point *largest_of(const struct pl_set *s, const char *model)
+static const struct res_point *largest_of(const struct pl_set *s, const char *model)
 {
-    const struct pl_point *best = NULL;
+    const struct res_point *best = NULL;
     for (size_t i = 0; i < s->n; i++) {
-        const struct pl_point *p = &s->pts[i];
+        const struct res_point *p = &s->pts[i];
         if (strcmp(p->model, model) || strcmp(p->scenario, s->scenarios[0])) continue;
-        if (pl_drawable(p) && strcmp(p->status, "broken") && (!best || p->conns > best->conns))
+        if (pl_drawable(p) && strcmp(p->status, "broken") && (!best || p->connections > best->connections))
             best = p;
     }
     return best;
 }
 
-static const struct pl_point *pick(const struct pl_set *s, bool *event_loop)
+static const struct res_point *pick(const struct pl_set *s, bool *event_loop)
 {
     for (size_t m = 0; m < s->n_models; m++)
         if (mt_is(s->models[m], MT_EVENT_LOOP) && largest_of(s, s->models[m])) {
@@ -125,7 +125,7 @@ int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_chart
     struct pl_chart *c = pl_chart_add(cs, "timeline", "timeline");
     bool event_loop;
     if (!c) return -E2BIG;
-    const struct pl_point *p = pick(s, &event_loop);
+    const struct res_point *p = pick(s, &event_loop);
     const json_t *t = pl_trial(p);
     if (!p || !t) {
         pl_note_add(c->note, sizeof c->note, "not shown: no measured point with a timeline");
@@ -142,7 +142,7 @@ int pl_dat_timeline(const struct pl_set *s, const char *out_dir, struct pl_chart
     snprintf(c->title, sizeof c->title,
              "Time series: %s at %lld connections (%s, trial %lld; "
              "largest point of the %s)",
-             p ? p->model : "-", p ? p->conns : 0, s->n_scenarios ? s->scenarios[0] : "-",
+             p ? p->model : "-", p ? p->connections : 0, s->n_scenarios ? s->scenarios[0] : "-",
              (long long)json_integer_value(json_object_get(t, "trial")),
              event_loop ? "first event-loop model" : "first model");
     snprintf(c->caption, sizeof c->caption,

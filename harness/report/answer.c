@@ -12,14 +12,14 @@
 
 /* The point of the classes' model (modeltab.h) at conns in scen with the least
  * (or with want_max the most) of metric. */
-static const struct rp_point *rp_best(const struct rp_run *run, unsigned classes, long conns,
+static const struct res_point *rp_best(const struct rp_run *run, unsigned classes, long conns,
                                       const char *scen, const char *metric, int want_max)
 {
-    const struct rp_point *best = NULL;
+    const struct res_point *best = NULL;
     const char *models[MT_MAX_MODELS];
     size_t n = mt_select(classes, models, MT_MAX_MODELS);
     for (size_t i = 0; i < n; i++) {
-        const struct rp_point *p = rp_find(run, models[i], conns, scen);
+        const struct res_point *p = rp_find(run, models[i], conns, scen);
         double v = rp_metric(p, metric);
         if (!rp_has_data(p) || !isfinite(v)) continue;
         if (!best || (want_max ? v > rp_metric(best, metric) : v < rp_metric(best, metric)))
@@ -32,7 +32,7 @@ static long rp_answer_conns(const struct rp_run *run, const char *scen)
 {
     long best = -1;
     for (size_t i = 0; i < run->n; i++) {
-        const struct rp_point *p = &run->pts[i];
+        const struct res_point *p = &run->pts[i];
         if (strcmp(p->scenario, scen) != 0 || p->connections <= best) continue;
         if (rp_best(run, MT_PER_CONN, p->connections, scen, "mem_per_conn_bytes", 0) &&
             rp_best(run, MT_EVENT_LOOP, p->connections, scen, "mem_per_conn_bytes", 0))
@@ -41,12 +41,12 @@ static long rp_answer_conns(const struct rp_run *run, const char *scen)
     return best;
 }
 
-static void rp_answer_memory(struct rp_out *o, const struct rp_point *t, const struct rp_point *e)
+static void rp_answer_memory(struct rp_out *o, const struct res_point *t, const struct res_point *e)
 {
     char a[6][64];
     double tt = rp_metric(t, "mem_per_conn_bytes"), et = rp_metric(e, "mem_per_conn_bytes");
     rp_p(o,
-         "Memory: at %ld connections %s needs %s per connection (user %s, kernel stack "
+         "Memory: at %lld connections %s needs %s per connection (user %s, kernel stack "
          "%s, page tables %s) and %s needs %s (user %s)%s%.1fx. A thread (or process) "
          "per connection brings its own kernel stack, the pages of its user stack it "
          "touched and page tables to map them; an event loop keeps a connection as a "
@@ -66,7 +66,7 @@ static void rp_answer_speed(struct rp_out *o, const struct rp_run *run, long con
 {
     char b1[64], b2[64], b3[64], b4[64];
     for (size_t m = 0; m < run->n_models; m++) {
-        const struct rp_point *p = rp_find(run, run->models[m], conns, scen);
+        const struct res_point *p = rp_find(run, run->models[m], conns, scen);
         if (!rp_has_data(p)) {
             rp_li(o, "%s: %s", run->models[m], p ? p->status : "not measured");
             continue;

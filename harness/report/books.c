@@ -19,14 +19,14 @@
 static const char *const rp_parts[] = {"user", "kernel_stack", "page_tables", "slab", "sock"};
 #define RP_NPARTS (sizeof rp_parts / sizeof rp_parts[0])
 
-static double side_part(const struct rp_point *p, const char *side, const char *part)
+static double side_part(const struct res_point *p, const char *side, const char *part)
 {
     char name[96];
     snprintf(name, sizeof name, "mem_per_conn_%s_%s_bytes", side, part);
     return rp_metric(p, name);
 }
 
-static double summary_of(const struct rp_point *p, const char *which, const char *metric)
+static double summary_of(const struct res_point *p, const char *which, const char *metric)
 {
     const json_t *v =
         p && p->doc
@@ -36,7 +36,7 @@ static double summary_of(const struct rp_point *p, const char *which, const char
 }
 
 /* A server figure fit for the headline: a total and no negative named part. */
-static bool clean(const struct rp_point *p)
+static bool clean(const struct res_point *p)
 {
     if (!rp_has_data(p) || !(side_part(p, "server", "total") > 0)) return false;
     for (size_t k = 0; k < RP_NPARTS; k++)
@@ -45,13 +45,13 @@ static bool clean(const struct rp_point *p)
 }
 
 /* The clean point of the classes (modeltab.h) with the least server total at conns. */
-static const struct rp_point *least(const struct rp_run *run, unsigned classes, long conns)
+static const struct res_point *least(const struct rp_run *run, unsigned classes, long conns)
 {
-    const struct rp_point *best = NULL;
+    const struct res_point *best = NULL;
     const char *models[MT_MAX_MODELS];
     size_t n = mt_select(classes, models, MT_MAX_MODELS);
     for (size_t i = 0; i < n; i++) {
-        const struct rp_point *p = rp_find(run, models[i], conns, RP_BOOKS_SCENARIO);
+        const struct res_point *p = rp_find(run, models[i], conns, RP_BOOKS_SCENARIO);
         if (clean(p) &&
             (!best || side_part(p, "server", "total") < side_part(best, "server", "total")))
             best = p;
@@ -72,7 +72,7 @@ static long books_conns(const struct rp_run *run)
 }
 
 /* " (trials from A to B)" when they disagree by more than 10%, else "". */
-static const char *spread(const struct rp_point *p, char *buf, size_t cap)
+static const char *spread(const struct res_point *p, char *buf, size_t cap)
 {
     const char *m = "mem_per_conn_server_total_bytes";
     double med = rp_metric(p, m), lo = summary_of(p, "min", m), hi = summary_of(p, "max", m);
@@ -89,8 +89,8 @@ int rp_answer_books(struct rp_out *o, const struct rp_run *run)
     long conns = books_conns(run);
     char s[8][64], r1[160], r2[160];
     if (conns < 0) return -ENOENT;
-    const struct rp_point *t = least(run, MT_PER_CONN, conns);
-    const struct rp_point *e = least(run, MT_EVENT_LOOP, conns);
+    const struct res_point *t = least(run, MT_PER_CONN, conns);
+    const struct res_point *e = least(run, MT_EVENT_LOOP, conns);
     double tt = side_part(t, "server", "total"), et = side_part(e, "server", "total");
     rp_p(o,
          "Memory, the server's side alone (its own memory cgroup; scenario idle: %ld "
@@ -112,7 +112,7 @@ int rp_answer_books(struct rp_out *o, const struct rp_run *run)
     return 0;
 }
 
-static const char *trial_str(const struct rp_point *p, const char *key)
+static const char *trial_str(const struct res_point *p, const char *key)
 {
     const json_t *t = p && p->doc ? json_array_get(json_object_get(p->doc, "trials"), 0) : NULL;
     const char *v = json_string_value(json_object_get(t, key));
@@ -120,7 +120,7 @@ static const char *trial_str(const struct rp_point *p, const char *key)
 }
 
 /* "open" when some trial's books are open, "closed" when all closed. */
-static const char *books_state(const struct rp_point *p)
+static const char *books_state(const struct res_point *p)
 {
     const json_t *ts = p && p->doc ? json_object_get(p->doc, "trials") : NULL, *t;
     size_t i;
@@ -134,12 +134,12 @@ static const char *books_state(const struct rp_point *p)
     return !known ? "–" : open ? "open" : "closed";
 }
 
-static void books_row(struct rp_out *o, const struct rp_point *p)
+static void books_row(struct rp_out *o, const struct res_point *p)
 {
     char c[15][64];
     static const char *const more[] = {"other", "total"};
     snprintf(c[0], 64, "%s", p->model);
-    snprintf(c[1], 64, "%ld", p->connections);
+    snprintf(c[1], 64, "%lld", p->connections);
     snprintf(c[2], 64, "%s", trial_str(p, "memory_method"));
     for (size_t k = 0; k < RP_NPARTS; k++)
         rp_fmt_bytes(c[3 + k], 64, side_part(p, "server", rp_parts[k]));
@@ -166,20 +166,20 @@ static void books_table(struct rp_out *o, const struct rp_run *run)
     rp_table_end(o);
 }
 
-static const json_t *slab_of(const struct rp_point *p)
+static const json_t *slab_of(const struct res_point *p)
 {
     const json_t *t = p && p->doc ? json_array_get(json_object_get(p->doc, "trials"), 0) : NULL;
     return json_object_get(t, "slab_per_conn");
 }
 
-static double slab_bytes(const struct rp_point *p, const char *cache, double *objs)
+static double slab_bytes(const struct res_point *p, const char *cache, double *objs)
 {
     const json_t *c = json_object_get(slab_of(p), cache);
     *objs = json_number_value(json_object_get(c, "objects"));
     return c ? json_number_value(json_object_get(c, "bytes")) : NAN;
 }
 
-static void made_of_row(struct rp_out *o, const char *what, const struct rp_point *const pm[2],
+static void made_of_row(struct rp_out *o, const char *what, const struct res_point *const pm[2],
                         const char *cache, const char *part)
 {
     char c[3][64];
@@ -196,7 +196,7 @@ static void made_of_row(struct rp_out *o, const char *what, const struct rp_poin
 }
 
 /* Caches of either model's slab_per_conn of at least 16 B a connection, largest first. */
-static size_t big_caches(const struct rp_point *const pm[2], const char **out, size_t cap)
+static size_t big_caches(const struct res_point *const pm[2], const char **out, size_t cap)
 {
     size_t n = 0;
     for (int k = 0; k < 2; k++) {
@@ -220,7 +220,7 @@ static size_t big_caches(const struct rp_point *const pm[2], const char **out, s
 
 static void made_of(struct rp_out *o, const struct rp_run *run, long conns)
 {
-    const struct rp_point *pm[2] = {rp_find(run, "epoll", conns, RP_BOOKS_SCENARIO),
+    const struct res_point *pm[2] = {rp_find(run, "epoll", conns, RP_BOOKS_SCENARIO),
                                     rp_find(run, "threads", conns, RP_BOOKS_SCENARIO)};
     const char *caches[24], *hdr[3] = {"per connection", NULL, NULL};
     if (!rp_has_data(pm[0])) pm[0] = least(run, MT_EVENT_LOOP, conns);

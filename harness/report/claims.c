@@ -23,12 +23,12 @@ static const char *rp_closed_scenario(const struct rp_run *run)
 }
 
 /* The point of model with data at the largest connection count of scen. */
-static const struct rp_point *rp_largest(const struct rp_run *run, const char *model,
+static const struct res_point *rp_largest(const struct rp_run *run, const char *model,
                                          const char *scen)
 {
-    const struct rp_point *best = NULL;
+    const struct res_point *best = NULL;
     for (size_t i = 0; i < run->n; i++) {
-        const struct rp_point *p = &run->pts[i];
+        const struct res_point *p = &run->pts[i];
         if (strcmp(p->model, model) != 0 || (scen && strcmp(p->scenario, scen) != 0) ||
             !rp_has_data(p))
             continue;
@@ -52,7 +52,7 @@ static void rp_verdict(struct rp_out *o, const char *fmt, ...)
 
 static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const char *scen)
 {
-    const struct rp_point *p = rp_largest(run, "threads", scen);
+    const struct res_point *p = rp_largest(run, "threads", scen);
     char r[64], u[64], us[64], ks[64];
     double thr, vsz, reserved, used;
     rp_h(o, 3, "1. \"A thread costs 1–8 MB\"");
@@ -67,7 +67,7 @@ static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const
     rp_fmt_bytes(r, sizeof r, reserved);
     rp_fmt_bytes(u, sizeof u, used);
     rp_li(o,
-          "threads at %ld connections: %.0f threads, VSZ %s: %s of address space "
+          "threads at %lld connections: %.0f threads, VSZ %s: %s of address space "
           "reserved per thread (mostly its stack mapping).",
           p->connections, thr, rp_fmt_bytes(us, sizeof us, vsz), r);
     rp_li(o,
@@ -76,7 +76,7 @@ static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const
           u, rp_fmt_bytes(us, sizeof us, rp_metric(p, "mem_per_conn_user_bytes")),
           rp_fmt_bytes(ks, sizeof ks, rp_metric(p, "mem_per_conn_kstack_bytes")));
     if (p->connections < RP_SMALL_CONNS)
-        rp_li(o, "Only %ld connections measured: per-connection figures are noisy.",
+        rp_li(o, "Only %lld connections measured: per-connection figures are noisy.",
               p->connections);
     rp_list_end(o);
     if (!isfinite(reserved) || !isfinite(used))
@@ -99,13 +99,13 @@ static void rp_claim_async_kb(struct rp_out *o, const struct rp_run *run, const 
     size_t n = 0, n_loops = mt_select(MT_EVENT_LOOP, loops, MT_MAX_MODELS);
     rp_h(o, 3, "2. \"An async task costs a few KB\"");
     for (size_t i = 0; i < n_loops; i++) {
-        const struct rp_point *p = rp_largest(run, loops[i], scen);
+        const struct res_point *p = rp_largest(run, loops[i], scen);
         double total = rp_metric(p, "mem_per_conn_bytes");
         double user = rp_metric(p, "mem_per_conn_user_bytes");
         char *list;
         if (!p || !isfinite(total)) continue;
         n++;
-        rp_li(o, "%s at %ld connections: %s per connection in total (user %s).", p->model,
+        rp_li(o, "%s at %lld connections: %s per connection in total (user %s).", p->model,
               p->connections, rp_fmt_bytes(b1, sizeof b1, total),
               rp_fmt_bytes(b2, sizeof b2, user));
         list = total <= RP_FEW_KB_BYTES ? yes : no;
@@ -133,7 +133,7 @@ static void rp_claim_async_kb(struct rp_out *o, const struct rp_run *run, const 
         rp_verdict(o, "holds for %s (at or under 16 KiB per connection), not for %s.", yes, no);
 }
 
-static int rp_unstable(const struct rp_point *p)
+static int rp_unstable(const struct res_point *p)
 {
     return !strcmp(p->status, "broken") || rp_metric(p, "errors") > 0 ||
            strstr(p->flags, "server_crashed") || strstr(p->flags, "connections_short");
@@ -148,11 +148,11 @@ static void rp_claim_500(struct rp_out *o, const struct rp_run *run)
     rp_h(o, 3, "3. \"A thread-per-connection server is unstable at 500 clients\"");
     for (size_t m = 0; m < n_models; m++)
         for (size_t i = 0; i < run->n; i++) {
-            const struct rp_point *p = &run->pts[i];
+            const struct res_point *p = &run->pts[i];
             if (strcmp(p->model, models[m]) != 0 || p->connections < 500 ||
                 !strcmp(p->status, "pending") || !strcmp(p->status, "unavailable"))
                 continue;
-            rp_li(o, "%s, %s, %ld connections: %s, errors %s, p99 %s%s%s.", p->model, p->scenario,
+            rp_li(o, "%s, %s, %lld connections: %s, errors %s, p99 %s%s%s.", p->model, p->scenario,
                   p->connections, p->status, rp_fmt_num(b1, sizeof b1, rp_metric(p, "errors"), 0),
                   rp_fmt_us(b2, sizeof b2, rp_metric(p, "latency_p99_us")),
                   p->flags[0] ? ", flags " : "", p->flags);
@@ -199,7 +199,7 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
     static const char *const models[] = {"py-asyncio", "py-threads", "py-prefork"};
     double delay_us = 0, seq_rps, sp = NAN, vs_thr = NAN;
     const char *scen = rp_delay_scenario(run, &delay_us);
-    const struct rp_point *a;
+    const struct res_point *a;
     char b1[64], b2[64], b3[64], lb[96];
     int capped;
     rp_h(o, 3, "4. \"asyncio speeds up I/O-bound code 10–100x\"");
@@ -217,14 +217,14 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
          delay_us, seq_rps, scen, rp_scenario_rate(run, scen),
          rp_scenario_rate(run, scen) / seq_rps);
     for (size_t m = 0; m < RP_N(models); m++) {
-        const struct rp_point *p = rp_find(run, models[m], a->connections, scen);
+        const struct res_point *p = rp_find(run, models[m], a->connections, scen);
         double t = rp_metric(p, "throughput_rps");
         if (!rp_has_data(p)) {
-            rp_li(o, "%s at %ld connections: not measured (%s).", models[m], a->connections,
+            rp_li(o, "%s at %lld connections: not measured (%s).", models[m], a->connections,
                   p ? p->status : "not in this run");
             continue;
         }
-        rp_li(o, "%s at %ld connections: %s req/s = %.1fx sequential, p50 %s, p99 %s.", models[m],
+        rp_li(o, "%s at %lld connections: %s req/s = %.1fx sequential, p50 %s, p99 %s.", models[m],
               p->connections, rp_fmt_num(b1, sizeof b1, t, 0), t / seq_rps,
               rp_fmt_us(b2, sizeof b2, rp_metric(p, "latency_p50_us")),
               rp_fmt_us(b3, sizeof b3, rp_metric(p, "latency_p99_us")));
@@ -273,7 +273,7 @@ static double rp_group_ctxsw(struct rp_out *o, const struct rp_run *run, const c
     double best = NAN;
     char b1[64], b2[64];
     for (size_t i = 0; i < n; i++) {
-        const struct rp_point *p = rp_find(run, models[i], conns, scen);
+        const struct res_point *p = rp_find(run, models[i], conns, scen);
         double v = rp_metric(p, "ctxsw_per_req");
         if (!rp_has_data(p) || !isfinite(v)) continue;
         rp_li(o, "%s at %ld connections: %s context switches and %s µs of CPU per request.",
@@ -286,7 +286,7 @@ static double rp_group_ctxsw(struct rp_out *o, const struct rp_run *run, const c
 
 static void rp_claim_ctxsw(struct rp_out *o, const struct rp_run *run, const char *scen)
 {
-    const struct rp_point *t = NULL;
+    const struct res_point *t = NULL;
     const char *loops[MT_MAX_MODELS], *per_conn[MT_MAX_MODELS];
     size_t n_loops = mt_select(MT_EVENT_LOOP, loops, MT_MAX_MODELS);
     size_t n_per_conn = mt_select(MT_PER_CONN, per_conn, MT_MAX_MODELS);

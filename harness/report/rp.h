@@ -4,22 +4,19 @@
 #ifndef C10K_RP_H
 #define C10K_RP_H
 
+#include "results/res.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
 
-struct rp_point {
-    const char *id, *model, *scenario, *path, *status, *reason;
-    long connections, rate;
-    json_t *doc;     /* points/<id>.json, NULL when missing */
-    json_t *median;  /* doc.summary.median, NULL when missing */
-    char flags[256]; /* union of the trials' flags, comma separated */
-};
-
+/* A results folder (results/res.h) with its scenarios and models listed once. */
 struct rp_run {
-    const char *dir;
-    json_t *manifest, *env, *config;
-    struct rp_point *pts;
+    struct res_run run;
+    const char *dir;             /* run.dir */
+    json_t *manifest;            /* run.manifest */
+    const json_t *env, *config;  /* run.env, run.config */
+    const struct res_point *pts; /* run.pts, manifest order */
     size_t n;
     const char *scenarios[16]; /* distinct, in manifest order */
     size_t n_scen;
@@ -36,12 +33,12 @@ struct rp_out {
 /* load.c */
 int rp_load(struct rp_run *run, const char *dir, char *err, size_t errcap);
 void rp_free(struct rp_run *run);
-double rp_metric(const struct rp_point *p, const char *name);
-const struct rp_point *rp_find(const struct rp_run *run, const char *model, long conns,
-                               const char *scenario);
+double rp_metric(const struct res_point *p, const char *name);
+const struct res_point *rp_find(const struct rp_run *run, const char *model, long conns,
+                                const char *scenario);
 const char *rp_scenario_path(const struct rp_run *run, const char *scenario);
 long rp_scenario_rate(const struct rp_run *run, const char *scenario);
-int rp_has_data(const struct rp_point *p);
+int rp_has_data(const struct res_point *p);
 
 /* emit.c: text is plain; each backend escapes it. */
 void rp_h(struct rp_out *o, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -86,9 +83,9 @@ void rp_sec_summary(struct rp_out *o, const struct rp_run *run);
 /* sec_noise.c: calibration, spreads, the points that stayed noisy */
 void rp_sec_noise(struct rp_out *o, const struct rp_run *run);
 /* The point's coefficient of variation (%) of metric over its trials, NAN if none. */
-double rp_cv(const struct rp_point *p, const char *metric);
+double rp_cv(const struct res_point *p, const char *metric);
 /* "48,088 ±3.1%": the median and its CV over the trials, or the median alone. */
-const char *rp_fmt_spread(char *buf, size_t cap, const struct rp_point *p, const char *metric,
+const char *rp_fmt_spread(char *buf, size_t cap, const struct res_point *p, const char *metric,
                           int decimals);
 void rp_sec_reproduce(struct rp_out *o, const struct rp_run *run);
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-double rp_cv(const struct rp_point *p, const char *metric)
+double rp_cv(const struct res_point *p, const char *metric)
 {
     const json_t *s = p && p->doc ? json_object_get(p->doc, "summary") : NULL;
     const json_t *v = json_object_get(json_object_get(s, "cv_pct"), metric);
@@ -17,7 +17,7 @@ double rp_cv(const struct rp_point *p, const char *metric)
 }
 
 /* "48,088 ±3%" (the CV over the trials), or the figure alone. */
-const char *rp_fmt_spread(char *buf, size_t cap, const struct rp_point *p, const char *metric,
+const char *rp_fmt_spread(char *buf, size_t cap, const struct res_point *p, const char *metric,
                           int decimals)
 {
     char num[64];
@@ -30,7 +30,7 @@ const char *rp_fmt_spread(char *buf, size_t cap, const struct rp_point *p, const
     return buf;
 }
 
-static bool rp_noisy(const struct rp_point *p)
+static bool rp_noisy(const struct res_point *p)
 {
     const json_t *s = p && p->doc ? json_object_get(p->doc, "summary") : NULL;
     return json_is_true(json_object_get(s, "noisy"));
@@ -88,7 +88,7 @@ void rp_sec_noise(struct rp_out *o, const struct rp_run *run)
          noisy, measured);
     rp_table(o, 5, hdr);
     for (size_t i = 0; i < run->n; i++) {
-        const struct rp_point *p = &run->pts[i];
+        const struct res_point *p = &run->pts[i];
         const json_t *s = p->doc ? json_object_get(p->doc, "summary") : NULL;
         char c[5][64], a[28], b[28];
         if (!rp_noisy(p)) continue;

@@ -31,11 +31,11 @@ static const char *rp_mem_scenario(const struct rp_run *run)
     return run->n_scen ? run->scenarios[0] : "max";
 }
 
-static void rp_perf_row(struct rp_out *o, const struct rp_point *p)
+static void rp_perf_row(struct rp_out *o, const struct res_point *p)
 {
     char c[10][64];
     snprintf(c[0], 64, "%s", p->model);
-    snprintf(c[1], 64, "%ld", p->connections);
+    snprintf(c[1], 64, "%lld", p->connections);
     snprintf(c[2], 64, "%s", p->status);
     rp_fmt_spread(c[3], 64, p, "throughput_rps", 0);
     rp_fmt_us(c[4], 64, rp_metric(p, "latency_p50_us"));
@@ -74,19 +74,19 @@ void rp_sec_figures(struct rp_out *o, const struct rp_run *run)
         rp_table(o, 10, hdr);
         for (size_t c = 0; c < nc; c++)
             for (size_t m = 0; m < run->n_models; m++) {
-                const struct rp_point *p = rp_find(run, run->models[m], conns[c], scen);
+                const struct res_point *p = rp_find(run, run->models[m], conns[c], scen);
                 if (p) rp_perf_row(o, p);
             }
         rp_table_end(o);
     }
 }
 
-static void rp_mem_row(struct rp_out *o, const struct rp_point *p)
+static void rp_mem_row(struct rp_out *o, const struct res_point *p)
 {
     char c[11][64];
     double thr = rp_metric(p, "threads_loaded"), pr = rp_metric(p, "processes_loaded");
     snprintf(c[0], 64, "%s", p->model);
-    snprintf(c[1], 64, "%ld", p->connections);
+    snprintf(c[1], 64, "%lld", p->connections);
     if (isfinite(thr) && isfinite(pr))
         snprintf(c[2], 64, "%.0f / %.0f", thr, pr);
     else
@@ -124,16 +124,16 @@ void rp_sec_memory(struct rp_out *o, const struct rp_run *run)
     rp_table(o, 11, hdr);
     for (size_t c = 0; c < nc; c++)
         for (size_t m = 0; m < run->n_models; m++) {
-            const struct rp_point *p = rp_find(run, run->models[m], conns[c], scen);
+            const struct res_point *p = rp_find(run, run->models[m], conns[c], scen);
             if (p) rp_mem_row(o, p);
         }
     rp_table_end(o);
 }
 
-static void rp_add_flagged(char *fl, size_t cap, const struct rp_point *p)
+static void rp_add_flagged(char *fl, size_t cap, const struct res_point *p)
 {
     size_t len = strlen(fl);
-    snprintf(fl + len, cap - len, "%s%ld: %s", len ? "; at " : "; flagged at ", p->connections,
+    snprintf(fl + len, cap - len, "%s%lld: %s", len ? "; at " : "; flagged at ", p->connections,
              p->flags[0] ? p->flags : "no flag recorded");
 }
 
@@ -145,10 +145,10 @@ static void rp_break_model(struct rp_out *o, const struct rp_run *run, const cha
     long max_ok = -1;
     char fl[1024] = "";
     for (size_t c = 0; c < nc; c++) {
-        const struct rp_point *p = rp_find(run, model, conns[c], scen);
+        const struct res_point *p = rp_find(run, model, conns[c], scen);
         if (!p) continue;
         if (!strcmp(p->status, "broken")) {
-            rp_li(o, "%s, %s: breaks at %ld connections: %s%s", model, scen, p->connections,
+            rp_li(o, "%s, %s: breaks at %lld connections: %s%s", model, scen, p->connections,
                   p->reason ? p->reason : "no reason recorded", fl);
             return;
         }
@@ -160,7 +160,7 @@ static void rp_break_model(struct rp_out *o, const struct rp_run *run, const cha
         if (strstr(p->flags, "no_progress") ||
             (rp_metric(p, "throughput_rps") == 0 && strcmp(scen, HN_SCENARIO_IDLE))) {
             rp_li(o,
-                  "%s, %s: stops serving at %ld connections (no progress in the measured "
+                  "%s, %s: stops serving at %lld connections (no progress in the measured "
                   "window; flags %s)%s",
                   model, scen, p->connections, p->flags[0] ? p->flags : "none", fl);
             return;

@@ -115,11 +115,12 @@ static void check_summary(void **state)
     snprintf(path, sizeof path, "%s/points/%s.json", dir, pt[0].id);
     assert_int_equal(hn_store_write_json(path, j), 0);
     json_decref(j);
-    struct hn_point back;
-    hn_point_init(&back, "epoll", 100, 0, &sc);
-    assert_true(hn_point_load(dir, &back) == 0 && strcmp(back.status, "flagged") == 0 &&
-                json_array_size(back.trials) == 4);
-    json_decref(back.trials);
+    struct res_run back;
+    char err[4608];
+    assert_int_equal(res_run_load(&back, dir, 0, err, sizeof err), 0);
+    const struct res_point *bp = res_find_id(&back, pt[0].id);
+    assert_true(bp && strcmp(bp->status, "flagged") == 0 && bp->trials == 4 && bp->valid == 3);
+    res_run_free(&back);
     json_decref(pt[0].trials);
     json_decref(pt[1].trials);
 }
