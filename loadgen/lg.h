@@ -134,8 +134,9 @@ struct lg_worker {
     uint64_t ramp_start_ns;
     /* state */
     uint32_t open, ever_open, connecting;
-    uint32_t awaiting;     /* slots with LG_AWAITING */
-    uint64_t connected_ns; /* every connect() of the ramp done (0: not yet) */
+    uint32_t awaiting;          /* slots with LG_AWAITING */
+    uint64_t connected_ns;      /* every connect() of the ramp done (0: not yet) */
+    _Atomic uint64_t issued_ns; /* the ramp's last connect() issued (0: not yet) */
     uint64_t inflight_total;
     uint64_t all_completed, all_errors;
     uint64_t next_scan_ns;

@@ -171,14 +171,24 @@ static void go(struct lg_run *run, uint64_t now, uint64_t ramp_end)
                 (double)(run->measure_ns - run->start_ns) / 1e9);
 }
 
+/* When the ramp gives up: --timeout twice (a connect, then its first answer)
+ * after the later of the paced schedule's end and the last connect() issued;
+ * none while connect()s are still being issued (a finite loop of non-blocking
+ * calls that a loaded machine may stretch to tens of seconds). */
 static uint64_t ramp_deadline(const struct lg_run *run)
 {
     const struct lg_config *cfg = run->cfg;
     uint64_t pace = cfg->connect_rate
                         ? (uint64_t)((double)cfg->connections * 1e9 / (double)cfg->connect_rate)
                         : 0;
-    /* a connect and (closed loop) its first response: each bounded by --timeout */
-    return run->start_ns + pace + 2 * cfg->timeout_ns + UTIL_NS_PER_S;
+    uint64_t last = run->start_ns + pace;
+    for (uint32_t i = 0; i < run->nworkers; i++) {
+        uint64_t t = atomic_load_explicit(&run->workers[i].issued_ns, memory_order_acquire);
+        if (!t && !atomic_load_explicit(&run->workers[i].finished, memory_order_acquire))
+            return UINT64_MAX;
+        if (t > last) last = t;
+    }
+    return last + 2 * cfg->timeout_ns + UTIL_NS_PER_S;
 }
 
 /* The latest time a worker saw all its connect()s done; -1 when one never did. */
@@ -208,9 +218,10 @@ static void nap(struct lg_run *run, const sigset_t *sigs, uint64_t wake_ns)
 
 static void steer(struct lg_run *run, const sigset_t *sigs, struct lg_rows *rows)
 {
-    uint64_t row_k = 1, deadline = ramp_deadline(run);
+    uint64_t row_k = 1;
     while (!all_finished(run)) {
         uint64_t now = util_mono_ns(), ramp_end;
+        uint64_t deadline = atomic_load(&run->go_ns) ? 0 : ramp_deadline(run);
         if (!atomic_load(&run->go_ns) && (all_ramped(run, &ramp_end) || now >= deadline))
             go(run, now, now >= deadline ? now : ramp_end);
         uint64_t row_ns = run->start_ns + row_k * UTIL_NS_PER_S;

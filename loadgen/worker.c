@@ -16,6 +16,13 @@
 
 #define LG_EVENTS 512
 #define LG_RAMP_TICK_NS (1 * UTIL_NS_PER_MS)
+/* connect()s issued between two polls: on a loaded machine tens of thousands
+ * at once take seconds of kernel time, and the first ones would time out
+ * unseen behind the last */
+#define LG_CONNECT_BATCH 256
+/* connect()s in flight per thread: more would overflow the server's listen
+ * backlog (SYNs dropped, retried after 1, 3, 7 s: connect timeouts) */
+#define LG_CONNECTING_MAX 1024
 
 int lg_worker_init(struct lg_worker *w, struct lg_run *run, int index, uint32_t first_id,
                    uint32_t n)
@@ -132,9 +139,13 @@ static void series_tick(struct lg_worker *w, uint64_t now)
  * has ended and every open slot has had its answer (or timed out). */
 static void ramp_step(struct lg_worker *w, uint64_t now)
 {
-    while (w->next_connect < w->nconns &&
-           (!w->connect_gap_ns || now >= w->ramp_start_ns + w->next_connect * w->connect_gap_ns))
-        lg_conn_start(w, &w->conns[w->next_connect++], now);
+    for (unsigned k = 0;
+         k < LG_CONNECT_BATCH && w->next_connect < w->nconns && w->connecting < LG_CONNECTING_MAX &&
+         (!w->connect_gap_ns || now >= w->ramp_start_ns + w->next_connect * w->connect_gap_ns);
+         k++)
+        lg_conn_start(w, &w->conns[w->next_connect++], util_mono_ns());
+    if (w->next_connect == w->nconns && !atomic_load_explicit(&w->issued_ns, memory_order_relaxed))
+        atomic_store_explicit(&w->issued_ns, util_mono_ns(), memory_order_release);
     bool connected = w->next_connect == w->nconns && w->connecting == 0;
     if (connected && !w->connected_ns) w->connected_ns = now;
     if (!atomic_load_explicit(&w->ramp_done, memory_order_relaxed) && connected &&
@@ -214,6 +225,9 @@ static bool drained(struct lg_worker *w, uint64_t now)
 static uint64_t wait_ns(struct lg_worker *w, uint64_t now)
 {
     uint64_t next = w->next_iv_ns < w->next_scan_ns ? w->next_iv_ns : w->next_scan_ns;
+    if (!w->going && !w->connect_gap_ns && w->next_connect < w->nconns &&
+        w->connecting < LG_CONNECTING_MAX)
+        return 0; /* the next batch of connect()s after this poll */
     if (!w->going)
         next = now + LG_RAMP_TICK_NS < next ? now + LG_RAMP_TICK_NS : next;
     else if (w->cfg->rate_rps && !w->ended) {

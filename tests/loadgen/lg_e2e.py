@@ -368,6 +368,44 @@ def t_ramp(lg, tmp):
           "open loop: ramp on connect() alone (%.3f s)" % c["ramp_s"])
 
 
+def syn_sent(port):
+    """Sockets in SYN_SENT towards 127.0.0.1:port (/proc/net/tcp state 02)."""
+    n = 0
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[2].endswith(":%04X" % port) and fields[3] == "02":
+                n += 1
+    return n
+
+
+def t_storm(lg, tmp):
+    """A server that never accepts (backlog 1: the kernel drops most SYNs):
+    c10k-load keeps at most 1024 connect()s in flight per thread instead of
+    3000, and still issues them all (every slot is counted)."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    port = ls.getsockname()[1]
+    out = os.path.join(tmp, "storm.json")
+    p = subprocess.Popen([lg, "-t", "1", "-c", "3000", "-d", "300ms", "--timeout", "2s", "--json", out,
+                          "http://127.0.0.1:%d/" % port], stderr=subprocess.PIPE, text=True)
+    procs.append(p)
+    most = 0
+    deadline = time.monotonic() + 1.5
+    while time.monotonic() < deadline and p.poll() is None:
+        most = max(most, syn_sent(port))
+        time.sleep(0.05)
+    p.communicate(timeout=30)
+    ls.close()
+    check(0 < most <= 1024, "at most 1024 connects in flight (saw %d)" % most)
+    j = json.load(open(out))
+    c = j["connections"]
+    check(c["target"] == 3000 and c["established"] + c["failed"] >= 3000 - 1024,
+          "the rest issued once the first timed out (established %d, failed %d)"
+          % (c["established"], c["failed"]))
+
+
 NGINX_CONF = """worker_processes 1;
 daemon off;
 pid {d}/nginx.pid;
@@ -423,6 +461,8 @@ def main():
             t_refused(lg, tmp)
         elif what == "ramp":
             t_ramp(lg, tmp)
+        elif what == "storm":
+            t_storm(lg, tmp)
         elif what == "nginx":
             t_nginx(lg, tmp)
         else:
