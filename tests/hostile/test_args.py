@@ -52,7 +52,9 @@ LOAD = [
     (["--timeout", "soon", URL], (2,), "soon"),
     (["--source", "10.0.0.1", URL], (2,), "10.0.0.1"),
     (["--source", "127.0.0.9-127.0.0.1", URL], (2,), "127.0.0.9-127.0.0.1"),
-    (["http://8.8.8.8:80/"], (2,), "8.8.8.8"),
+    # malformed hosts only: no case here may name an address off this machine
+    (["http://[::1/"], (2,), "[::1/"),
+    (["http://:80/"], (2,), ":80"),
     (["ftp://127.0.0.1/"], (2,), "ftp"),
     (["http://127.0.0.1:99999/"], (2,), "99999"),
     (["-d", "100ms", "--json", "/nonexistent-dir/x.json", URL], (1, 2), "nonexistent-dir"),
