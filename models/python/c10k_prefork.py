@@ -35,7 +35,7 @@ STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 def _model_options(p):
     p.add_argument("--workers", type=srv.count_arg(1, 100000), default=2 * CORES,
                    help="worker processes at start (2 x cores)")
-    p.add_argument("--max-workers", type=srv.count_arg(1, 100000), default=4096,
+    p.add_argument("--max-workers", type=srv.count_arg(1, 100000), default=2048,
                    help="pool limit; beyond it connections wait in the backlog "
                         "(growth also stops when MemAvailable < 10%% of RAM)")
     p.add_argument("--spare", type=srv.count_arg(0, 100000), default=2,
