@@ -95,6 +95,41 @@ static int build_charts(const struct pl_set *s, const char *out, struct pl_chart
     return rc;
 }
 
+/* The two panels (C models, Python models) of charts whose data writer did not
+ * set them: models_c and models_py from the chart's models. */
+static void groups_extra(struct pl_chart *c)
+{
+    char g[2][PL_MAX_NAMES * PL_NAME_CAP / 2] = {"", ""}, words[sizeof c->models];
+    if (strstr(c->extra, "models_c")) return;
+    snprintf(words, sizeof words, "%s", c->models);
+    char *rest = words;
+    for (char *w; (w = strsep(&rest, " ")) != NULL;)
+        if (*w) pl_words_add(g[pl_group(w)], sizeof g[0], w);
+    size_t len = strlen(c->extra);
+    snprintf(c->extra + len, sizeof c->extra - len, "%smodels_c = '%s'\nmodels_py = '%s'",
+             len ? "\n" : "", g[0], g[1]);
+}
+
+/* Charts that draw their marks as shapes (memory) give the reasons in the
+ * note: "N conns, model: status (why)" from <id>.marks.dat. */
+static void marks_note(const char *out, struct pl_chart *c)
+{
+    char path[4400], line[1024], label[600];
+    long long x;
+    int k = 0;
+    if (strcmp(c->script, "memory")) return;
+    snprintf(path, sizeof path, "%s/%s.marks.dat", out, c->id);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%lld %*s \"%599[^\"]\"", &x, label) == 2 && k++ < 6) {
+            char note[700];
+            snprintf(note, sizeof note, "%lld conns, %s", x, label);
+            pl_note_add(c->note, sizeof c->note, note);
+        }
+    fclose(f);
+}
+
 static int draw_all(const struct pl_config *cfg, const struct pl_set *s, const char *gnuplot)
 {
     char out[4096];
@@ -118,7 +153,9 @@ static int draw_all(const struct pl_config *cfg, const struct pl_set *s, const c
     long long conns[64];
     size_t nc = pl_conns(s, conns, 64);
     for (size_t i = 0; !rc && i < cs.n; i++) {
+        marks_note(out, &cs.c[i]);
         pl_omit_finish(&cs.c[i]);
+        groups_extra(&cs.c[i]);
         for (size_t m = 0; m < s->n_models; m++)
             pl_words_add(cs.c[i].all_models, sizeof cs.c[i].all_models, s->models[m]);
         for (size_t k = 0; k < nc; k++) {
