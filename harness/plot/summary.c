@@ -55,6 +55,12 @@ static int write_bars(const struct pl_set *s, FILE *f, struct pl_chart *c, long 
             char n[32];
             count_label(n, sizeof n, p->connections);
             double mem = pl_metric(p, "median", "mem_per_conn_bytes");
+            if (!(isfinite(mem) && mem > 0)) {
+                char why[128];
+                snprintf(why, sizeof why, "%s at %lld: no memory figure (no bar on the left)",
+                         s->models[m], p->connections);
+                pl_note_add(c->note, sizeof c->note, why);
+            }
             fprintf(f, "\"%s (%s)\" %.6g %.6g %.6g %.6g %d\n", s->models[m], n,
                     isfinite(mem) && mem > 0 ? mem / 1024.0 : NAN,
                     pl_metric(p, "median", "throughput_rps"), pl_metric(p, "min", "throughput_rps"),
