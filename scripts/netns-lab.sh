@@ -89,6 +89,8 @@ X11Forwarding no
 AllowTcpForwarding no
 PrintMotd no
 MaxSessions 64
+ClientAliveInterval 2
+ClientAliveCountMax 3
 MaxStartups 64:30:128
 Subsystem sftp internal-sftp
 EOF

@@ -21,13 +21,17 @@ static const char remote_wrapper[] =
     "g=$1; cpus=$2; dir=$3; shift 3\n"
     "exec 3<&0 </dev/null\n"
     "[ -z \"$dir\" ] || mkdir -p \"$dir\" || exit 126\n"
-    "if [ \"$g\" = 1 ]; then read -r go <&3 || exit 0; fi\n"
+    "if [ \"$g\" = 1 ]; then read -r go <&3 || { [ -z \"$dir\" ] || rm -rf \"$dir\"; exit 0; }; "
+    "fi\n"
     "if [ -n \"$cpus\" ]; then taskset -c \"$cpus\" \"$@\" & else \"$@\" & fi\n"
     "p=$!\n"
-    "{ while read -r l; do :; done; kill -TERM $p; sleep 2; kill -KILL $p; } <&3 >/dev/null "
-    "2>&1 &\n"
+    /* the leash ends before it did (stopped, interrupted, lost): stop it
+     * (its folder is then removed: nobody will fetch it) */
+    "{ while read -r l; do :; done; [ -z \"$dir\" ] || : > \"$dir/.leash-ended\";"
+    " kill -TERM $p; sleep 2; kill -KILL $p; } <&3 >/dev/null 2>&1 &\n"
     "w=$!\n"
     "wait $p; rc=$?\n"
+    "[ -z \"$dir\" ] || [ ! -e \"$dir/.leash-ended\" ] || rm -rf \"$dir\"\n"
     "kill $w 2>/dev/null\n"
     "exit $rc\n";
 

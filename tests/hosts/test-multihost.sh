@@ -30,6 +30,17 @@ wait_lab_quiet() { # at most $1 s
   return 1
 }
 
+# no_trial_dirs PID: no folder of that c10k's trials left on the hosts (the
+# lab's hosts share this file system), within 5 s
+no_trial_dirs() {
+  local i
+  for ((i = 0; i < 50; i++)); do
+    compgen -G "/tmp/c10k-trial-$1-*" > /dev/null || return 0
+    sleep 0.1
+  done
+  fail "trial folders left on the hosts: $(echo /tmp/c10k-trial-"$1"-*)"
+}
+
 # run_bg OUT DURATION: a run in the background (pid in $pid), back once its
 # c10k-load processes run in the lab
 run_bg() {
@@ -48,7 +59,10 @@ run_bg() {
 # 1. one trial across hosts
 OUT="$TMP/run"
 "$C10K" run --model epoll -c 200 --duration 1s --warmup 200ms --out "$OUT" "${HOSTARGS[@]}" \
-  > "$TMP/out" 2> "$TMP/err" || fail "run exited $?: $(cat "$TMP/err")"
+  > "$TMP/out" 2> "$TMP/err" &
+pid=$!
+wait $pid || fail "run exited $?: $(cat "$TMP/err")"
+no_trial_dirs $pid
 P="$OUT/points/epoll-c200-r0-max.json"
 python3 - "$P" "${HOSTS[1]}" "${HOSTS[2]}" <<'PY' || fail "point: $(head -c 2000 "$P")"
 import json, sys
@@ -76,6 +90,7 @@ wait $pid
 rc=$?
 [ "$rc" = 130 ] || fail "interrupted run exited $rc, want 130: $(cat "$TMP/err-int")"
 wait_lab_quiet 6 || fail "left running after Ctrl-C: $(lab_procs)"
+no_trial_dirs $pid
 pgrep -f "ControlPath=/tmp/c10k-ssh" > /dev/null && fail "an ssh ControlMaster is left"
 
 # 3. a load host lost mid-trial: the trial is broken, the host named
@@ -95,5 +110,7 @@ t = d["trials"][0]
 assert [r is not None for r in t["load"]["runners"]] == [True, False]  # l1's results kept
 PY
 wait_lab_quiet 10 || fail "left running after a lost host: $(lab_procs)"
+# the lost host may keep what it measured (its c10k-load ended before its
+# sshd noticed the client gone): it is the lab's, and goes
 rm -rf /tmp/c10k-trial-"$pid"-*
 echo ok
