@@ -20,8 +20,10 @@
  * at once take seconds of kernel time, and the first ones would time out
  * unseen behind the last */
 #define LG_CONNECT_BATCH 256
-/* connect()s in flight per thread: more would overflow the server's listen
- * backlog (SYNs dropped, retried after 1, 3, 7 s: connect timeouts) */
+/* connect()s in flight per thread, with (closed loop) the open slots still
+ * waiting for their first answer, that is connections the server may not have
+ * accepted yet: more would overflow its listen backlog (SYNs dropped, retried
+ * after 1, 3, 7 s: connect timeouts) */
 #define LG_CONNECTING_MAX 1024
 
 int lg_worker_init(struct lg_worker *w, struct lg_run *run, int index, uint32_t first_id,
@@ -140,7 +142,8 @@ static void series_tick(struct lg_worker *w, uint64_t now)
 static void ramp_step(struct lg_worker *w, uint64_t now)
 {
     for (unsigned k = 0;
-         k < LG_CONNECT_BATCH && w->next_connect < w->nconns && w->connecting < LG_CONNECTING_MAX &&
+         k < LG_CONNECT_BATCH && w->next_connect < w->nconns &&
+         w->connecting + w->awaiting < LG_CONNECTING_MAX &&
          (!w->connect_gap_ns || now >= w->ramp_start_ns + w->next_connect * w->connect_gap_ns);
          k++)
         lg_conn_start(w, &w->conns[w->next_connect++], util_mono_ns());
@@ -226,7 +229,7 @@ static uint64_t wait_ns(struct lg_worker *w, uint64_t now)
 {
     uint64_t next = w->next_iv_ns < w->next_scan_ns ? w->next_iv_ns : w->next_scan_ns;
     if (!w->going && !w->connect_gap_ns && w->next_connect < w->nconns &&
-        w->connecting < LG_CONNECTING_MAX)
+        w->connecting + w->awaiting < LG_CONNECTING_MAX)
         return 0; /* the next batch of connect()s after this poll */
     if (!w->going)
         next = now + LG_RAMP_TICK_NS < next ? now + LG_RAMP_TICK_NS : next;
