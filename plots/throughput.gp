@@ -2,5 +2,5 @@
 reset
 load plots_dir.'/common.gp'
 ylab = 'throughput (requests/s)'
-yfmt = '%.0s%c'
+yfmt = '%.1s%c'
 load plots_dir.'/vs_conns.gp'
