@@ -110,14 +110,14 @@ static void groups_extra(struct pl_chart *c)
              len ? "\n" : "", g[0], g[1]);
 }
 
-/* Charts that draw their marks as shapes (memory) give the reasons in the
- * note: "N conns, model: status (why)" from <id>.marks.dat. */
+/* Charts that draw their marks as shapes (memory, held) give the reasons in
+ * the note: "N conns, model: status (why)" from <id>.marks.dat. */
 static void marks_note(const char *out, struct pl_chart *c)
 {
     char path[4400], line[1024], label[600];
     long long x;
     int k = 0;
-    if (strcmp(c->script, "memory")) return;
+    if (strcmp(c->script, "memory") && strcmp(c->script, "held")) return;
     snprintf(path, sizeof path, "%s/%s.marks.dat", out, c->id);
     FILE *f = fopen(path, "r");
     if (!f) return;
