@@ -31,3 +31,12 @@ echo "installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# openssh-server is here for the sshd of scripts/netns-lab.sh's test hosts
+# only: a system sshd that its install enabled and started (systemd) is
+# stopped and disabled again, so that installing c10k opens no port.
+if [[ " ${missing[*]} " == *" openssh-server "* ]] && command -v systemctl >/dev/null \
+   && [ -d /run/systemd/system ]; then
+  systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true
+  echo "openssh-server installed for the lab's own sshd; the system ssh service stays off" \
+       "(systemctl enable --now ssh to use it)" >&2
+fi
