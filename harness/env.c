@@ -2,7 +2,8 @@
  * CPU, governor, limits, sysctls, cgroup limits, load); `c10k env [--json]`.
  *   try: build/harness/c10k env --json */
 #include "cmd.h"
-#include "hn.h"
+#include "env.h"
+#include "store.h"
 #include "hn_paths.h"
 
 #include <procfs.h>

@@ -1,6 +1,6 @@
 /* hn json: small jansson helpers of the harness: a number at a dotted path of
  * a document (NAN when absent) and reals that become null when undefined. */
-#include "hn.h"
+#include "json.h"
 
 #include <math.h>
 #include <string.h>

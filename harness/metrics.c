@@ -2,7 +2,10 @@
  * latency, CPU and context switches per request, memory per connection split
  * into user, kernel stack, page tables and socket) and the validity flags.
  *   try: tests/harness/test-store (layout) ; c10k run (values) */
-#include "hn.h"
+#include "json.h"
+#include "metrics.h"
+#include "probe.h"
+#include "results/metric.h"
 
 #include <math.h>
 #include <stats.h>

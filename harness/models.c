@@ -3,11 +3,12 @@
  * (binary, io_uring, python3, nginx); `c10k models`.
  *   try: build/harness/c10k models [--json] */
 #include "cmd.h"
-#include "hn.h"
+#include "models.h"
 #include "hn_paths.h"
 #include "modeltab.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <linux/io_uring.h>
 #include <stdio.h>
 #include <stdlib.h>

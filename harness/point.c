@@ -1,7 +1,10 @@
 /* hn point: one measured point (model x connections x rate x scenario): its
  * id, its status from its trials, its JSON (c10k-point/1), the summary of its
  * trials (reading it back is results/res.h).  try: tests/harness/test-store */
-#include "hn.h"
+#include "config.h"
+#include "results/metric.h"
+#include "json.h"
+#include "point.h"
 
 #include <errno.h>
 #include <math.h>

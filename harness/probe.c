@@ -2,7 +2,9 @@
  * system every interval, widening the interval when a sample costs more than
  * 1% of it (10,000 processes), and measuring its own CPU time.
  *   try: tests/harness/test-probe */
-#include "hn.h"
+#include "config.h"
+#include "json.h"
+#include "probe.h"
 
 #include <errno.h>
 #include <math.h>

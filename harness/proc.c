@@ -2,9 +2,11 @@
  * own process group, pinned, stdout on a pipe, killed with the harness
  * (PR_SET_PDEATHSIG), stopped with SIGTERM then SIGKILL to the group. The
  * harness is a child subreaper, so a stopped group is reaped whole: when a
- * trial ends, none of its processes is still exiting.
+ * trial ends, none of its processes is still exiting. It also owns the run's
+ * signals: SIGINT/SIGTERM set hn_interrupted(), which every wait here checks.
  *   try: tests/harness/test-fake-servers.sh build/harness/c10k */
-#include "hn.h"
+#include "config.h"
+#include "proc.h"
 #include "measure/memcg.h"
 
 #include <errno.h>
@@ -20,32 +22,28 @@
 #include <unistd.h>
 #include <util.h>
 
-int hn_cpus_parse(const char *s, void *set_out)
+static volatile sig_atomic_t hn_stop_signal;
+
+static void on_signal(int sig)
 {
-    cpu_set_t *set = set_out;
-    const char *p = s;
-    CPU_ZERO(set);
-    while (*p) {
-        char *end;
-        long a = strtol(p, &end, 10), b;
-        if (end == p || a < 0 || a >= CPU_SETSIZE)
-            return -EINVAL;
-        b = a;
-        p = end;
-        if (*p == '-') {
-            b = strtol(p + 1, &end, 10);
-            if (end == p + 1 || b < a || b >= CPU_SETSIZE)
-                return -EINVAL;
-            p = end;
-        }
-        for (; a <= b; a++)
-            CPU_SET((int)a, set);
-        if (*p == ',')
-            p++;
-        else if (*p)
-            return -EINVAL;
-    }
-    return CPU_COUNT(set) > 0 ? 0 : -EINVAL;
+    hn_stop_signal = sig;
+}
+
+bool hn_interrupted(void)
+{
+    return hn_stop_signal != 0;
+}
+
+int hn_signals_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: waits return EINTR */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+        return -errno;
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
 }
 
 /* In the child, before exec: only async-signal-safe calls. */

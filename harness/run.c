@@ -2,7 +2,9 @@
  * trials, into a results folder of the same layout as a sweep.
  *   try: build/harness/c10k run --model epoll --connections 100 --duration 2s */
 #include "cmd.h"
-#include "hn.h"
+#include "config.h"
+#include "sweep.h"
+#include "results/res.h"
 
 #include <errno.h>
 #include <getopt.h>

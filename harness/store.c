@@ -1,7 +1,7 @@
 /* hn store: the results folder on disk: every file written atomically (a
  * temporary beside it, fsync, rename, fsync of the folder), folders made on
  * demand, UTC timestamps.  try: tests/harness/test-store */
-#include "hn.h"
+#include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>

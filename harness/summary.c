@@ -1,7 +1,10 @@
 /* hn summary: summary.csv of a results folder (docs/results.md): one row per
  * point, the median, min and max of every metric over its trials, empty cells
  * where a value does not exist.  try: tests/harness/test-store */
-#include "hn.h"
+#include "json.h"
+#include "point.h"
+#include "store.h"
+#include "results/metric.h"
 
 #include <errno.h>
 #include <math.h>

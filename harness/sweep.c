@@ -4,8 +4,17 @@
  * break skipped at larger counts, Ctrl-C -> "interrupted" and exit 130.
  *   try: build/harness/c10k sweep --models epoll --connections 10,100 --duration 1s */
 #include "calib.h"
+#include "results/res.h"
 #include "eta.h"
-#include "hn.h"
+#include "config.h"
+#include "env.h"
+#include "json.h"
+#include "models.h"
+#include "point.h"
+#include "proc.h"
+#include "store.h"
+#include "sweep.h"
+#include "trial.h"
 #include "hosts/hosts.h"
 
 #include <errno.h>
@@ -16,30 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <util.h>
-
-static volatile sig_atomic_t hn_stop_signal;
-
-static void on_signal(int sig)
-{
-    hn_stop_signal = sig;
-}
-
-bool hn_interrupted(void)
-{
-    return hn_stop_signal != 0;
-}
-
-int hn_signals_install(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal; /* no SA_RESTART: waits return EINTR */
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-        return -errno;
-    signal(SIGPIPE, SIG_IGN);
-    return 0;
-}
 
 struct sweep {
     struct hn_config *c;

@@ -2,7 +2,9 @@
  * the manifest), then the point loop of sweep.c.
  *   try: build/harness/c10k sweep --models threads,epoll --connections 100,1k --duration 2s */
 #include "cmd.h"
-#include "hn.h"
+#include "config.h"
+#include "sweep.h"
+#include "results/res.h"
 
 #include <errno.h>
 #include <getopt.h>

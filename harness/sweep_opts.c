@@ -2,7 +2,9 @@
  * units ("100,1k,10k"), scenarios NAME=PATH[@RATE], CPU lists, and the
  * config object of manifest.json (written, and read back by --resume).
  *   try: build/harness/c10k sweep --help */
-#include "hn.h"
+#include "config.h"
+#include "json.h"
+#include "models.h"
 #include "hosts/hosts.h"
 
 #include <errno.h>
@@ -13,6 +15,34 @@
 #include <time.h>
 #include <unistd.h>
 #include <util.h>
+
+int hn_cpus_parse(const char *s, void *set_out)
+{
+    cpu_set_t *set = set_out;
+    const char *p = s;
+    CPU_ZERO(set);
+    while (*p) {
+        char *end;
+        long a = strtol(p, &end, 10), b;
+        if (end == p || a < 0 || a >= CPU_SETSIZE)
+            return -EINVAL;
+        b = a;
+        p = end;
+        if (*p == '-') {
+            b = strtol(p + 1, &end, 10);
+            if (end == p + 1 || b < a || b >= CPU_SETSIZE)
+                return -EINVAL;
+            p = end;
+        }
+        for (; a <= b; a++)
+            CPU_SET((int)a, set);
+        if (*p == ',')
+            p++;
+        else if (*p)
+            return -EINVAL;
+    }
+    return CPU_COUNT(set) > 0 ? 0 : -EINVAL;
+}
 
 void hn_config_defaults(struct hn_config *c)
 {

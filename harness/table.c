@@ -1,7 +1,9 @@
 /* hn table: the end-of-run table on stdout: every point's status, throughput,
  * p99, and memory per connection split into user / kernel stack / page tables
  * / socket (medians over trials).  try: c10k sweep ... (printed at the end) */
-#include "hn.h"
+#include "json.h"
+#include "point.h"
+#include "sweep.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,6 +3,8 @@
  * series row (source=load, its columns prefixed load_), sorted by time.
  *   try: column -s, -t < results/.../points/epoll-c100-r0-max-t0.timeline.csv */
 #include "trial.h"
+#include "probe.h"
+#include "store.h"
 
 #include <errno.h>
 #include <math.h>

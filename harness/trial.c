@@ -3,6 +3,12 @@
  * while loaded, SIGTERM (SIGKILL after 2 s), then the result (trial_out.c).
  *   try: build/harness/c10k run --model epoll --connections 50 --duration 1s */
 #include "trial.h"
+#include "config.h"
+#include "models.h"
+#include "point.h"
+#include "probe.h"
+#include "proc.h"
+#include "store.h"
 #include "modeltab.h"
 
 #include <errno.h>

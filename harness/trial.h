@@ -3,9 +3,19 @@
 #ifndef C10K_HN_TRIAL_H
 #define C10K_HN_TRIAL_H
 
-#include "hn.h"
+#include "config.h"
+#include "models.h"
+#include "point.h"
+#include "probe.h"
+#include "proc.h"
 #include "measure/books.h"
 #include "measure/runners.h"
+
+/* Runs trial k of point pt with config c into out_dir; appends the trial
+ * object to pt->trials and sets *broken (with reason) when the model could not
+ * serve the point. -EINTR when interrupted (the trial is dropped). */
+int hn_trial_run(const struct hn_config *c, struct hn_point *pt, unsigned k, bool *broken,
+                 char *reason, size_t reason_cap);
 
 struct hn_trial {
     const struct hn_config *c;

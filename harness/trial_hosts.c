@@ -5,6 +5,11 @@
  * runners (measure/runmerge.c). A host lost mid-trial breaks the trial, named.
  *   try: tests/hosts/test-multihost.sh build/harness/c10k scripts/netns-lab.sh */
 #include "trial.h"
+#include "config.h"
+#include "models.h"
+#include "probe.h"
+#include "proc.h"
+#include "store.h"
 #include "hosts/hosts.h"
 
 #include <errno.h>

@@ -3,6 +3,10 @@
  * clock), the flags, why a point broke, and the trial JSON of docs/results.md.
  *   try: build/harness/c10k run --model epoll --connections 50 --duration 1s */
 #include "trial.h"
+#include "json.h"
+#include "metrics.h"
+#include "probe.h"
+#include "store.h"
 #include "measure/limits.h"
 
 #include <errno.h>

@@ -3,6 +3,9 @@
  * shell script over the host's transport; `c10k hosts check H...`.
  *   try: build/harness/c10k hosts check local ssh://root@198.18.200.2 */
 #include "cmd.h"
+#include "config.h"
+#include "json.h"
+#include "models.h"
 #include "hn_paths.h"
 #include "hosts/hosts.h"
 

@@ -3,6 +3,7 @@
  *   try: scripts/netns-lab.sh up; C10K_SSH_CONFIG=$(scripts/netns-lab.sh config)
  *        build/harness/c10k hosts check $(scripts/netns-lab.sh hosts) */
 #include "hosts/hosts.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <fcntl.h>

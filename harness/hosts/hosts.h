@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hn.h"
+#include "config.h"
+#include "proc.h"
 #include "measure/runners.h"
 
 #define HOSTS_URL_MAX HN_HOST_URL_MAX

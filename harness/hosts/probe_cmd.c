@@ -4,7 +4,7 @@
  * JSON object (hn_probe_export) on stdout.
  *   try: sleep 60 & (sleep 1; echo kick; sleep 1) | build/harness/c10k probe $! --since-ns 0 */
 #include "cmd.h"
-#include "hn.h"
+#include "probe.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  * when the connection is lost. Files come back with cat over the session.
  *   try: tests/hosts/test-multihost.sh build/harness/c10k scripts/netns-lab.sh */
 #include "hosts/hosts.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,6 +5,7 @@
  * files brought back by collect.
  *   try: tests/hosts/test-multihost.sh build/harness/c10k scripts/netns-lab.sh */
 #include "hosts/hosts.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -3,6 +3,8 @@
  * naming the host that is not.
  *   try: build/harness/c10k run --model epoll -c 10 --server-host ssh://root@198.18.200.9 */
 #include "hosts/hosts.h"
+#include "config.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <stdio.h>

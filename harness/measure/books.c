@@ -4,7 +4,8 @@
  *   try: c10k run --model epoll --connections 1000 --scenario idle (as root) */
 #include "books.h"
 
-#include "../hn.h"
+#include "../metrics.h"
+#include "../results/metric.h"
 
 #include <errno.h>
 #include <math.h>

@@ -2,6 +2,7 @@
  * local transport, and the merged files when there are several.
  *   try: ulimit -Hn 1500; c10k run --model epoll --connections 2000 --duration 1s */
 #include "runners.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <stdio.h>

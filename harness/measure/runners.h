@@ -33,7 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hn.h"
+#include "proc.h"
 
 #define RUNNERS_MAX 64
 #define RUNNERS_FD_RESERVE 500 /* descriptors kept besides connections (at most 1/4 of the cap) */

@@ -4,7 +4,7 @@
  *   try: c10k plot DIR (a run with --scenario idle); see DIR/plots/mem-books.png */
 #include "plot.h"
 
-#include "hn.h"
+#include "config.h"
 
 #include <errno.h>
 #include <math.h>

@@ -4,7 +4,7 @@
  * broken and flagged points. Try: c10k plot DIR; head DIR/plots/throughput-max.epoll.dat */
 #include "plot.h"
 
-#include "hn.h"
+#include "config.h"
 #include "modeltab.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  * written at the break. Try: c10k plot DIR; see DIR/plots/held-max.png */
 #include "plot.h"
 
-#include "hn.h"
+#include "config.h"
 
 #include <errno.h>
 #include <math.h>

@@ -3,7 +3,7 @@
  * .hgrm file of trial 0 (or the first valid trial). Try: c10k plot DIR */
 #include "plot.h"
 
-#include "hn.h"
+#include "config.h"
 
 #include <errno.h>
 #include <string.h>

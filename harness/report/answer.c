@@ -2,7 +2,7 @@
  * closed-loop medians at the largest connection count where a thread model and
  * an event loop were both measured: memory per connection and what it is made
  * of, then throughput and CPU per request of every model there. */
-#include "hn.h"
+#include "config.h"
 #include "modeltab.h"
 #include "rp.h"
 

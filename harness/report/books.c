@@ -5,7 +5,7 @@
  *   try: c10k report DIR (a run with --scenario idle) */
 #include "rp.h"
 
-#include "hn.h"
+#include "config.h"
 #include "modeltab.h"
 
 #include <errno.h>

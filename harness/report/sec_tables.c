@@ -1,7 +1,7 @@
 /* rp sections of figures: per scenario a table of model x connections
  * (throughput, latency, CPU, context switches, status), the memory per
  * connection, and the breaking point of every model with its cause. */
-#include "hn.h"
+#include "config.h"
 #include "rp.h"
 
 #include <math.h>

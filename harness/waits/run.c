@@ -4,6 +4,7 @@
  * = what its requests in flight cost). Sequential jobs (hours of waiting, no CPU) run
  * beside the others unless --serial. Try: c10k waits --n 5,10 --wait 200ms */
 #include "wt.h"
+#include "proc.h"
 #include "wt_paths.h"
 
 #include <errno.h>

@@ -3,6 +3,10 @@
  * N waits one after another, with asyncio, a thread pool, a process pool and
  * the C floor, into DIR/waits.json. Try: c10k waits --n 5,10,20 --wait 200ms */
 #include "cmd.h"
+#include "config.h"
+#include "models.h"
+#include "proc.h"
+#include "store.h"
 #include "wt.h"
 
 #include <errno.h>

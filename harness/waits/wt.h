@@ -4,7 +4,7 @@
 #ifndef C10K_WT_H
 #define C10K_WT_H
 
-#include "hn.h"
+#include "proc.h"
 
 #include <jansson.h>
 #include <stdbool.h>

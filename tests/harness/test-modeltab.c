@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hn.h"
+#include "models.h"
 #include "modeltab.h"
 
 static const unsigned all_classes = MT_THREAD | MT_PROCESS | MT_EVENT_LOOP;

@@ -2,7 +2,8 @@
  * and 1 grandchild that allocates and touches 64 MiB on request. The probe
  * must see the PSS grow by 64 MiB (within 10%), 5 threads, 2 processes, CPU
  * time, and keep its own CPU small.  try: meson test -C build probe */
-#include "hn.h"
+#include "probe.h"
+#include "proc.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -2,7 +2,9 @@
  * burn 2 ms each is read from schedstat to within a millisecond (10 ms ticks
  * cannot), a process of 600 threads from a scaled subset, and cpu_us_per_req
  * uses it (ticks when it goes backwards).  try: meson test -C build sched-cpu */
-#include "hn.h"
+#include "metrics.h"
+#include "probe.h"
+#include "results/metric.h"
 
 #include <math.h>
 #include <setjmp.h>

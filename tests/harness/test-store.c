@@ -2,7 +2,12 @@
  * sees a partial one, no temporary is left), summary.csv has the layout of
  * docs/results.md (median/min/max, empty cells), a point JSON reads back.
  *   try: meson test -C build store */
-#include "hn.h"
+#include "config.h"
+#include "metrics.h"
+#include "point.h"
+#include "store.h"
+#include "results/res.h"
+#include "results/metric.h"
 
 #include <dirent.h>
 #include <math.h>
