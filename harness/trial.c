@@ -296,7 +296,16 @@ static int trial_init(struct hn_trial *t, const struct hn_config *c, struct hn_p
     hn_utc_now(t->started, sizeof t->started);
     t->flags = json_array();
     t->notes = json_array();
-    books_open(&t->books);
+    if (c->hosts) {
+        /* its memory groups would be here, the server is not: the probe's
+         * figures of the server's host (system-wide there) stand */
+        memset(&t->books, 0, sizeof t->books);
+        t->books.method = MEMCG_SYSTEM;
+        snprintf(t->books.why, sizeof t->books.why,
+                 "the server ran on another host: system-wide deltas there");
+    } else {
+        books_open(&t->books);
+    }
     return hn_model_find(pt->model, &t->model);
 }
 

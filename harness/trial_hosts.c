@@ -61,6 +61,7 @@ static int server_start(struct hn_trial *t, char *url, size_t cap)
     snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
     if ((rc = hosts_proc_start(&t->srv, h, cmd, &o, err_path)) < 0) return rc;
     t->t0_ns = util_mono_ns();
+    t->srv_processes = 1; /* no --processes across hosts */
     rc = hn_trial_ready(t, url, cap);
     if (rc == -ENOTCONN && hosts_proc_lost(h, &t->srv)) {
         char why[300] = "failed: ";
