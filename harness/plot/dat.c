@@ -108,7 +108,7 @@ int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long 
 /* A chart per scenario: up to three metrics drawn against connections. */
 struct pl_spec {
     const char *stem, *script, *title, *caption;
-    const char *metrics[3];
+    enum res_metric_id metrics[3];
     size_t n_metrics;
     bool force_logy;
 };
@@ -121,7 +121,7 @@ static const struct pl_spec pl_specs[] = {
      "the band from the slowest to the fastest trial), C models left, Python right: higher is "
      "better; a line that falls with more connections shows the model's overhead per "
      "connection. A cross marks a broken point, a triangle a flagged one (why: the note).",
-     {"throughput_rps"},
+     {RES_M_RPS},
      1,
      false},
     {"latency",
@@ -130,7 +130,7 @@ static const struct pl_spec pl_specs[] = {
      "Latency percentiles per model on a log scale (solid p50, dashed p99, dotted p99.9; bars "
      "min-max over trials): the gap between p50 and p99.9 is the tail a few unlucky requests "
      "see.",
-     {"latency_p50_us", "latency_p99_us", "latency_p999_us"},
+     {RES_M_P50, RES_M_P99, RES_M_P999},
      3,
      true},
     {"cpu-per-req",
@@ -138,7 +138,7 @@ static const struct pl_spec pl_specs[] = {
      "Server CPU time per request vs connections",
      "Server CPU time (user + system) spent per completed request: lower is more efficient; a "
      "rising line means each connection costs the model CPU even when it is not served.",
-     {"cpu_us_per_req"},
+     {RES_M_CPU_PER_REQ},
      1,
      false},
     {"ctxsw-per-req",
@@ -147,7 +147,7 @@ static const struct pl_spec pl_specs[] = {
      "Voluntary plus involuntary context switches of the server per completed request (log "
      "scale): event loops batch many requests per switch, thread and process models pay "
      "about one or more per request.",
-     {"ctxsw_per_req"},
+     {RES_M_CSW_PER_REQ},
      1,
      true},
 };
@@ -174,13 +174,13 @@ static int write_model(const struct pl_set *s, const struct pl_spec *sp, const c
     for (size_t i = 0; i < nc; i++) {
         const struct res_point *p = pl_find(s, model, sc, conns[i]);
         if (!pl_drawable(p) || !strcmp(p->status, "broken")) continue;
-        if (!isfinite(pl_metric(p, "median", sp->metrics[0]))) continue;
+        if (!isfinite(pl_metric(p, "median", res_metrics[sp->metrics[0]].name))) continue;
         if (!f && !(f = pl_dat_open(out_dir, stem, model))) return -errno;
         fprintf(f, "%lld", conns[i]);
         for (size_t m = 0; m < sp->n_metrics; m++) {
-            double med = pl_metric(p, "median", sp->metrics[m]);
-            double lo = pl_metric(p, "min", sp->metrics[m]);
-            double hi = pl_metric(p, "max", sp->metrics[m]);
+            double med = pl_metric(p, "median", res_metrics[sp->metrics[m]].name);
+            double lo = pl_metric(p, "min", res_metrics[sp->metrics[m]].name);
+            double hi = pl_metric(p, "max", res_metrics[sp->metrics[m]].name);
             range_add(r, med);
             fprintf(f, " %.6g %.6g %.6g", med, isfinite(lo) ? lo : med, isfinite(hi) ? hi : med);
         }
@@ -236,7 +236,7 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
         }
         pl_mark_label(p, label, sizeof label);
         if (!label[0]) continue;
-        double y = pl_metric(p, "median", sp->metrics[0]);
+        double y = pl_metric(p, "median", res_metrics[sp->metrics[0]].name);
         if (!(y > 0) || !strcmp(p->status, "broken")) /* at the floor of the chart */
             y = !c->logy ? 0 : r->lo < INFINITY ? r->lo : 1;
         int g = pl_group(p->model);

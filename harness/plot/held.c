@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#define HELD_METRIC "connections_held"
+#define HELD_METRIC RES_NAME(HELD)
 
 /* Held at a point: the median of the trials, else (a broken point has no
  * valid trial) its first trial's own figure. */
@@ -20,7 +20,7 @@ static double held_of(const struct res_point *p)
     if (isfinite(v)) return v;
     const json_t *m = json_object_get(pl_trial(p), "metrics");
     const json_t *x = json_object_get(m, HELD_METRIC);
-    if (!json_is_number(x)) x = json_object_get(m, "connections_established");
+    if (!json_is_number(x)) x = json_object_get(m, RES_NAME(ESTABLISHED));
     return json_is_number(x) ? json_number_value(x) : NAN;
 }
 

@@ -44,7 +44,7 @@ static int memory_marks(const struct pl_set *s, const char *out_dir, double lo, 
         }
         pl_mark_label(p, label, sizeof label);
         if (!label[0]) continue;
-        double y = pl_metric(p, "median", "pss_loaded_bytes");
+        double y = pl_metric(p, "median", RES_NAME(PSS_LOADED));
         if (!(y > 0) || !strcmp(p->status, "broken")) y = lo < INFINITY ? lo : 1;
         if ((rc = pl_mark_put(&mk, out_dir, "memory", p->connections, y, label))) break;
         n++;
@@ -61,12 +61,12 @@ int pl_dat_memory(const struct pl_set *s, const char *out_dir, struct pl_charts 
     if (!c || !s->n_scenarios) return -E2BIG;
     for (size_t m = 0; m < s->n_models; m++) {
         const char *model = s->models[m];
-        int rows = write_series(s, model, "pss_loaded_bytes", out_dir, model, &lo);
+        int rows = write_series(s, model, RES_NAME(PSS_LOADED), out_dir, model, &lo);
         if (rows < 0) return rows;
         if (rows > 0) pl_words_add(c->models, sizeof c->models, model);
         if (strcmp(model, "threads")) continue;
         snprintf(part, sizeof part, "%s.vsz", model);
-        rows = write_series(s, model, "vsz_loaded_bytes", out_dir, part, &lo);
+        rows = write_series(s, model, RES_NAME(VSZ_LOADED), out_dir, part, &lo);
         if (rows < 0) return rows;
         if (rows > 0) pl_words_add(vsz, sizeof vsz, model);
     }
@@ -123,10 +123,10 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
             continue;
         }
         fprintf(f, "\"%s\" %.4g %.4g %.4g %.4g\n", s->models[m],
-                kib(p, "mem_per_conn_user_bytes", &clamped),
-                kib(p, "mem_per_conn_kstack_bytes", &clamped),
-                kib(p, "mem_per_conn_pagetables_bytes", &clamped),
-                kib(p, "mem_per_conn_socket_bytes", &clamped));
+                kib(p, RES_NAME(PC_USER), &clamped),
+                kib(p, RES_NAME(PC_KSTACK), &clamped),
+                kib(p, RES_NAME(PC_PTE), &clamped),
+                kib(p, RES_NAME(PC_SOCKET), &clamped));
         pl_words_add(c->models, sizeof c->models, s->models[m]);
     }
     if (fclose(f)) return -errno;

@@ -13,7 +13,7 @@
 static bool served(const struct res_point *p)
 {
     return pl_drawable(p) && strcmp(p->status, "broken") &&
-           isfinite(pl_metric(p, "median", "throughput_rps"));
+           isfinite(pl_metric(p, "median", RES_NAME(RPS)));
 }
 
 /* The model's point at the largest count it served in scenario sc, or NULL. */
@@ -54,7 +54,7 @@ static int write_bars(const struct pl_set *s, FILE *f, struct pl_chart *c, long 
             }
             char n[32];
             count_label(n, sizeof n, p->connections);
-            double mem = pl_metric(p, "median", "mem_per_conn_bytes");
+            double mem = pl_metric(p, "median", RES_NAME(PC_TOTAL));
             if (!(isfinite(mem) && mem > 0)) {
                 char why[128];
                 snprintf(why, sizeof why, "%s at %lld: no memory figure (no bar on the left)",
@@ -63,8 +63,8 @@ static int write_bars(const struct pl_set *s, FILE *f, struct pl_chart *c, long 
             }
             fprintf(f, "\"%s (%s)\" %.6g %.6g %.6g %.6g %d\n", s->models[m], n,
                     isfinite(mem) && mem > 0 ? mem / 1024.0 : NAN,
-                    pl_metric(p, "median", "throughput_rps"), pl_metric(p, "min", "throughput_rps"),
-                    pl_metric(p, "max", "throughput_rps"), g);
+                    pl_metric(p, "median", RES_NAME(RPS)), pl_metric(p, "min", RES_NAME(RPS)),
+                    pl_metric(p, "max", RES_NAME(RPS)), g);
             pl_words_add(c->models, sizeof c->models, s->models[m]);
             if (p->connections > *top) *top = p->connections;
             rows++;

@@ -34,8 +34,8 @@ static long rp_answer_conns(const struct rp_run *run, const char *scen)
     for (size_t i = 0; i < run->n; i++) {
         const struct res_point *p = &run->pts[i];
         if (strcmp(p->scenario, scen) != 0 || p->connections <= best) continue;
-        if (rp_best(run, MT_PER_CONN, p->connections, scen, "mem_per_conn_bytes", 0) &&
-            rp_best(run, MT_EVENT_LOOP, p->connections, scen, "mem_per_conn_bytes", 0))
+        if (rp_best(run, MT_PER_CONN, p->connections, scen, RES_NAME(PC_TOTAL), 0) &&
+            rp_best(run, MT_EVENT_LOOP, p->connections, scen, RES_NAME(PC_TOTAL), 0))
             best = p->connections;
     }
     return best;
@@ -44,7 +44,7 @@ static long rp_answer_conns(const struct rp_run *run, const char *scen)
 static void rp_answer_memory(struct rp_out *o, const struct res_point *t, const struct res_point *e)
 {
     char a[6][64];
-    double tt = rp_metric(t, "mem_per_conn_bytes"), et = rp_metric(e, "mem_per_conn_bytes");
+    double tt = rp_metric(t, RES_NAME(PC_TOTAL)), et = rp_metric(e, RES_NAME(PC_TOTAL));
     rp_p(o,
          "Memory: at %lld connections %s needs %s per connection (user %s, kernel stack "
          "%s, page tables %s) and %s needs %s (user %s)%s%.1fx. A thread (or process) "
@@ -53,11 +53,11 @@ static void rp_answer_memory(struct rp_out *o, const struct res_point *t, const 
          "small structure in one process. The socket buffers are paid by every model "
          "alike.",
          t->connections, t->model, rp_fmt_bytes(a[0], 64, tt),
-         rp_fmt_bytes(a[1], 64, rp_metric(t, "mem_per_conn_user_bytes")),
-         rp_fmt_bytes(a[2], 64, rp_metric(t, "mem_per_conn_kstack_bytes")),
-         rp_fmt_bytes(a[3], 64, rp_metric(t, "mem_per_conn_pagetables_bytes")), e->model,
+         rp_fmt_bytes(a[1], 64, rp_metric(t, RES_NAME(PC_USER))),
+         rp_fmt_bytes(a[2], 64, rp_metric(t, RES_NAME(PC_KSTACK))),
+         rp_fmt_bytes(a[3], 64, rp_metric(t, RES_NAME(PC_PTE))), e->model,
          rp_fmt_bytes(a[4], 64, et),
-         rp_fmt_bytes(a[5], 64, rp_metric(e, "mem_per_conn_user_bytes")),
+         rp_fmt_bytes(a[5], 64, rp_metric(e, RES_NAME(PC_USER))),
          et > 0 && tt > 0 ? ": a ratio of " : "", et > 0 && tt > 0 ? tt / et : 0.0);
 }
 
@@ -72,10 +72,10 @@ static void rp_answer_speed(struct rp_out *o, const struct rp_run *run, long con
             continue;
         }
         rp_li(o, "%s: %s req/s, p99 %s, %s µs of CPU and %s context switches per request.",
-              p->model, rp_fmt_num(b1, sizeof b1, rp_metric(p, "throughput_rps"), 0),
-              rp_fmt_us(b2, sizeof b2, rp_metric(p, "latency_p99_us")),
-              rp_fmt_num(b3, sizeof b3, rp_metric(p, "cpu_us_per_req"), 1),
-              rp_fmt_num(b4, sizeof b4, rp_metric(p, "ctxsw_per_req"), 3));
+              p->model, rp_fmt_num(b1, sizeof b1, rp_metric(p, RES_NAME(RPS)), 0),
+              rp_fmt_us(b2, sizeof b2, rp_metric(p, RES_NAME(P99))),
+              rp_fmt_num(b3, sizeof b3, rp_metric(p, RES_NAME(CPU_PER_REQ)), 1),
+              rp_fmt_num(b4, sizeof b4, rp_metric(p, RES_NAME(CSW_PER_REQ)), 3));
     }
     rp_list_end(o);
 }
@@ -99,8 +99,8 @@ void rp_sec_answer(struct rp_out *o, const struct rp_run *run)
         return;
     }
     if (!books) /* no idle scenario: the system-wide figures */
-        rp_answer_memory(o, rp_best(run, MT_PER_CONN, conns, scen, "mem_per_conn_bytes", 0),
-                         rp_best(run, MT_EVENT_LOOP, conns, scen, "mem_per_conn_bytes", 0));
+        rp_answer_memory(o, rp_best(run, MT_PER_CONN, conns, scen, RES_NAME(PC_TOTAL), 0),
+                         rp_best(run, MT_EVENT_LOOP, conns, scen, RES_NAME(PC_TOTAL), 0));
     rp_p(o,
          "(The least hungry thread/process model against the least hungry event loop; "
          "every model is in the memory table.) Throughput, latency and CPU at %ld "

@@ -74,7 +74,7 @@ static long books_conns(const struct rp_run *run)
 /* " (trials from A to B)" when they disagree by more than 10%, else "". */
 static const char *spread(const struct res_point *p, char *buf, size_t cap)
 {
-    const char *m = "mem_per_conn_server_total_bytes";
+    const char *m = RES_NAME(SRV_TOTAL);
     double med = rp_metric(p, m), lo = summary_of(p, "min", m), hi = summary_of(p, "max", m);
     char a[64], b[64];
     buf[0] = 0;
@@ -146,9 +146,9 @@ static void books_row(struct rp_out *o, const struct res_point *p)
     rp_fmt_bytes(c[8], 64, side_part(p, "server", more[0]));
     rp_fmt_bytes(c[9], 64, side_part(p, "server", more[1]));
     rp_fmt_bytes(c[10], 64, side_part(p, "client", "total"));
-    rp_fmt_bytes(c[11], 64, rp_metric(p, "mem_per_conn_all_in_bytes"));
-    rp_fmt_bytes(c[12], 64, rp_metric(p, "mem_per_conn_available_bytes"));
-    rp_fmt_num(c[13], 64, rp_metric(p, "memory_books_gap"), 2);
+    rp_fmt_bytes(c[11], 64, rp_metric(p, RES_NAME(ALL_IN)));
+    rp_fmt_bytes(c[12], 64, rp_metric(p, RES_NAME(PC_AVAIL)));
+    rp_fmt_num(c[13], 64, rp_metric(p, RES_NAME(BOOKS_GAP)), 2);
     snprintf(c[14], 64, "%s", books_state(p));
     rp_row(o, 15, c);
 }

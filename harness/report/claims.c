@@ -60,10 +60,10 @@ static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const
         rp_p(o, "Verdict: not measured in this run (no threads point with data).");
         return;
     }
-    thr = rp_metric(p, "threads_loaded");
-    vsz = rp_metric(p, "vsz_loaded_bytes");
+    thr = rp_metric(p, RES_NAME(THREADS_LOADED));
+    vsz = rp_metric(p, RES_NAME(VSZ_LOADED));
     reserved = thr > 0 ? vsz / thr : NAN;
-    used = rp_metric(p, "mem_per_conn_bytes");
+    used = rp_metric(p, RES_NAME(PC_TOTAL));
     rp_fmt_bytes(r, sizeof r, reserved);
     rp_fmt_bytes(u, sizeof u, used);
     rp_li(o,
@@ -73,8 +73,8 @@ static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const
     rp_li(o,
           "Memory used per connection: %s (user %s, kernel stack %s, page tables and "
           "socket buffers the rest).",
-          u, rp_fmt_bytes(us, sizeof us, rp_metric(p, "mem_per_conn_user_bytes")),
-          rp_fmt_bytes(ks, sizeof ks, rp_metric(p, "mem_per_conn_kstack_bytes")));
+          u, rp_fmt_bytes(us, sizeof us, rp_metric(p, RES_NAME(PC_USER))),
+          rp_fmt_bytes(ks, sizeof ks, rp_metric(p, RES_NAME(PC_KSTACK))));
     if (p->connections < RP_SMALL_CONNS)
         rp_li(o, "Only %lld connections measured: per-connection figures are noisy.",
               p->connections);
@@ -100,8 +100,8 @@ static void rp_claim_async_kb(struct rp_out *o, const struct rp_run *run, const 
     rp_h(o, 3, "2. \"An async task costs a few KB\"");
     for (size_t i = 0; i < n_loops; i++) {
         const struct res_point *p = rp_largest(run, loops[i], scen);
-        double total = rp_metric(p, "mem_per_conn_bytes");
-        double user = rp_metric(p, "mem_per_conn_user_bytes");
+        double total = rp_metric(p, RES_NAME(PC_TOTAL));
+        double user = rp_metric(p, RES_NAME(PC_USER));
         char *list;
         if (!p || !isfinite(total)) continue;
         n++;
@@ -135,7 +135,7 @@ static void rp_claim_async_kb(struct rp_out *o, const struct rp_run *run, const 
 
 static int rp_unstable(const struct res_point *p)
 {
-    return !strcmp(p->status, "broken") || rp_metric(p, "errors") > 0 ||
+    return !strcmp(p->status, "broken") || rp_metric(p, RES_NAME(ERRORS)) > 0 ||
            strstr(p->flags, "server_crashed") || strstr(p->flags, "connections_short");
 }
 
@@ -153,8 +153,8 @@ static void rp_claim_500(struct rp_out *o, const struct rp_run *run)
                 !strcmp(p->status, "pending") || !strcmp(p->status, "unavailable"))
                 continue;
             rp_li(o, "%s, %s, %lld connections: %s, errors %s, p99 %s%s%s.", p->model, p->scenario,
-                  p->connections, p->status, rp_fmt_num(b1, sizeof b1, rp_metric(p, "errors"), 0),
-                  rp_fmt_us(b2, sizeof b2, rp_metric(p, "latency_p99_us")),
+                  p->connections, p->status, rp_fmt_num(b1, sizeof b1, rp_metric(p, RES_NAME(ERRORS)), 0),
+                  rp_fmt_us(b2, sizeof b2, rp_metric(p, RES_NAME(P99))),
                   p->flags[0] ? ", flags " : "", p->flags);
             if (first_seen < 0 || p->connections < first_seen) first_seen = p->connections;
             if (p->connections > max_seen) max_seen = p->connections;
@@ -218,7 +218,7 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
          rp_scenario_rate(run, scen) / seq_rps);
     for (size_t m = 0; m < RP_N(models); m++) {
         const struct res_point *p = rp_find(run, models[m], a->connections, scen);
-        double t = rp_metric(p, "throughput_rps");
+        double t = rp_metric(p, RES_NAME(RPS));
         if (!rp_has_data(p)) {
             rp_li(o, "%s at %lld connections: not measured (%s).", models[m], a->connections,
                   p ? p->status : "not in this run");
@@ -226,10 +226,10 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
         }
         rp_li(o, "%s at %lld connections: %s req/s = %.1fx sequential, p50 %s, p99 %s.", models[m],
               p->connections, rp_fmt_num(b1, sizeof b1, t, 0), t / seq_rps,
-              rp_fmt_us(b2, sizeof b2, rp_metric(p, "latency_p50_us")),
-              rp_fmt_us(b3, sizeof b3, rp_metric(p, "latency_p99_us")));
+              rp_fmt_us(b2, sizeof b2, rp_metric(p, RES_NAME(P50))),
+              rp_fmt_us(b3, sizeof b3, rp_metric(p, RES_NAME(P99))));
         if (m == 0) sp = t / seq_rps;
-        if (m == 1) vs_thr = rp_metric(a, "throughput_rps") / t;
+        if (m == 1) vs_thr = rp_metric(a, RES_NAME(RPS)) / t;
     }
     rp_list_end(o);
     snprintf(b1, sizeof b1, "%.1fx", sp);
@@ -238,7 +238,7 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
     else
         snprintf(b2, sizeof b2, "not measured");
     capped = rp_scenario_rate(run, scen) > 0 &&
-             rp_metric(a, "throughput_rps") >= 0.99 * (double)rp_scenario_rate(run, scen);
+             rp_metric(a, RES_NAME(RPS)) >= 0.99 * (double)rp_scenario_rate(run, scen);
     snprintf(lb, sizeof lb, "%s%s", capped ? "at least " : "", b1);
     if (capped && sp < 10)
         rp_verdict(o,
@@ -274,11 +274,11 @@ static double rp_group_ctxsw(struct rp_out *o, const struct rp_run *run, const c
     char b1[64], b2[64];
     for (size_t i = 0; i < n; i++) {
         const struct res_point *p = rp_find(run, models[i], conns, scen);
-        double v = rp_metric(p, "ctxsw_per_req");
+        double v = rp_metric(p, RES_NAME(CSW_PER_REQ));
         if (!rp_has_data(p) || !isfinite(v)) continue;
         rp_li(o, "%s at %ld connections: %s context switches and %s µs of CPU per request.",
               p->model, conns, rp_fmt_num(b1, sizeof b1, v, 3),
-              rp_fmt_num(b2, sizeof b2, rp_metric(p, "cpu_us_per_req"), 1));
+              rp_fmt_num(b2, sizeof b2, rp_metric(p, RES_NAME(CPU_PER_REQ)), 1));
         if (!isfinite(best) || (want_max ? v > best : v < best)) best = v;
     }
     return best;

@@ -46,7 +46,7 @@ double rp_metric(const struct res_point *p, const char *name)
 
 int rp_has_data(const struct res_point *p)
 {
-    return p && isfinite(rp_metric(p, "throughput_rps"));
+    return p && isfinite(rp_metric(p, RES_NAME(RPS)));
 }
 
 const struct res_point *rp_find(const struct rp_run *run, const char *model, long conns,

@@ -4,6 +4,7 @@
 #ifndef C10K_RP_H
 #define C10K_RP_H
 
+#include "results/metric.h"
 #include "results/res.h"
 
 #include <jansson.h>

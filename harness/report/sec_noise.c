@@ -72,7 +72,7 @@ void rp_sec_noise(struct rp_out *o, const struct rp_run *run)
     rp_h(o, 2, "Noise");
     rp_calibration(o, run);
     for (size_t i = 0; i < run->n; i++) {
-        measured += isfinite(rp_cv(&run->pts[i], "throughput_rps"));
+        measured += isfinite(rp_cv(&run->pts[i], RES_NAME(RPS)));
         noisy += rp_noisy(&run->pts[i]);
     }
     if (!noisy) {
@@ -94,15 +94,15 @@ void rp_sec_noise(struct rp_out *o, const struct rp_run *run)
         if (!rp_noisy(p)) continue;
         snprintf(c[0], 64, "%s", p->id);
         snprintf(c[1], 64, "%lld", (long long)json_integer_value(json_object_get(s, "trials")));
-        rp_fmt_num(c[2], 64, rp_metric(p, "throughput_rps"), 0);
+        rp_fmt_num(c[2], 64, rp_metric(p, RES_NAME(RPS)), 0);
         rp_fmt_num(a, sizeof a,
-                   json_number_value(json_object_get(json_object_get(s, "min"), "throughput_rps")),
+                   json_number_value(json_object_get(json_object_get(s, "min"), RES_NAME(RPS))),
                    0);
         rp_fmt_num(b, sizeof b,
-                   json_number_value(json_object_get(json_object_get(s, "max"), "throughput_rps")),
+                   json_number_value(json_object_get(json_object_get(s, "max"), RES_NAME(RPS))),
                    0);
         snprintf(c[3], 64, "%s .. %s", a, b);
-        snprintf(c[4], 64, "%.0f%%", rp_cv(p, "throughput_rps"));
+        snprintf(c[4], 64, "%.0f%%", rp_cv(p, RES_NAME(RPS)));
         rp_row(o, 5, c);
     }
     rp_table_end(o);

@@ -37,12 +37,12 @@ static void rp_perf_row(struct rp_out *o, const struct res_point *p)
     snprintf(c[0], 64, "%s", p->model);
     snprintf(c[1], 64, "%lld", p->connections);
     snprintf(c[2], 64, "%s", p->status);
-    rp_fmt_spread(c[3], 64, p, "throughput_rps", 0);
-    rp_fmt_us(c[4], 64, rp_metric(p, "latency_p50_us"));
-    rp_fmt_us(c[5], 64, rp_metric(p, "latency_p99_us"));
-    rp_fmt_num(c[6], 64, rp_metric(p, "cpu_us_per_req"), 1);
-    rp_fmt_num(c[7], 64, rp_metric(p, "ctxsw_per_req"), 2);
-    rp_fmt_num(c[8], 64, rp_metric(p, "errors"), 0);
+    rp_fmt_spread(c[3], 64, p, RES_NAME(RPS), 0);
+    rp_fmt_us(c[4], 64, rp_metric(p, RES_NAME(P50)));
+    rp_fmt_us(c[5], 64, rp_metric(p, RES_NAME(P99)));
+    rp_fmt_num(c[6], 64, rp_metric(p, RES_NAME(CPU_PER_REQ)), 1);
+    rp_fmt_num(c[7], 64, rp_metric(p, RES_NAME(CSW_PER_REQ)), 2);
+    rp_fmt_num(c[8], 64, rp_metric(p, RES_NAME(ERRORS)), 0);
     snprintf(c[9], 64, "%.60s", p->flags[0] ? p->flags : "–");
     rp_row(o, 10, c);
 }
@@ -84,21 +84,21 @@ void rp_sec_figures(struct rp_out *o, const struct rp_run *run)
 static void rp_mem_row(struct rp_out *o, const struct res_point *p)
 {
     char c[11][64];
-    double thr = rp_metric(p, "threads_loaded"), pr = rp_metric(p, "processes_loaded");
+    double thr = rp_metric(p, RES_NAME(THREADS_LOADED)), pr = rp_metric(p, RES_NAME(PROCS_LOADED));
     snprintf(c[0], 64, "%s", p->model);
     snprintf(c[1], 64, "%lld", p->connections);
     if (isfinite(thr) && isfinite(pr))
         snprintf(c[2], 64, "%.0f / %.0f", thr, pr);
     else
         snprintf(c[2], 64, "–");
-    rp_fmt_bytes(c[3], 64, rp_metric(p, "pss_idle_bytes"));
-    rp_fmt_bytes(c[4], 64, rp_metric(p, "pss_loaded_bytes"));
-    rp_fmt_bytes(c[5], 64, rp_metric(p, "vsz_loaded_bytes"));
-    rp_fmt_bytes(c[6], 64, rp_metric(p, "mem_per_conn_user_bytes"));
-    rp_fmt_bytes(c[7], 64, rp_metric(p, "mem_per_conn_kstack_bytes"));
-    rp_fmt_bytes(c[8], 64, rp_metric(p, "mem_per_conn_pagetables_bytes"));
-    rp_fmt_bytes(c[9], 64, rp_metric(p, "mem_per_conn_socket_bytes"));
-    rp_fmt_bytes(c[10], 64, rp_metric(p, "mem_per_conn_bytes"));
+    rp_fmt_bytes(c[3], 64, rp_metric(p, RES_NAME(PSS_IDLE)));
+    rp_fmt_bytes(c[4], 64, rp_metric(p, RES_NAME(PSS_LOADED)));
+    rp_fmt_bytes(c[5], 64, rp_metric(p, RES_NAME(VSZ_LOADED)));
+    rp_fmt_bytes(c[6], 64, rp_metric(p, RES_NAME(PC_USER)));
+    rp_fmt_bytes(c[7], 64, rp_metric(p, RES_NAME(PC_KSTACK)));
+    rp_fmt_bytes(c[8], 64, rp_metric(p, RES_NAME(PC_PTE)));
+    rp_fmt_bytes(c[9], 64, rp_metric(p, RES_NAME(PC_SOCKET)));
+    rp_fmt_bytes(c[10], 64, rp_metric(p, RES_NAME(PC_TOTAL)));
     rp_row(o, 11, c);
 }
 
@@ -158,7 +158,7 @@ static void rp_break_model(struct rp_out *o, const struct rp_run *run, const cha
             return;
         }
         if (strstr(p->flags, "no_progress") ||
-            (rp_metric(p, "throughput_rps") == 0 && strcmp(scen, HN_SCENARIO_IDLE))) {
+            (rp_metric(p, RES_NAME(RPS)) == 0 && strcmp(scen, HN_SCENARIO_IDLE))) {
             rp_li(o,
                   "%s, %s: stops serving at %lld connections (no progress in the measured "
                   "window; flags %s)%s",

@@ -122,6 +122,8 @@ struct res_metric {
     const char *description;
 };
 extern const struct res_metric res_metrics[RES_M_COUNT];
+/* The name of a metric by its ID: RES_NAME(RPS) is "throughput_rps". */
+#define RES_NAME(id) (res_metrics[RES_M_##id].name)
 
 /* Index of a metric by its full name, an alias (p99, throughput, mem, cpu) or
  * its name without "_bytes" (mem_per_conn); -1 when unknown. */
