@@ -374,3 +374,13 @@ int hn_probe_import(struct hn_probe **out, const json_t *j)
     *out = p;
     return 0;
 }
+
+size_t hn_probe_copy(struct hn_probe *p, size_t from, struct hn_sample *out, size_t cap)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&p->mu);
+    for (; from + n < p->n && n < cap; n++)
+        out[n] = p->s[from + n];
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}

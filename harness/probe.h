@@ -50,6 +50,8 @@ void hn_probe_free(struct hn_probe *p);
  * counters), for `c10k probe` on a server's host; and back into a stopped
  * probe here (without pids: a remote host's are never signalled here). */
 json_t *hn_probe_export(const struct hn_probe *p);
+/* Copies samples from index `from` on (at most cap) while it runs; the count. */
+size_t hn_probe_copy(struct hn_probe *p, size_t from, struct hn_sample *out, size_t cap);
 int hn_probe_import(struct hn_probe **out, const json_t *j);
 
 #endif

@@ -227,6 +227,8 @@ static int wait_load(struct hn_trial *t)
         if (!t->exited_early && hn_child_poll(&t->srv))
             t->exited_early = true;
         hn_trial_drain(t);
+        if (t->c->hosts)
+            hn_trial_hosts_poll(t);
         if (now > limit) {
             t->load_timeout = true;
             runners_kill(&t->load_runs);

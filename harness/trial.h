@@ -29,6 +29,9 @@ struct hn_trial {
     struct runners load_runs;   /* the c10k-load processes (measure/runners.h) */
     struct hn_child rprobe;     /* across hosts: `c10k probe` on the server's host */
     double rprobe_t0_s;         /* its t = 0 on the server's clock (s since t0_ns) */
+    json_t *rprobe_samples, *rprobe_end; /* its samples as they came, its end line */
+    char rprobe_buf[8192];      /* a partial line of it */
+    size_t rprobe_len;
     unsigned srv_processes;     /* --processes given to the server (1: none) */
     pid_t ready_pid;
     uint64_t t0_ns, load_start_ns, load_end_ns, stop_ns;
@@ -68,6 +71,8 @@ int hn_trial_hosts_server(struct hn_trial *t, char *url, size_t cap);
 int hn_trial_hosts_probe(struct hn_trial *t);
 int hn_trial_hosts_load(struct hn_trial *t, const char *url);
 void hn_trial_hosts_kick(struct hn_trial *t);
+/* Takes in the probe's samples sent so far (without blocking). */
+void hn_trial_hosts_poll(struct hn_trial *t);
 void hn_trial_hosts_after_load(struct hn_trial *t);
 void hn_trial_hosts_stop(struct hn_trial *t);
 void hn_trial_hosts_cleanup(struct hn_trial *t);

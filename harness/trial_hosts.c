@@ -14,14 +14,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <util.h>
-
-#define TH_PROBE_OUT_MAX (8u << 20)
 
 /* Breaks the trial: "<role> <url> <what>" (after any reason already set). */
 static void th_broken(struct hn_trial *t, const char *role, const char *url, const char *what)
@@ -84,6 +83,7 @@ static int probe_start(struct hn_trial *t)
     self[n] = '\0';
     snprintf(pid, sizeof pid, "%d", (int)t->ready_pid);
     snprintf(err_path, sizeof err_path, "%s.probe.stderr", t->base);
+    t->rprobe_samples = json_array();
     if ((rc = hosts_argv_build(h, cmd, &a)) < 0 ||
         (rc = hn_child_spawn_io(&t->rprobe, a.v, true, err_path)) < 0)
         return rc;
@@ -100,34 +100,72 @@ static void probe_kick(struct hn_trial *t)
     (void)r; /* a probe gone says so at its end (no samples) */
 }
 
-/* Ends the probe; its samples come back as t->probe. */
+/* One line of the probe: a sample (moved onto the server's clock) or its end. */
+static void probe_line(struct hn_trial *t, const char *line)
+{
+    json_t *v;
+    if (strncmp(line, "sample ", 7) == 0 && (v = json_loads(line + 7, 0, NULL))) {
+        json_t *ts = json_array_get(v, HN_SF_T);
+        if (json_array_size(v) == HN_SF_COUNT && json_is_number(ts)) {
+            json_array_set_new(v, HN_SF_T, json_real(json_number_value(ts) + t->rprobe_t0_s));
+            json_array_append(t->rprobe_samples, v);
+        }
+        json_decref(v);
+    } else if (strncmp(line, "end ", 4) == 0 && !t->rprobe_end) {
+        t->rprobe_end = json_loads(line + 4, 0, NULL);
+    }
+}
+
+/* Reads what the probe said within wait_ms (its samples stream in as they
+ * are taken: a host lost later loses none of them). 1 once it has ended. */
+static int probe_read(struct hn_trial *t, int wait_ms)
+{
+    struct pollfd pfd = {t->rprobe.out_fd, POLLIN, 0};
+    char *buf = t->rprobe_buf, *nl;
+    ssize_t r;
+    if (t->rprobe.out_fd < 0 || t->rprobe_end) return 1;
+    if (poll(&pfd, 1, wait_ms) <= 0) return 0;
+    r = read(t->rprobe.out_fd, buf + t->rprobe_len, sizeof t->rprobe_buf - 1 - t->rprobe_len);
+    if (r <= 0) return 1;
+    t->rprobe_len += (size_t)r;
+    buf[t->rprobe_len] = '\0';
+    while ((nl = strchr(buf, '\n'))) {
+        *nl = '\0';
+        probe_line(t, buf);
+        t->rprobe_len -= (size_t)(nl + 1 - buf);
+        memmove(buf, nl + 1, t->rprobe_len + 1);
+    }
+    if (t->rprobe_len == sizeof t->rprobe_buf - 1) t->rprobe_len = 0; /* not a line of ours */
+    return t->rprobe_end != NULL;
+}
+
+void hn_trial_hosts_poll(struct hn_trial *t)
+{
+    for (int i = 0; i < 16 && t->rprobe.pid > 0 && probe_read(t, 0) == 0; i++)
+        ; /* at most 16 x 8 KiB a look */
+}
+
+/* Ends the probe; its samples (streamed) become t->probe. */
 static void probe_finish(struct hn_trial *t)
 {
-    char *buf;
+    uint64_t until = util_mono_ns() + 30 * UTIL_NS_PER_S;
+    char path[1500];
     json_t *j;
     if (t->rprobe.pid <= 0) return;
     close(t->rprobe.in_fd);
     t->rprobe.in_fd = -1;
-    buf = malloc(TH_PROBE_OUT_MAX);
-    if (buf && hn_child_readline(&t->rprobe, buf, TH_PROBE_OUT_MAX, 30 * UTIL_NS_PER_S) == 0 &&
-        (j = json_loads(buf, 0, NULL))) {
-        char path[1500];
-        size_t i;
-        json_t *row;
-        json_array_foreach(json_object_get(j, "samples"), i, row) /* onto the server's clock */
-            json_array_set_new(
-                row, HN_SF_T,
-                json_real(json_number_value(json_array_get(row, HN_SF_T)) + t->rprobe_t0_s));
-        hn_probe_import(&t->probe, j);
-        snprintf(path, sizeof path, "%s.probe.json", t->base);
-        json_object_set_new(j, "host", json_string(t->c->hosts->server.url));
-        hn_store_write_json(path, j); /* as it came, with where it ran */
-        json_decref(j);
-    } else {
-        json_array_append_new(t->notes, json_string("no probe samples came back from the "
-                                                    "server's host"));
-    }
-    free(buf);
+    while (probe_read(t, 100) == 0 && util_mono_ns() < until)
+        ;
+    if (!t->rprobe_end)
+        json_array_append_new(t->notes, json_string("the probe on the server's host did not end "
+                                                    "cleanly: the samples it sent are kept"));
+    j = t->rprobe_end ? json_deep_copy(t->rprobe_end) : json_object();
+    json_object_set(j, "samples", t->rprobe_samples);
+    json_object_set_new(j, "host", json_string(t->c->hosts->server.url));
+    if (json_array_size(t->rprobe_samples)) hn_probe_import(&t->probe, j);
+    snprintf(path, sizeof path, "%s.probe.json", t->base);
+    hn_store_write_json(path, j); /* as it came, with where it ran */
+    json_decref(j);
     hosts__wait(&t->rprobe, util_mono_ns() + 5 * UTIL_NS_PER_S);
 }
 
@@ -232,4 +270,6 @@ void hn_trial_hosts_cleanup(struct hn_trial *t)
         hn_child_kill(&t->rprobe);
         hn_child_close(&t->rprobe);
     }
+    json_decref(t->rprobe_samples);
+    json_decref(t->rprobe_end);
 }

@@ -1,11 +1,14 @@
 /* c10k probe: the memory/CPU probe of a trial run on the server's own host
- * (started over ssh by the harness): samples PID's tree until stdin ends,
- * a line "kick" taking a tree sample now; then prints every sample as one
- * JSON object (hn_probe_export) on stdout.
+ * (started over ssh by the harness): samples PID's tree until stdin ends
+ * (or a line "stop"), a line "kick" taking a tree sample now. Stdout:
+ * "probe ready", then each sample as it is taken ("sample [fields in hn_sf
+ * order]"), and at the end "end {the probe's figures, no samples}".
  *   try: sleep 60 & (sleep 1; echo kick; sleep 1) | build/harness/c10k probe $! --since-ns 0 */
 #include "cmd.h"
 #include "probe.h"
 
+#include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +26,58 @@ static int usage(void)
     return 2;
 }
 
+/* Prints the samples taken since `sent`; the new count. */
+static size_t stream(struct hn_probe *p, size_t sent)
+{
+    struct hn_sample s[64];
+    size_t n;
+    while ((n = hn_probe_copy(p, sent, s, 64)) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            printf("sample [");
+            for (int f = 0; f < HN_SF_COUNT; f++)
+                if (isfinite(s[i].v[f]))
+                    printf("%s%.17g", f ? "," : "", s[i].v[f]);
+                else
+                    printf("%snull", f ? "," : "");
+            printf("]\n");
+        }
+        sent += n;
+    }
+    fflush(stdout);
+    return sent;
+}
+
+/* Waits up to 100 ms for commands on stdin: 0 go on, 1 stop (or EOF). */
+static int commands(struct hn_probe *p)
+{
+    static char buf[256];
+    static size_t len;
+    struct pollfd pfd = {0, POLLIN, 0};
+    char *nl;
+    ssize_t r;
+    if (poll(&pfd, 1, 100) <= 0) return 0;
+    r = read(0, buf + len, sizeof buf - 1 - len);
+    if (r <= 0) return 1;
+    len += (size_t)r;
+    buf[len] = '\0';
+    while ((nl = strchr(buf, '\n'))) {
+        *nl = '\0';
+        if (strcmp(buf, "stop") == 0) return 1;
+        if (strcmp(buf, "kick") == 0) hn_probe_kick(p);
+        len -= (size_t)(nl + 1 - buf);
+        memmove(buf, nl + 1, len + 1);
+    }
+    if (len == sizeof buf - 1) len = 0; /* a line too long: not a command */
+    return 0;
+}
+
 int cmd_probe(int argc, char **argv)
 {
     struct hn_probe *p;
     const char *pin = NULL;
     long long pid;
     uint64_t since = 0;
-    char line[64], *end;
+    char *end;
     json_t *j;
     int i;
     if (argc < 2 || (pid = strtoll(argv[1], &end, 10)) <= 0 || *end) return usage();
@@ -47,10 +95,13 @@ int cmd_probe(int argc, char **argv)
     /* the harness times our samples from when it reads this line */
     printf("probe ready\n");
     fflush(stdout);
-    while (fgets(line, sizeof line, stdin) && strncmp(line, "stop", 4) != 0)
-        if (strncmp(line, "kick", 4) == 0) hn_probe_kick(p);
+    size_t sent = 0;
+    while (commands(p) == 0)
+        sent = stream(p, sent);
     hn_probe_stop(p);
+    stream(p, sent);
     j = hn_probe_export(p);
+    json_object_del(j, "samples"); /* streamed */
     /* where it ran: the server's host, as its network namespace and name say */
     char ns[64] = "", host[256] = "";
     ssize_t n = readlink("/proc/self/ns/net", ns, sizeof ns - 1);
@@ -58,8 +109,10 @@ int cmd_probe(int argc, char **argv)
     gethostname(host, sizeof host - 1);
     json_object_set_new(j, "net_ns", json_string(ns));
     json_object_set_new(j, "hostname", json_string(host));
+    printf("end ");
     json_dumpf(j, stdout, JSON_COMPACT);
     printf("\n");
+    fflush(stdout);
     json_decref(j);
     hn_probe_free(p);
     return 0;

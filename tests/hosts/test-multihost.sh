@@ -3,7 +3,8 @@
 # hosts: an ok point with every connection, the merged histograms exactly the
 # hosts' added (hdr_check.py), counters added, the probe run on the server's
 # host (its network namespace); Ctrl-C stops every remote process; a load host
-# lost mid-trial breaks the trial with the host named, the other's kept.
+# lost mid-trial breaks the trial with the host named, the other's kept; the
+# server's host lost: broken, named, the probe's samples so far kept.
 #   try: tests/hosts/test-multihost.sh build/harness/c10k scripts/netns-lab.sh
 C10K="$1"
 . "$(dirname "$0")/lab.sh" "$2"
@@ -112,5 +113,25 @@ PY
 wait_lab_quiet 10 || fail "left running after a lost host: $(lab_procs)"
 # the lost host may keep what it measured (its c10k-load ended before its
 # sshd noticed the client gone): it is the lab's, and goes
+rm -rf /tmp/c10k-trial-"$pid"-*
+
+# 4. the server's host lost mid-trial: broken, the host named, the probe's
+# samples streamed before the loss kept
+run_bg srvlost 6s
+sleep 1.5
+ip -n "c10k-$LAB_NAME-srv" link set eth0 down
+wait $pid
+rc=$?
+ip -n "c10k-$LAB_NAME-srv" link set eth0 up
+[ "$rc" = 1 ] || fail "a run with its server host lost exited $rc, want 1: $(cat "$TMP/err-srvlost")"
+python3 - "$TMP/srvlost/points/epoll-c50-r0-max.json" "${HOSTS[0]}" \
+  "$TMP/srvlost/points/epoll-c50-r0-max-t0.probe.json" <<'PY' || fail "server host lost: $(head -c 1500 "$TMP/srvlost/points/epoll-c50-r0-max.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["status"] == "broken", d["status"]
+assert ("server host %s failed" % sys.argv[2]) in d["reason"], d["reason"]
+assert len(json.load(open(sys.argv[3]))["samples"]) >= 5  # streamed before the loss
+PY
+wait_lab_quiet 10 || fail "left running after the server host was lost: $(lab_procs)"
 rm -rf /tmp/c10k-trial-"$pid"-*
 echo ok
