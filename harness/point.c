@@ -57,7 +57,7 @@ json_t *hn_point_summary(const json_t *trials)
         json_object_set_new(mn, res_metrics[k].name, hn_jreal_or_null(c ? v[0] : NAN));
         json_object_set_new(mx, res_metrics[k].name, hn_jreal_or_null(c ? v[c - 1] : NAN));
     }
-    double tcv = hn_jnum(cv, "throughput_rps");
+    double tcv = hn_jnum(cv, RES_NAME(RPS));
     return json_pack("{s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:b}", "trials", (json_int_t)n,
                      "valid_trials", (json_int_t)nv, "over_valid_only", nv > 0, "median", med, "min",
                      mn, "max", mx, "cv_pct", cv, "noisy", isfinite(tcv) && tcv > HN_NOISE_CV_PCT);

@@ -1,6 +1,7 @@
 /* hn table: the end-of-run table on stdout: every point's status, throughput,
  * p99, and memory per connection split into user / kernel stack / page tables
  * / socket (medians over trials).  try: c10k sweep ... (printed at the end) */
+#include "results/metric.h"
 #include "json.h"
 #include "point.h"
 #include "sweep.h"
@@ -26,20 +27,20 @@ void hn_print_points(const struct hn_point *pts, size_t n)
         json_t *sum = hn_point_summary(pts[i].trials);
         json_t *md = json_object_get(sum, "median");
         printf("%-30s %-9s", pts[i].id, pts[i].status);
-        cell(hn_jnum(md, "throughput_rps"), 1, 10, 0);
-        cell(hn_jnum(md, "latency_p99_us"), 1000, 9, 2);
-        cell(hn_jnum(md, "mem_per_conn_bytes"), 1, 9, 0);
-        cell(hn_jnum(md, "mem_per_conn_user_bytes"), 1, 9, 0);
-        cell(hn_jnum(md, "mem_per_conn_kstack_bytes"), 1, 9, 0);
-        cell(hn_jnum(md, "mem_per_conn_pagetables_bytes"), 1, 9, 0);
-        cell(hn_jnum(md, "mem_per_conn_socket_bytes"), 1, 9, 0);
-        cell(hn_jnum(md, "mem_per_conn_kstack_tree_bytes"), 1, 9, 0);
-        cell(hn_jnum(md, "mem_per_conn_pagetables_tree_bytes"), 1, 9, 0);
-        cell(hn_jnum(md, "mem_per_conn_slab_bytes"), 1, 9, 0);
-        cell(hn_jnum(md, "threads_loaded"), 1, 8, 0);
+        cell(hn_jnum(md, RES_NAME(RPS)), 1, 10, 0);
+        cell(hn_jnum(md, RES_NAME(P99)), 1000, 9, 2);
+        cell(hn_jnum(md, RES_NAME(PC_TOTAL)), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(PC_USER)), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(PC_KSTACK)), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(PC_PTE)), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(PC_SOCKET)), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(PC_KSTACK_TREE)), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(PC_PTE_TREE)), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(PC_SLAB)), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(THREADS_LOADED)), 1, 8, 0);
         /* the memory books: each side's own group (docs/results.md) */
-        cell(hn_jnum(md, "mem_per_conn_server_total_bytes"), 1, 9, 0);
-        cell(hn_jnum(md, "mem_per_conn_client_total_bytes"), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(SRV_TOTAL)), 1, 9, 0);
+        cell(hn_jnum(md, RES_NAME(CLI_TOTAL)), 1, 9, 0);
         if (pts[i].reason[0])
             printf("  (%s)", pts[i].reason);
         putchar('\n');

@@ -100,7 +100,7 @@ int cmp_assert_parse(struct cmp_assert *a, const char *text)
         return bad(text, "unknown metric (p50 p90 p99 p999 max throughput errors cpu mem "
                          "mem_per_conn or a name from docs/results.md)");
     if (!has_agg) /* one errored trial is one too many; the rest by their median */
-        a->agg = strcmp(a->metric, "errors") == 0 ? CMP_AGG_MAX : CMP_AGG_MEDIAN;
+        a->agg = strcmp(a->metric, RES_NAME(ERRORS)) == 0 ? CMP_AGG_MAX : CMP_AGG_MEDIAN;
     if (cmp_parse_value(a->metric, rhs, &a->value) < 0)
         return bad(text, "bad value (units: 5ms 250us, 64KiB 1MiB, 100k 1.5M)");
     return 0;

@@ -146,7 +146,7 @@ static bool beyond_threshold(const struct cmp_row *r, const struct cmp_config *c
 {
     double thr = cfg->threshold_pct[r->metric];
     bool pct = isnan(r->change_pct) || fabs(r->change_pct) >= thr;
-    if (strcmp(res_metrics[r->metric].name, "mem_per_conn_bytes") != 0) return pct;
+    if (r->metric != RES_M_PC_TOTAL) return pct;
     /* memory: also enough bytes on the whole server to matter */
     double total = fabs(r->n.median - r->b.median) * (double)r->new->connections;
     return pct && total >= (double)cfg->mem_floor_bytes;
