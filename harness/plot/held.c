@@ -27,17 +27,15 @@ static double held_of(const struct res_point *p)
 static int write_rows(const struct pl_set *s, const char *sc, const char *model,
                       const char *out_dir, const char *stem)
 {
-    long long conns[256];
-    size_t nc = pl_conns(s, conns, 256);
+    const struct res_point *pts[256];
+    size_t n = pl_model_points(s, model, sc, pts, 256);
     FILE *f = NULL;
     int rows = 0;
-    for (size_t i = 0; i < nc; i++) {
-        const struct res_point *p = pl_find(s, model, sc, conns[i]);
-        if (!p || !p->doc || !p->status) continue;
-        double held = held_of(p);
+    for (size_t i = 0; i < n; i++) {
+        double held = pts[i]->doc && pts[i]->status ? held_of(pts[i]) : NAN;
         if (!(held >= 0)) continue;
         if (!f && !(f = pl_dat_open(out_dir, stem, model))) return -errno;
-        fprintf(f, "%lld %.6g\n", conns[i], held > 1 ? held : 1);
+        fprintf(f, "%lld %.6g\n", pts[i]->connections, held > 1 ? held : 1);
         rows++;
     }
     if (f && fclose(f)) return -errno;

@@ -95,6 +95,18 @@ size_t pl_conns(const struct pl_set *s, long long *out, size_t cap)
     return n;
 }
 
+size_t pl_model_points(const struct pl_set *s, const char *model, const char *scenario,
+                       const struct res_point **out, size_t cap)
+{
+    long long conns[256];
+    size_t nc = pl_conns(s, conns, 256), n = 0;
+    for (size_t i = 0; i < nc && n < cap; i++) {
+        const struct res_point *p = pl_find(s, model, scenario, conns[i]);
+        if (p) out[n++] = p;
+    }
+    return n;
+}
+
 void pl_mark_label(const struct res_point *p, char *buf, size_t cap)
 {
     char why[256];

@@ -43,6 +43,9 @@ const char *pl_status(const struct res_point *p);
 bool pl_drawable(const struct res_point *p);
 /* Sorted distinct connection counts of the set. */
 size_t pl_conns(const struct pl_set *s, long long *out, size_t cap);
+/* model's points of a scenario in connection order (at most cap); returns the count. */
+size_t pl_model_points(const struct pl_set *s, const char *model, const char *scenario,
+                       const struct res_point **out, size_t cap);
 /* "threads: broken (reason)" / "epoll: flagged (errors)"; "" for ok. */
 void pl_mark_label(const struct res_point *p, char *buf, size_t cap);
 /* The trial whose files a single-trial chart uses: trial 0 when valid, else
