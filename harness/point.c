@@ -3,6 +3,7 @@
  * trials (reading it back is results/res.h).  try: tests/harness/test-store */
 #include "config.h"
 #include "results/metric.h"
+#include "results/res.h"
 #include "json.h"
 #include "point.h"
 
@@ -33,7 +34,7 @@ void hn_point_finish(struct hn_point *pt)
     bool all_valid = true;
     if (strcmp(pt->status, "pending") != 0)
         return;
-    json_array_foreach(pt->trials, i, t) all_valid &= json_is_true(json_object_get(t, "valid"));
+    json_array_foreach(pt->trials, i, t) all_valid &= res_trial_valid(t);
     snprintf(pt->status, sizeof pt->status, "%s", all_valid ? "ok" : "flagged");
 }
 
@@ -44,12 +45,12 @@ json_t *hn_point_summary(const json_t *trials)
     size_t n = json_array_size(trials), nv = 0, i, k;
     json_t *med = json_object(), *mn = json_object(), *mx = json_object(), *cv = json_object(), *t;
     double v[n ? n : 1];
-    json_array_foreach(trials, i, t) nv += json_is_true(json_object_get(t, "valid"));
+    json_array_foreach(trials, i, t) nv += res_trial_valid(t);
     for (k = 0; k < RES_M_COUNT; k++) {
         size_t c = 0;
         json_array_foreach(trials, i, t) {
             double x = hn_jnum(json_object_get(t, "metrics"), res_metrics[k].name);
-            if ((nv == 0 || json_is_true(json_object_get(t, "valid"))) && isfinite(x))
+            if ((nv == 0 || res_trial_valid(t)) && isfinite(x))
                 v[c++] = x;
         }
         json_object_set_new(cv, res_metrics[k].name, hn_jreal_or_null(100.0 * stats_cv(v, c)));
