@@ -57,6 +57,17 @@ run_bg() {
   fail "no c10k-load started in the lab: $(cat "$TMP/err-$1")"
 }
 
+# lose_run OUT DURATION NS DELAY: a run during which lab host NS's link goes
+# down DELAY s after its load started, up again once it ended; $rc its exit
+lose_run() {
+  run_bg "$1" "$2"
+  sleep "$4"
+  ip -n "c10k-$LAB_NAME-$3" link set eth0 down
+  wait $pid
+  rc=$?
+  ip -n "c10k-$LAB_NAME-$3" link set eth0 up
+}
+
 # 1. one trial across hosts
 OUT="$TMP/run"
 "$C10K" run --model epoll -c 200 --duration 1s --warmup 200ms --out "$OUT" "${HOSTARGS[@]}" \
@@ -95,12 +106,7 @@ no_trial_dirs $pid
 pgrep -f "ControlPath=/tmp/c10k-ssh" > /dev/null && fail "an ssh ControlMaster is left"
 
 # 3. a load host lost mid-trial: the trial is broken, the host named
-run_bg lost 8s
-sleep 1
-ip -n "c10k-$LAB_NAME-l2" link set eth0 down
-wait $pid
-rc=$?
-ip -n "c10k-$LAB_NAME-l2" link set eth0 up
+lose_run lost 8s l2 1
 [ "$rc" = 1 ] || fail "a run with a lost host exited $rc, want 1: $(cat "$TMP/err-lost")"
 python3 - "$TMP/lost/points/epoll-c50-r0-max.json" "${HOSTS[2]}" <<'PY' || fail "lost host: $(cat "$TMP/lost/points/epoll-c50-r0-max.json" | head -c 1500)"
 import json, sys
@@ -117,12 +123,7 @@ rm -rf /tmp/c10k-trial-"$pid"-*
 
 # 4. the server's host lost mid-trial: broken, the host named, the probe's
 # samples streamed before the loss kept
-run_bg srvlost 6s
-sleep 1.5
-ip -n "c10k-$LAB_NAME-srv" link set eth0 down
-wait $pid
-rc=$?
-ip -n "c10k-$LAB_NAME-srv" link set eth0 up
+lose_run srvlost 6s srv 1.5
 [ "$rc" = 1 ] || fail "a run with its server host lost exited $rc, want 1: $(cat "$TMP/err-srvlost")"
 python3 - "$TMP/srvlost/points/epoll-c50-r0-max.json" "${HOSTS[0]}" \
   "$TMP/srvlost/points/epoll-c50-r0-max-t0.probe.json" <<'PY' || fail "server host lost: $(head -c 1500 "$TMP/srvlost/points/epoll-c50-r0-max.json")"
