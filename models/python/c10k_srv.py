@@ -117,7 +117,10 @@ def listen(opts, blocking=True):
 
 
 def ready(sock, host):
-    print("ready %s:%d pid=%d" % (host, sock.getsockname()[1], os.getpid()), flush=True)
+    """"ready HOST:PORT pid=N"; an IPv6 host in brackets, as the C models and
+    URLs write it ("ready [::1]:8080 pid=N")."""
+    shown = "[%s]" % host if ":" in host else host
+    print("ready %s:%d pid=%d" % (shown, sock.getsockname()[1], os.getpid()), flush=True)
 
 
 def _raise_stop(signum, frame):

@@ -167,6 +167,28 @@ class ServerTest(unittest.TestCase):
         self.assertEqual([k for k in kids if alive(k)], [])
 
 
+class Ipv6Test(unittest.TestCase):
+    def test_ipv6_ready_line_and_answer(self):
+        try:
+            socket.socket(socket.AF_INET6).bind(("::1", 0))
+        except OSError:
+            self.skipTest("no IPv6 loopback")
+        proc = subprocess.Popen([LAUNCHER, "--host", "::1", "--port", "0"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            ready, _, _ = select.select([proc.stdout], [], [], 10)
+            line = proc.stdout.readline().decode() if ready else ""
+            self.assertTrue(line.startswith("ready [::1]:"), line)
+            port = int(line.split()[1].rsplit(":", 1)[1])
+            s = socket.create_connection(("::1", port), timeout=5)
+            s.sendall(b"GET / HTTP/1.1\r\n\r\n")
+            self.assertEqual(read_response(s)[1], b"Hello, World!")
+            s.close()
+        finally:
+            proc.kill()
+            proc.wait()
+
+
 class FlagTest(unittest.TestCase):
     def test_bad_flag(self):
         r = subprocess.run([LAUNCHER, "--no-such-flag"], capture_output=True, timeout=10)
