@@ -20,8 +20,8 @@
 #define EM_ATTEMPTS 20000
 #define EM_BATCH 1000
 #define EM_BUDGET_MS 25000
-#define EM_CONNECT_MS 150
-#define EM_HOLD_MS 150
+#define EM_CONNECT_MS 50
+#define EM_HOLD_MS 80
 #define EM_RECOVER_MS 5000
 
 struct em_count {
