@@ -282,7 +282,8 @@ unsigned hn_probe_misses(const struct hn_probe *p)
 size_t hn_probe_last_pids(const struct hn_probe *p, pid_t *pids, size_t cap)
 {
     size_t n = p->npids < cap ? p->npids : cap;
-    memcpy(pids, p->pids, n * sizeof *pids);
+    if (n) /* p->pids is NULL before the first sample (a remote server's probe) */
+        memcpy(pids, p->pids, n * sizeof *pids);
     return n;
 }
 
