@@ -11,12 +11,17 @@ One behaviour per case: test_plot.py CASE C10K DATA_DIR
   no_gnuplot   PATH without gnuplot -> exit 1, one line
   bad_scripts  C10K_PLOTS_DIR without the scripts -> exit 1 naming the driver, no index
   formats      --format png writes no SVG; --format gif is a usage error (exit 2)
+  bars         mem-per-conn: C models' bars in the left panel, Python's in the right,
+               every model name level (no tilted labels)
+  books        an idle scenario: mem-books with server and client bars apart, C and
+               Python panels, names level; no per-scenario idle chart
   waits        with tests/data/waits.json in the folder: the chart 'waits' (PNG, SVG),
                one .dat per client with every N, the guide's figures scaled to the wait;
                without it no such chart
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -232,6 +237,54 @@ def case_waits(c10k, d):
     print("ok: chart waits, %d client series" % len(doc["clients"]))
 
 
+def svg_texts(path):
+    """{text: (x, rotated)} of the SVG's text elements (gnuplot's svg terminal
+    writes each as <g transform="translate(x,y)[ rotate(a)]" ...><text>T</text>)."""
+    with open(path) as f:
+        svg = f.read()
+    out = {}
+    for m in re.finditer(r'<g transform="translate\(([-\d.]+),[-\d.]+\)( rotate\([^)]*\))?"'
+                         r'[^>]*>\s*<text>([^<]*)</text>', svg):
+        out.setdefault(m.group(3), (float(m.group(1)), bool(m.group(2))))
+    return out
+
+
+def python_models(c10k):
+    """The Python models of the model table (c10k models --json: language)."""
+    r = subprocess.run([c10k, "models", "--json"], capture_output=True, text=True, timeout=20)
+    if r.returncode != 0:
+        fail("c10k models --json exit %d" % r.returncode)
+    return {m["name"] for m in json.loads(r.stdout) if m["language"] == "python"}
+
+
+def check_panels(c10k, d, chart, labels_of):
+    """Each model's labels in chart's SVG: level; with models of both languages,
+    two titled panels, C models left of the middle, Python models right of it."""
+    texts = svg_texts(os.path.join(d, "plots", chart + ".svg"))
+    py = python_models(c10k)
+    man = json.load(open(os.path.join(d, "manifest.json")))
+    models = sorted({p["model"] for p in man["points"] if labels_of(p["model"])})
+    both = any(m in py for m in models) and any(m not in py for m in models)
+    for t in ("C models (and nginx)", "Python models") if both else ():
+        if t not in texts:
+            fail("%s: no panel %r" % (chart, t))
+    for model in models:
+        for lab in labels_of(model):
+            if lab not in texts:
+                fail("%s: no label %r (labels %s)" % (chart, lab, sorted(texts)))
+            x, rotated = texts[lab]
+            if rotated:
+                fail("%s: label %r is tilted" % (chart, lab))
+            if both and (x > 500) != (model in py):
+                fail("%s: %r at x=%.0f, in the wrong panel" % (chart, lab, x))
+    print("ok: %s: C and Python panels, level labels" % chart)
+
+
+def case_bars(c10k, d):
+    plot_ok(c10k, d)
+    check_panels(c10k, d, "mem-per-conn", lambda m: [m])
+
+
 def case_books(c10k, d):
     """An idle scenario: chart mem-books with server and client bars apart
     (parts in KiB, a negative part drawn as 0 and said), and no throughput,
@@ -263,6 +316,9 @@ def case_books(c10k, d):
         fail("mem-books rows %r, want %r" % (rows, want))
     if "negative" not in json.dumps(got["mem-books"]):
         fail("the clamped negative part is not said: %r" % got["mem-books"])
+    idle = {p["model"] for p in man["points"] if p["scenario"] == "idle"}
+    check_panels(c10k, d, "mem-books",
+                 lambda m: [m + " server", m + " client"] if m in idle else [])
 
 
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
