@@ -54,6 +54,7 @@ if (ngroups == 0) { @no_data } else {
                     with boxxyerror lc rgb pcolor(k) notitle, \
                  bars_file using (cum(nparts)):(rowof(strcol(1), list)):(sprintf('%.1f', cum(nparts))) \
                     with labels left offset 0.6, 0 font 'Sans,9' notitle
+            unset label 101  # the note once, not under every panel
         }
     }
     # the parts' key once, centred under both panels: a plot of nothing but its key

@@ -17,6 +17,7 @@ if (ngroups == 0) { @no_data } else {
         if (ngroups == 2) { set title 'C models (and nginx)' font 'Sans,11' }
         cmd = panel(models_c, marks_c, stem.'-c.marks.dat')
         eval cmd
+        unset label 101  # the note once, not under every panel
     }
     if (words(models_py) > 0 || marks_py) {
         if (ngroups == 2) { set title 'Python models' font 'Sans,11' }

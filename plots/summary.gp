@@ -23,6 +23,7 @@ set offsets 0.6, 0.6, 0, 0
 plot 'summary.bars.dat' using (xpos($0, $6)):2:(rowc($0)) with boxes lc rgb variable, \
      '' using (xpos($0, $6)):2:(sprintf('%.1f', $2)) with labels offset 0,0.8 font ',9', \
      '' using (xpos($0, $6)):(NaN):xtic(1) notitle
+unset label 101  # the note once, not under both panels
 unset logscale y
 set title 'throughput (requests/s)' font 'Sans,11'
 set yrange [0:*]

@@ -15,6 +15,7 @@ if (!have_data) { @no_data } else {
     set label 103 'measured window' at ws, graph 0.45 offset 0.5, 0 font 'Sans,9' tc rgb '#4060a0'
     plot 'timeline.load.dat' using 1:2 with linespoints pt 7 ps 0.8 lw 2 lc rgb '#1f77b4'
     unset label 103
+    unset label 101  # the note once
     set ylabel 'server RSS (MiB)'
     plot 'timeline.probe.dat' using 1:($2/1048576.0) with lines lw 2 lc rgb '#d62728'
     set format x '%g'

@@ -22,6 +22,7 @@ set title 'wall time' font 'Sans,11'
 plot for [c in wall_clients] datf(c) using 1:2 with linespoints lw 2 pt mpoint(c) ps 1.1 lc rgb mcolor(c) title c, \
      'waits.guide.dat' using 1:2 with points pt 4 ps 1.8 lw 2 lc rgb '#222222' title 'guide: one after another', \
      'waits.guide.dat' using 1:3 with points pt 6 ps 1.8 lw 2 lc rgb '#222222' title 'guide: asyncio'
+unset label 101  # the note once, not under both panels
 # right: memory per request in flight
 @n_axis
 set yrange [0.05 : 100000]

@@ -100,8 +100,12 @@ int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long 
     if (m->n < sizeof m->xs / sizeof m->xs[0]) m->xs[m->n++] = x;
     double ly = m->logy ? y * pow(m->step, (double)k) : y + m->step * (double)k;
     int align = m->xmin == m->xmax ? 0 : x >= m->xmax ? -1 : x <= m->xmin ? 1 : 0;
-    fprintf(m->f, "%lld %.6g \"%s\" %.6g %d\n", x, y, pl_clean(label, clean, sizeof clean), ly,
+    fprintf(m->f, "%lld %.6g \"%s\" %.6g %d", x, y, pl_clean(label, clean, sizeof clean), ly,
             align);
+    for (size_t i = 0; i < m->n_more; i++)
+        fprintf(m->f, " %.6g", m->more[i]);
+    m->n_more = 0;
+    fputc('\n', m->f);
     return 0;
 }
 
@@ -127,9 +131,10 @@ static const struct pl_spec pl_specs[] = {
     {"latency",
      "latency",
      "Latency p50 / p99 / p99.9 vs connections",
-     "Latency percentiles per model on a log scale (solid p50, dashed p99, dotted p99.9; bars "
-     "min-max over trials): the gap between p50 and p99.9 is the tail a few unlucky requests "
-     "see.",
+     "Latency per model on a log scale, a column per percentile (p50, p99, p99.9) and a row "
+     "per language (C models and nginx, Python models), one scale for all six panels; bars "
+     "min-max over trials. How far a model's line climbs from the left panel to the right one "
+     "is the tail a few unlucky requests see.",
      {RES_M_P50, RES_M_P99, RES_M_P999},
      3,
      true},
@@ -214,6 +219,16 @@ static void mark_note(struct pl_chart *c, const struct res_point *p, const char 
     }
 }
 
+/* Where a marked point's shape sits for metric: its median, or the floor of
+ * the chart for a broken point or one without a positive figure. */
+static double mark_y(const struct res_point *p, enum res_metric_id metric, const struct pl_chart *c,
+                     const struct pl_range *r)
+{
+    double y = pl_metric(p, "median", res_metrics[metric].name);
+    if (!(y > 0) || !strcmp(p->status, "broken")) y = !c->logy ? 0 : r->lo < INFINITY ? r->lo : 1;
+    return y;
+}
+
 /* Marks broken/flagged points as shapes in their panel's <stem>-c / -py
  * .marks.dat (the reasons go to the note, never over the data), notes
  * omitted ones. Returns marks written. */
@@ -236,10 +251,10 @@ static int write_marks(const struct pl_set *s, const struct pl_spec *sp, const c
         }
         pl_mark_label(p, label, sizeof label);
         if (!label[0]) continue;
-        double y = pl_metric(p, "median", res_metrics[sp->metrics[0]].name);
-        if (!(y > 0) || !strcmp(p->status, "broken")) /* at the floor of the chart */
-            y = !c->logy ? 0 : r->lo < INFINITY ? r->lo : 1;
         int g = pl_group(p->model);
+        double y = mark_y(p, sp->metrics[0], c, r);
+        for (size_t k = 1; k < sp->n_metrics; k++) /* latency: p99, p99.9 after align */
+            mk[g].more[mk[g].n_more++] = mark_y(p, sp->metrics[k], c, r);
         mk[g].step = 0; /* shapes, no stacked labels */
         rc = pl_mark_put(&mk[g], out_dir, gstem[g], p->connections, y, label);
         mark_note(c, p, label, n++);

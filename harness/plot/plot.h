@@ -104,7 +104,7 @@ FILE *pl_dat_open(const char *out_dir, const char *stem, const char *part);
 void pl_words_add(char *list, size_t cap, const char *word);
 /* Appends a sentence to a note ("; " separated). */
 void pl_note_add(char *note, size_t cap, const char *text);
-/* Marks of broken/flagged points: x y "label" label_y align (-1 the label
+/* Marks of broken/flagged points: x y "label" label_y align [y2 y3] (-1 the label
  * ends at the point, 1 starts there, 0 centred above it); a label that would sit
  * on another at the same x is lifted (k-th one at that x: k steps of step,
  * a factor on a log axis). */
@@ -115,6 +115,8 @@ struct pl_marks {
     bool logy;
     double step;          /* linear: y units; log: a factor */
     long long xmin, xmax; /* labels at xmax lean left, at xmin right */
+    double more[2];       /* the next point's y of further metrics (latency: p99, p99.9), */
+    size_t n_more;        /* written after align, then cleared */
 };
 void pl_marks_xrange(const struct pl_set *s, struct pl_marks *m);
 int pl_mark_put(struct pl_marks *m, const char *out_dir, const char *stem, long long x, double y,

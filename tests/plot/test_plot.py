@@ -13,6 +13,8 @@ One behaviour per case: test_plot.py CASE C10K DATA_DIR
   formats      --format png writes no SVG; --format gif is a usage error (exit 2)
   bars         mem-per-conn: C models' bars in the left panel, Python's in the right,
                every model name level (no tilted labels)
+  latency      latency-max: a column per percentile (p50, p99, p99.9), each model once
+               in its row's key; a flagged point's shape at its p99 and p99.9 too
   books        an idle scenario: mem-books with server and client bars apart, C and
                Python panels, names level; no per-scenario idle chart
   waits        with tests/data/waits.json in the folder: the chart 'waits' (PNG, SVG),
@@ -283,6 +285,29 @@ def check_panels(c10k, d, chart, labels_of):
 def case_bars(c10k, d):
     plot_ok(c10k, d)
     check_panels(c10k, d, "mem-per-conn", lambda m: [m])
+
+
+def case_latency(c10k, d):
+    path = os.path.join(d, "manifest.json")
+    m = json.load(open(path))
+    [p for p in m["points"] if p["id"] == "threads-c200-r0-max"][0]["status"] = "flagged"
+    json.dump(m, open(path, "w"))
+    plot_ok(c10k, d)
+    svg = open(os.path.join(d, "plots", "latency-max.svg")).read()
+    for t in ("p50 (median)", "p99", "p99.9", "C models (and nginx)", "Python models"):
+        if t not in svg:
+            fail("latency-max.svg: no %r" % t)
+    for model in sorted({p["model"] for p in m["points"]}):
+        n = svg.count("<text>%s</text>" % model)
+        if n != 1:
+            fail("latency-max.svg: model %s named %d times in the keys, want 1" % (model, n))
+    line = {r.split()[0]: r.split() for r in open(os.path.join(
+        d, "plots", "latency-max.threads.dat")) if r.strip()}["200"]
+    mark = open(os.path.join(d, "plots", "latency-max-c.marks.dat")).read().split()
+    # marks: x y "threads: flagged ..." label_y align y_p99 y_p999; dat: x (med min max) x3
+    if float(mark[-2]) != float(line[4]) or float(mark[-1]) != float(line[7]):
+        fail("flagged mark %r not at the p99/p99.9 medians %s %s" % (mark, line[4], line[7]))
+    print("ok: latency in a column per percentile, flagged shape in each")
 
 
 def case_books(c10k, d):
