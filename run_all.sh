@@ -4,8 +4,8 @@
 # connections in three scenarios (idle, max, delay), draws the charts (c10k plot) and writes the report
 # (c10k report): DIR/report.html and DIR/report.md. Between the sweep and the
 # charts it runs the asyncio guides' N-waits experiment (c10k waits: DIR/waits.json).
-#   ./run_all.sh            the default run (under 15 minutes on 2 cores)
-#   ./run_all.sh --quick    a two-minute version
+#   ./run_all.sh            the default run (about 30 minutes on 2 cores, docs/report.md)
+#   ./run_all.sh --quick    a short version (about 3 minutes)
 #   ./run_all.sh --resume results/<run>   finishes an interrupted run, then plots and reports
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -16,7 +16,7 @@ usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D
                     [--warmup D] [--trials K] [--max-trials K] [--rate R] [--out DIR] [--resume DIR]
                     [--waits LIST] [--wait D] [--build DIR] [--help]
   --quick             connections 100,1000, 1 trial, 1s + 300ms warm-up, waits
-                      5,10,20 of 500ms (< 2 minutes)
+                      5,10,20 of 500ms (about 3 minutes on 2 cores)
   --models LIST       comma-separated models (default: every available model,
                       from 'c10k models')
   --connections LIST  connection counts (default: 100,1000,5000,10000)
