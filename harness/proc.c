@@ -40,15 +40,14 @@ int hn_signals_install(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal; /* no SA_RESTART: waits return EINTR */
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-        return -errno;
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0) return -errno;
     signal(SIGPIPE, SIG_IGN);
     return 0;
 }
 
 /* In the child, before exec: only async-signal-safe calls. */
-static void child_setup(const char *cpus, int in_r, int out_w, const char *err_path,
-                        pid_t parent, const char *cgroup_procs)
+static void child_setup(const char *cpus, int in_r, int out_w, const char *err_path, pid_t parent,
+                        const char *cgroup_procs)
 {
     cpu_set_t set;
     int devnull = open("/dev/null", O_RDWR);
@@ -58,15 +57,13 @@ static void child_setup(const char *cpus, int in_r, int out_w, const char *err_p
         memcg_enter(cgroup_procs);
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(127);
+    if (getppid() != parent) _exit(127);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
-    if (cpus && hn_cpus_parse(cpus, &set) == 0)
-        sched_setaffinity(0, sizeof set, &set);
+    if (cpus && hn_cpus_parse(cpus, &set) == 0) sched_setaffinity(0, sizeof set, &set);
     dup2(in_r >= 0 ? in_r : devnull, 0);
     dup2(out_w >= 0 ? out_w : devnull, 1);
     dup2(err >= 0 ? err : devnull, 2);
@@ -80,10 +77,8 @@ int hn_child_spawn(struct hn_child *c, char *const argv[], const char *cpus, boo
 
 static void close_pair(int p[2])
 {
-    if (p[0] >= 0)
-        close(p[0]);
-    if (p[1] >= 0)
-        close(p[1]);
+    if (p[0] >= 0) close(p[0]);
+    if (p[1] >= 0) close(p[1]);
 }
 
 static int spawn(struct hn_child *c, char *const argv[], const char *cpus, bool want_stdin,
@@ -114,10 +109,8 @@ static int spawn(struct hn_child *c, char *const argv[], const char *cpus, bool 
     }
     setpgid(pid, pid); /* both sides, so it holds before either runs on */
     c->pid = pid;
-    if (pfd[1] >= 0)
-        close(pfd[1]);
-    if (ifd[0] >= 0)
-        close(ifd[0]);
+    if (pfd[1] >= 0) close(pfd[1]);
+    if (ifd[0] >= 0) close(ifd[0]);
     c->out_fd = pfd[0];
     c->in_fd = ifd[1];
     return 0;
@@ -138,8 +131,7 @@ int hn_child_spawn_io(struct hn_child *c, char *const argv[], bool want_stdout,
 bool hn_child_poll(struct hn_child *c)
 {
     int st;
-    if (c->exited || c->pid <= 0)
-        return true;
+    if (c->exited || c->pid <= 0) return true;
     if (waitpid(c->pid, &st, WNOHANG) == c->pid) {
         c->exited = true;
         c->status = st;
@@ -160,8 +152,7 @@ static void reap_group(pid_t pgid)
 int hn_child_stop(struct hn_child *c, uint64_t grace_ns)
 {
     uint64_t until;
-    if (hn_child_poll(c))
-        goto done;
+    if (hn_child_poll(c)) goto done;
     kill(c->pid, SIGTERM);
     until = util_mono_ns() + grace_ns;
     while (!hn_child_poll(c) && util_mono_ns() < until) {
@@ -181,8 +172,7 @@ done:
 void hn_child_kill(struct hn_child *c)
 {
     int st;
-    if (c->pid <= 0)
-        return;
+    if (c->pid <= 0) return;
     kill(-c->pid, SIGKILL);
     kill(c->pid, SIGKILL);
     if (!c->exited && waitpid(c->pid, &st, 0) == c->pid) {
@@ -194,11 +184,9 @@ void hn_child_kill(struct hn_child *c)
 
 void hn_child_close(struct hn_child *c)
 {
-    if (c->out_fd >= 0)
-        close(c->out_fd);
+    if (c->out_fd >= 0) close(c->out_fd);
     c->out_fd = -1;
-    if (c->in_fd > 0)
-        close(c->in_fd);
+    if (c->in_fd > 0) close(c->in_fd);
     c->in_fd = -1;
 }
 
@@ -210,20 +198,14 @@ int hn_child_readline(struct hn_child *c, char *buf, size_t cap, uint64_t timeou
         struct pollfd pfd = {c->out_fd, POLLIN, 0};
         uint64_t now = util_mono_ns();
         int r;
-        if (now >= until)
-            return -ETIMEDOUT;
-        if (hn_interrupted())
-            return -EINTR;
+        if (now >= until) return -ETIMEDOUT;
+        if (hn_interrupted()) return -EINTR;
         r = poll(&pfd, 1, (int)((until - now) / UTIL_NS_PER_MS) + 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            continue;
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) continue;
         r = (int)read(c->out_fd, buf + len, 1);
-        if (r <= 0)
-            return -EPIPE;
-        if (buf[len] == '\n')
-            break;
+        if (r <= 0) return -EPIPE;
+        if (buf[len] == '\n') break;
         len++;
     }
     buf[len] = '\0';
@@ -236,8 +218,7 @@ int hn_sleep_ns(uint64_t ns)
     while (util_mono_ns() < until) {
         uint64_t left = until - util_mono_ns();
         struct timespec ts = {0, (long)(left < 20 * UTIL_NS_PER_MS ? left : 20 * UTIL_NS_PER_MS)};
-        if (hn_interrupted())
-            return -EINTR;
+        if (hn_interrupted()) return -EINTR;
         nanosleep(&ts, NULL);
     }
     return hn_interrupted() ? -EINTR : 0;

@@ -48,8 +48,7 @@ static int parse_ready(const char *line, char *url, size_t cap, pid_t *pid)
 static uint64_t fd_limit(void)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY)
-        return UINT64_MAX / 2;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY) return UINT64_MAX / 2;
     return rl.rlim_max;
 }
 
@@ -66,10 +65,8 @@ int hn_trial_ready(struct hn_trial *t, char *url, size_t cap)
 {
     char line[512];
     int rc = hn_child_readline(&t->srv, line, sizeof line, t->c->ready_timeout_ns);
-    if (rc == -EINTR)
-        return rc;
-    if (rc == 0 && parse_ready(line, url, cap, &t->ready_pid) == 0)
-        return 0;
+    if (rc == -EINTR) return rc;
+    if (rc == 0 && parse_ready(line, url, cap, &t->ready_pid) == 0) return 0;
     t->no_ready = true;
     json_array_append_new(t->flags, json_string("server_crashed"));
     if (hn_child_poll(&t->srv)) {
@@ -94,34 +91,28 @@ static int start_server(struct hn_trial *t, char *url, size_t cap)
     char err_path[1500], procs[16];
     char *argv[] = {t->model.path, "--processes", procs, NULL}, cg[1300];
     int rc;
-    if (t->c->hosts)
-        return hn_trial_hosts_server(t, url, cap);
+    if (t->c->hosts) return hn_trial_hosts_server(t, url, cap);
     t->srv_processes = server_processes(t);
     snprintf(procs, sizeof procs, "%u", t->srv_processes);
-    if (t->srv_processes <= 1)
-        argv[1] = NULL;
+    if (t->srv_processes <= 1) argv[1] = NULL;
     snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
     rc = hn_child_spawn_in(&t->srv, argv, t->c->server_cpus, true, err_path,
                            books_procs(&t->books, BOOKS_SERVER, cg, sizeof cg));
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     t->t0_ns = util_mono_ns();
     return hn_trial_ready(t, url, cap);
 }
 
 static int idle_samples(struct hn_trial *t)
 {
-    if (t->c->hosts)
-        return hn_trial_hosts_probe(t);
+    if (t->c->hosts) return hn_trial_hosts_probe(t);
     int rc = hn_probe_start(&t->probe, t->ready_pid, t->t0_ns, HN_PROBE_INTERVAL_NS);
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     /* on the load generator's CPUs, so that the server's CPU is the server's */
     hn_probe_pin(t->probe, t->c->load_cpus);
     /* light samples every 100 ms; at least one of the whole tree */
     rc = hn_sleep_ns(300 * UTIL_NS_PER_MS);
-    if (rc == 0)
-        hn_probe_kick(t->probe);
+    if (rc == 0) hn_probe_kick(t->probe);
     books_read(&t->books, BOOKS_IDLE);
     return rc == 0 ? hn_sleep_ns(50 * UTIL_NS_PER_MS) : rc;
 }
@@ -130,17 +121,18 @@ static int idle_samples(struct hn_trial *t)
  * each with its share, pinned to the load CPUs, in the client memory group. */
 static int start_load(struct hn_trial *t, const char *url)
 {
-    if (t->c->hosts)
-        return hn_trial_hosts_load(t, url);
+    if (t->c->hosts) return hn_trial_hosts_load(t, url);
     char lg[4096], target[1100], cg[1300];
     snprintf(target, sizeof target, "%s%s", url, t->pt->path);
-    struct runner_args a = {
-        .loadgen = hn_loadgen_path(lg, sizeof lg), .target = target,
-        .threads = t->c->load_threads, .duration_ns = t->c->duration_ns,
-        .warmup_ns = t->c->warmup_ns, .timeout_ns = t->c->timeout_ns,
-        .connect_rate = t->c->connect_rate, .idle = hn_scenario_idle(t->pt->scenario)};
-    struct runner_env env = {t->c->load_cpus,
-                             books_procs(&t->books, BOOKS_CLIENT, cg, sizeof cg)};
+    struct runner_args a = {.loadgen = hn_loadgen_path(lg, sizeof lg),
+                            .target = target,
+                            .threads = t->c->load_threads,
+                            .duration_ns = t->c->duration_ns,
+                            .warmup_ns = t->c->warmup_ns,
+                            .timeout_ns = t->c->timeout_ns,
+                            .connect_rate = t->c->connect_rate,
+                            .idle = hn_scenario_idle(t->pt->scenario)};
+    struct runner_env env = {t->c->load_cpus, books_procs(&t->books, BOOKS_CLIENT, cg, sizeof cg)};
     int rc = runners_plan(&t->load_runs, t->base, runners_needed(t->pt->conns, fd_limit()),
                           t->pt->conns, t->pt->rate, target);
     t->load_start_ns = util_mono_ns();
@@ -156,8 +148,7 @@ double hn_series_up_s(const struct hn_trial *t)
     double best = 0;
     const struct runner *first = &t->load_runs.r[0]; /* the others started with it */
     snprintf(path, sizeof path, "%s.series.csv", first->base);
-    if (procfs_read(path, buf, sizeof buf) <= 0)
-        return 0;
+    if (procfs_read(path, buf, sizeof buf) <= 0) return 0;
     for (p = strchr(buf, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
         double ts = 0, est = 0;
         if (sscanf(p + 1, "%lf,%lf", &ts, &est) == 2 && est >= 0.9 * (double)first->conns) {
@@ -176,8 +167,7 @@ static double load_measure_s(const struct hn_trial *t)
     const char *p;
     double m = 0;
     snprintf(path, sizeof path, "%s.load.stderr", t->load_runs.r[0].base);
-    if (procfs_read(path, buf, sizeof buf) <= 0 || !(p = strstr(buf, "measuring from ")))
-        return 0;
+    if (procfs_read(path, buf, sizeof buf) <= 0 || !(p = strstr(buf, "measuring from "))) return 0;
     return sscanf(p, "measuring from %lf", &m) == 1 && m > 0 ? m : 0;
 }
 
@@ -189,8 +179,7 @@ static void plan_kicks(struct hn_trial *t, uint64_t kick_at[2])
 {
     double m_s = load_measure_s(t), up_s = m_s > 0 ? 0 : hn_series_up_s(t);
     uint64_t base;
-    if (m_s <= 0 && up_s <= 0)
-        return;
+    if (m_s <= 0 && up_s <= 0) return;
     base = m_s > 0 ? t->load_start_ns + (uint64_t)(m_s * 1e9)
                    : t->load_start_ns + (uint64_t)(up_s * 1e9) + t->c->warmup_ns;
     kick_at[0] = base + t->c->duration_ns * 2 / 10;
@@ -209,8 +198,7 @@ static int wait_load(struct hn_trial *t)
     unsigned next = 0;
     while (!runners_poll(&t->load_runs)) {
         uint64_t now = util_mono_ns();
-        if (hn_sleep_ns(20 * UTIL_NS_PER_MS) < 0)
-            return -EINTR;
+        if (hn_sleep_ns(20 * UTIL_NS_PER_MS) < 0) return -EINTR;
         if (!kick_at[0] && now - last_look > 200 * UTIL_NS_PER_MS) {
             plan_kicks(t, kick_at);
             last_look = now;
@@ -224,11 +212,9 @@ static int wait_load(struct hn_trial *t)
                 hn_probe_kick(t->probe); /* a tree sample inside the window */
             next++;
         }
-        if (!t->exited_early && hn_child_poll(&t->srv))
-            t->exited_early = true;
+        if (!t->exited_early && hn_child_poll(&t->srv)) t->exited_early = true;
         hn_trial_drain(t);
-        if (t->c->hosts)
-            hn_trial_hosts_poll(t);
+        if (t->c->hosts) hn_trial_hosts_poll(t);
         if (now > limit) {
             t->load_timeout = true;
             runners_kill(&t->load_runs);
@@ -236,9 +222,9 @@ static int wait_load(struct hn_trial *t)
     }
     t->load_end_ns = util_mono_ns();
     if (runners_merge(&t->load_runs) < 0 && t->load_runs.n > 1)
-        json_array_append_new(t->notes, json_string("the load processes' files could not all be merged"));
-    if (t->c->hosts)
-        hn_trial_hosts_after_load(t);
+        json_array_append_new(t->notes,
+                              json_string("the load processes' files could not all be merged"));
+    if (t->c->hosts) hn_trial_hosts_after_load(t);
     return 0;
 }
 
@@ -247,22 +233,19 @@ static void kill_leftovers(struct hn_trial *t)
     pid_t pids[4096];
     size_t n = t->probe ? hn_probe_last_pids(t->probe, pids, 4096) : 0, i;
     for (i = 0; i < n; i++)
-        if (pids[i] > 1 && pids[i] != getpid())
-            kill(pids[i], SIGKILL);
+        if (pids[i] > 1 && pids[i] != getpid()) kill(pids[i], SIGKILL);
 }
 
 static void stop_server(struct hn_trial *t)
 {
-    if (t->probe)
-        hn_probe_stop(t->probe);
-    if (!t->exited_early && hn_child_poll(&t->srv))
-        t->exited_early = true;
+    if (t->probe) hn_probe_stop(t->probe);
+    if (!t->exited_early && hn_child_poll(&t->srv)) t->exited_early = true;
     t->stop_ns = util_mono_ns();
     if (hn_child_stop(&t->srv, HN_STOP_GRACE_NS) == 1) {
         t->stop_killed = true;
         json_array_append_new(t->flags, json_string("stop_timeout"));
-        json_array_append_new(t->notes,
-                              json_string("the server ignored SIGTERM: killed with SIGKILL after 2 s"));
+        json_array_append_new(
+            t->notes, json_string("the server ignored SIGTERM: killed with SIGKILL after 2 s"));
     }
     kill_leftovers(t);
     hn_trial_drain(t);
@@ -270,11 +253,9 @@ static void stop_server(struct hn_trial *t)
 
 static void trial_cleanup(struct hn_trial *t)
 {
-    if (t->c->hosts)
-        hn_trial_hosts_cleanup(t);
+    if (t->c->hosts) hn_trial_hosts_cleanup(t);
     runners_close(&t->load_runs);
-    if (t->srv.pid > 0)
-        hn_child_kill(&t->srv);
+    if (t->srv.pid > 0) hn_child_kill(&t->srv);
     kill_leftovers(t);
     books_close(&t->books);
     hn_child_close(&t->srv);
@@ -315,13 +296,10 @@ static int trial_measure(struct hn_trial *t)
 {
     char url[300];
     int rc = start_server(t, url, sizeof url);
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     rc = idle_samples(t);
-    if (rc == 0)
-        rc = start_load(t, url);
-    if (rc == 0)
-        rc = wait_load(t);
+    if (rc == 0) rc = start_load(t, url);
+    if (rc == 0) rc = wait_load(t);
     return rc;
 }
 
@@ -335,13 +313,10 @@ int hn_trial_run(const struct hn_config *c, struct hn_point *pt, unsigned k, boo
     t.reason = reason;
     t.reason_cap = reason_cap;
     *broken = false;
-    if (rc < 0)
-        goto fail;
+    if (rc < 0) goto fail;
     rc = trial_measure(&t);
-    if (rc == -EINTR)
-        goto fail;
-    if (rc < 0 && rc != -ENOTCONN && !*broken)
-        set_reason(&t, "could not start a trial process");
+    if (rc == -EINTR) goto fail;
+    if (rc < 0 && rc != -ENOTCONN && !*broken) set_reason(&t, "could not start a trial process");
     if (c->hosts)
         hn_trial_hosts_stop(&t);
     else
