@@ -139,6 +139,32 @@ bool hn_child_poll(struct hn_child *c)
     return c->exited;
 }
 
+int hn_ready_parse(const char *line, char *url, size_t cap, int *port, pid_t *pid)
+{
+    char host[256];
+    const char *hp = line + 6, *colon;
+    size_t len;
+    int po, pi;
+    if (strncmp(line, "ready ", 6) != 0) return -EINVAL;
+    if (*hp == '[') { /* "[::1]:8080": the port follows the bracket */
+        colon = strchr(hp, ']');
+        if (!colon || colon[1] != ':') return -EINVAL;
+        colon++;
+    } else {
+        colon = strchr(hp, ':');
+    }
+    len = colon ? (size_t)(colon - hp) : 0;
+    if (len == 0 || len >= sizeof host) return -EINVAL;
+    memcpy(host, hp, len);
+    host[len] = '\0';
+    if (sscanf(colon + 1, "%d pid=%d", &po, &pi) != 2 || po <= 0 || po > 65535 || pi <= 0)
+        return -EINVAL;
+    if (url) snprintf(url, cap, "http://%s:%d", host, po);
+    if (port) *port = po;
+    if (pid) *pid = (pid_t)pi;
+    return 0;
+}
+
 /* Waits for every member of a group that was sent SIGKILL: the orphans among
  * them are ours (subreaper), so this returns when none is left, not when
  * the leader alone is gone. */

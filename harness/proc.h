@@ -40,6 +40,10 @@ void hn_child_close(struct hn_child *c);
 /* Reads a line from c->out_fd into buf within timeout_ns; 0, -ETIMEDOUT, or
  * -EPIPE when the child closed stdout / exited. */
 int hn_child_readline(struct hn_child *c, char *buf, size_t cap, uint64_t timeout_ns);
+/* A server model's ready line, "ready HOST:PORT pid=N" (HOST an IPv4 address,
+ * a name, or "[IPv6]"): its URL "http://HOST:PORT" into url (may be NULL),
+ * its port and pid. 0, or -EINVAL for any other line. */
+int hn_ready_parse(const char *line, char *url, size_t cap, int *port, pid_t *pid);
 /* Sleeps up to ns, returning early (-EINTR) when the run is interrupted. */
 int hn_sleep_ns(uint64_t ns);
 

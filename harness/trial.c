@@ -32,18 +32,6 @@ static void set_reason(struct hn_trial *t, const char *why)
     snprintf(t->reason, t->reason_cap, "%s", why);
 }
 
-/* "ready 127.0.0.1:8080 pid=123" -> url and pid. */
-static int parse_ready(const char *line, char *url, size_t cap, pid_t *pid)
-{
-    char host[256];
-    int port, p;
-    if (sscanf(line, "ready %255[^:]:%d pid=%d", host, &port, &p) != 3 || port <= 0 || p <= 0)
-        return -EINVAL;
-    snprintf(url, cap, "http://%s:%d", host, port);
-    *pid = (pid_t)p;
-    return 0;
-}
-
 /* Descriptors one process may hold here (the hard RLIMIT_NOFILE). */
 static uint64_t fd_limit(void)
 {
@@ -66,7 +54,7 @@ int hn_trial_ready(struct hn_trial *t, char *url, size_t cap)
     char line[512];
     int rc = hn_child_readline(&t->srv, line, sizeof line, t->c->ready_timeout_ns);
     if (rc == -EINTR) return rc;
-    if (rc == 0 && parse_ready(line, url, cap, &t->ready_pid) == 0) return 0;
+    if (rc == 0 && hn_ready_parse(line, url, cap, NULL, &t->ready_pid) == 0) return 0;
     t->no_ready = true;
     json_array_append_new(t->flags, json_string("server_crashed"));
     if (hn_child_poll(&t->srv)) {

@@ -137,8 +137,8 @@ static int wt_parse(int argc, char **argv, struct wt_config *c)
 static int wt_server_start(const char *model, struct hn_child *srv)
 {
     struct hn_model m;
-    char line[512], host[256];
-    int port = 0, pid = 0;
+    char line[512];
+    int port = 0;
     if (hn_model_find(model, &m) || !m.available) {
         fprintf(stderr, "c10k waits: model '%s' is not available here (c10k models)\n", model);
         return -ENOENT;
@@ -146,7 +146,7 @@ static int wt_server_start(const char *model, struct hn_child *srv)
     char *argv[] = {m.path, "--port", "0", NULL};
     int rc = hn_child_spawn(srv, argv, NULL, true, NULL);
     if (!rc) rc = hn_child_readline(srv, line, sizeof line, 10 * UTIL_NS_PER_S);
-    if (!rc && sscanf(line, "ready %255[^:]:%d pid=%d", host, &port, &pid) != 3) rc = -EPROTO;
+    if (!rc && hn_ready_parse(line, NULL, 0, &port, NULL) != 0) rc = -EPROTO;
     if (!rc) return port;
     fprintf(stderr, "c10k waits: server %s did not start: %s\n", m.path, strerror(-rc));
     if (srv->pid > 0) hn_child_kill(srv);
