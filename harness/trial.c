@@ -105,24 +105,31 @@ static int idle_samples(struct hn_trial *t)
     return rc == 0 ? hn_sleep_ns(50 * UTIL_NS_PER_MS) : rc;
 }
 
+struct runner_args hn_trial_runner_args(const struct hn_trial *t, unsigned n, const char *target,
+                                        char *lg, size_t lg_cap)
+{
+    uint64_t rate = t->c->connect_rate;
+    return (struct runner_args){.loadgen = hn_loadgen_path(lg, lg_cap),
+                                .target = target,
+                                .threads = t->c->load_threads,
+                                .duration_ns = t->c->duration_ns,
+                                .warmup_ns = t->c->warmup_ns,
+                                .timeout_ns = t->c->timeout_ns,
+                                .connect_rate = rate && n ? (rate + n - 1) / n : rate,
+                                .idle = hn_scenario_idle(t->pt->scenario)};
+}
+
 /* The load: as many c10k-load processes as the connections need (runners.h),
  * each with its share, pinned to the load CPUs, in the client memory group. */
 static int start_load(struct hn_trial *t, const char *url)
 {
     if (t->c->hosts) return hn_trial_hosts_load(t, url);
     char lg[4096], target[1100], cg[1300];
+    unsigned n = runners_needed(t->pt->conns, fd_limit());
     snprintf(target, sizeof target, "%s%s", url, t->pt->path);
-    struct runner_args a = {.loadgen = hn_loadgen_path(lg, sizeof lg),
-                            .target = target,
-                            .threads = t->c->load_threads,
-                            .duration_ns = t->c->duration_ns,
-                            .warmup_ns = t->c->warmup_ns,
-                            .timeout_ns = t->c->timeout_ns,
-                            .connect_rate = t->c->connect_rate,
-                            .idle = hn_scenario_idle(t->pt->scenario)};
+    struct runner_args a = hn_trial_runner_args(t, n, target, lg, sizeof lg);
     struct runner_env env = {t->c->load_cpus, books_procs(&t->books, BOOKS_CLIENT, cg, sizeof cg)};
-    int rc = runners_plan(&t->load_runs, t->base, runners_needed(t->pt->conns, fd_limit()),
-                          t->pt->conns, t->pt->rate, target);
+    int rc = runners_plan(&t->load_runs, t->base, n, t->pt->conns, t->pt->rate, target);
     t->load_start_ns = util_mono_ns();
     return rc < 0 ? rc : runners_start(&t->load_runs, &a, &env);
 }

@@ -70,6 +70,10 @@ int hn_trial_ready(struct hn_trial *t, char *url, size_t cap);
 int hn_trial_hosts_server(struct hn_trial *t, char *url, size_t cap);
 int hn_trial_hosts_probe(struct hn_trial *t);
 int hn_trial_hosts_load(struct hn_trial *t, const char *url);
+/* What each of n load runners of the trial runs: the loadgen path (into lg),
+ * the target, the trial's times and threads, and 1/n of --connect-rate. */
+struct runner_args hn_trial_runner_args(const struct hn_trial *t, unsigned n, const char *target,
+                                        char *lg, size_t lg_cap);
 void hn_trial_hosts_kick(struct hn_trial *t);
 /* Takes in the probe's samples sent so far (without blocking). */
 void hn_trial_hosts_poll(struct hn_trial *t);

@@ -196,15 +196,7 @@ int hn_trial_hosts_load(struct hn_trial *t, const char *url)
     unsigned n = (unsigned)(s->n_load < t->pt->conns ? s->n_load : t->pt->conns), i;
     char lg[4096], target[1100];
     snprintf(target, sizeof target, "%s%s", url, t->pt->path);
-    struct runner_args a = {.loadgen = hn_loadgen_path(lg, sizeof lg),
-                            .target = target,
-                            .threads = t->c->load_threads,
-                            .duration_ns = t->c->duration_ns,
-                            .warmup_ns = t->c->warmup_ns,
-                            .timeout_ns = t->c->timeout_ns,
-                            .connect_rate =
-                                t->c->connect_rate ? (t->c->connect_rate + n - 1) / n : 0,
-                            .idle = hn_scenario_idle(t->pt->scenario)};
+    struct runner_args a = hn_trial_runner_args(t, n, target, lg, sizeof lg);
     struct runner_env env = {t->c->load_cpus, NULL};
     int rc = runners_plan(&t->load_runs, t->base, n, t->pt->conns, t->pt->rate, target);
     for (i = 0; rc == 0 && i < n; i++)
