@@ -12,6 +12,11 @@ OUT="$TMP/run"
   || { cat "$TMP/err" >&2; fail "c10k run exited $?"; }
 P="$OUT/points/epoll-c50-r0-max.json"
 jcheck "$P" 'd["schema"] == "c10k-point/1" and d["status"] in ("ok", "flagged") and len(d["trials"]) == 1'
+# name any null metric first (it failed about 1 run in 16 on a loaded machine, cause unknown)
+python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))["trials"][0]["metrics"]
+n = [k for k, v in m.items() if v is None]
+n and print("null metrics:", n, file=sys.stderr)' "$P"
 jcheck "$P" 'all(v is not None for v in d["trials"][0]["metrics"].values())'
 jcheck "$P" 'd["trials"][0]["metrics"]["connections_established"] == 50 and d["trials"][0]["metrics"]["throughput_rps"] > 0'
 jcheck "$P" 'd["trials"][0]["probe"]["idle"] is not None and d["trials"][0]["probe"]["loaded"] is not None and d["trials"][0]["probe"]["loaded"]["sys_tcp_sockets"] >= 100'
