@@ -1,6 +1,7 @@
 /* runmerge: one trial's load files out of several c10k-load runs: JSON
  * counters summed, latency histograms added exactly from the .hlog intervals
- * (re-timed onto the earliest run's clock), series rows added by second.
+ * (interval k of every run added into the merged log's interval k), series
+ * rows added by second.
  *   try: ulimit -Hn 1500; c10k run --model epoll --connections 2000 --duration 1s */
 #include "runmerge.h"
 
@@ -83,10 +84,33 @@ json_t *runmerge_json(json_t *const *loads, unsigned n)
 
 /* ---- interval logs ---- */
 
+/* Every run writes one interval a second from its own start (c10k-load's
+ * rows): interval k of a run starts k s after its StartTime. The runs start
+ * together, so the merged log adds the k-th intervals of every run, tag by
+ * tag, onto the earliest run's StartTime. */
+#define RUNMERGE_IV_S 1.0
+#define RUNMERGE_TAGS 4
+
 struct merged_hists {
     struct hist cor, unc;
     double start0; /* the earliest run's StartTime (epoch seconds) */
     bool any;
+};
+
+/* One run's log being read: its next interval, waiting to be added. */
+struct iv_reader {
+    FILE *f;
+    struct hist h;
+    struct hlog_interval iv;
+    long k; /* -1: no more intervals */
+};
+
+/* The k-th intervals of every run, one histogram per tag. */
+struct iv_slots {
+    char tag[RUNMERGE_TAGS][64];
+    struct hist h[RUNMERGE_TAGS];
+    double len_s[RUNMERGE_TAGS];
+    int n, ready;
 };
 
 static double hlog_start(const char *path)
@@ -100,52 +124,111 @@ static double hlog_start(const char *path)
     return s;
 }
 
-/* Adds one run's intervals into m and (re-timed) into out. */
-static int add_hlog(const char *path, struct merged_hists *m, FILE *out, struct hist *tmp)
+/* Reads r's next interval (r->k its index, -1 at the end). */
+static int reader_next(struct iv_reader *r)
 {
     char *line = NULL;
     size_t cap = 0;
-    double shift = hlog_start(path) - m->start0;
-    FILE *f = fopen(path, "r");
-    if (!f) return -errno;
     int rc = 0;
-    while (rc >= 0 && getline(&line, &cap, f) > 0) {
-        struct hlog_interval iv;
-        hist_reset(tmp);
-        rc = hlog_parse_line(line, &iv, tmp);
-        if (rc != 1) continue;
-        bool cor = strcmp(iv.tag, "corrected") == 0;
-        hist_add(cor ? &m->cor : &m->unc, tmp);
-        m->any = true;
-        rc = hlog_write_interval(out, iv.tag, iv.start_s + shift, iv.length_s, tmp);
+    r->k = -1;
+    while (r->f && getline(&line, &cap, r->f) > 0) {
+        hist_reset(&r->h);
+        rc = hlog_parse_line(line, &r->iv, &r->h);
+        if (rc == -ENOMEM) break;
+        if (rc != 1) { /* a comment, or a line cut short (a host lost) */
+            rc = 0;
+            continue;
+        }
+        double k = r->iv.start_s / RUNMERGE_IV_S + 0.5;
+        r->k = k > 0 ? (long)k : 0;
+        rc = 0;
+        break;
     }
     free(line);
-    fclose(f);
     return rc < 0 ? rc : 0;
+}
+
+static struct hist *slot_of(struct iv_slots *s, const char *tag, double len_s)
+{
+    int i;
+    for (i = 0; i < s->n && strcmp(s->tag[i], tag) != 0; i++)
+        ;
+    if (i == RUNMERGE_TAGS) return NULL;
+    if (i == s->n) {
+        if (i == s->ready && hist_init_lab(&s->h[s->ready++]) < 0) return NULL;
+        snprintf(s->tag[i], sizeof s->tag[i], "%s", tag);
+        s->len_s[i] = 0;
+        s->n++;
+    }
+    if (len_s > s->len_s[i]) s->len_s[i] = len_s;
+    return &s->h[i];
+}
+
+/* Adds every run's interval k into the slots (and the totals), then writes
+ * them, a line per tag. */
+static int merge_interval(struct iv_reader *r, unsigned n, long k, struct iv_slots *s,
+                          struct merged_hists *m, FILE *out)
+{
+    int rc = 0;
+    for (int i = 0; i < s->n; i++)
+        hist_reset(&s->h[i]);
+    s->n = 0;
+    for (unsigned i = 0; i < n && rc == 0; i++)
+        while (rc == 0 && r[i].k == k) {
+            struct hist *h = slot_of(s, r[i].iv.tag, r[i].iv.length_s);
+            if (h) hist_add(h, &r[i].h);
+            hist_add(strcmp(r[i].iv.tag, "corrected") == 0 ? &m->cor : &m->unc, &r[i].h);
+            m->any = true;
+            rc = reader_next(&r[i]);
+        }
+    for (int i = 0; i < s->n && rc == 0; i++)
+        rc = hlog_write_interval(out, s->tag[i], (double)k * RUNMERGE_IV_S, s->len_s[i], &s->h[i]);
+    return rc;
+}
+
+static int merge_open(const char *const *bases, unsigned n, struct iv_reader *r,
+                      struct merged_hists *m)
+{
+    char path[1700];
+    m->start0 = 0;
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s.hlog", bases[i]);
+        double s = hlog_start(path);
+        if (s > 0 && (m->start0 == 0 || s < m->start0)) m->start0 = s;
+        r[i].f = fopen(path, "r");
+        if (hist_init_lab(&r[i].h) < 0) return -ENOMEM;
+        int rc = reader_next(&r[i]);
+        if (rc < 0) return rc;
+    }
+    return 0;
 }
 
 static int merge_hlogs(const char *const *bases, unsigned n, const char *out,
                        struct merged_hists *m)
 {
     char path[1700];
-    struct hist tmp;
-    if (hist_init_lab(&tmp) < 0) return -ENOMEM;
-    m->start0 = 0;
-    for (unsigned i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s.hlog", bases[i]);
-        double s = hlog_start(path);
-        if (s > 0 && (m->start0 == 0 || s < m->start0)) m->start0 = s;
-    }
+    struct iv_reader *r = calloc(n ? n : 1, sizeof *r);
+    struct iv_slots s = {.n = 0, .ready = 0};
+    FILE *f = NULL;
+    int rc = r ? merge_open(bases, n, r, m) : -ENOMEM;
     snprintf(path, sizeof path, "%s.hlog", out);
-    FILE *f = fopen(path, "w");
-    int rc = f ? hlog_write_header(f, "c10k (merged c10k-load runs)", m->start0) : -errno;
-    for (unsigned i = 0; i < n && rc == 0; i++) {
-        char in[1700];
-        snprintf(in, sizeof in, "%s.hlog", bases[i]);
-        rc = add_hlog(in, m, f, &tmp);
+    if (rc == 0 && !(f = fopen(path, "w"))) rc = -errno;
+    if (rc == 0) rc = hlog_write_header(f, "c10k (merged c10k-load runs)", m->start0);
+    for (;;) {
+        long k = -1;
+        for (unsigned i = 0; r && i < n; i++)
+            if (r[i].k >= 0 && (k < 0 || r[i].k < k)) k = r[i].k;
+        if (rc < 0 || k < 0) break;
+        rc = merge_interval(r, n, k, &s, m, f);
     }
     if (f && fclose(f) != 0 && rc == 0) rc = -EIO;
-    hist_close(&tmp);
+    for (unsigned i = 0; r && i < n; i++) {
+        if (r[i].f) fclose(r[i].f);
+        hist_close(&r[i].h);
+    }
+    for (int i = 0; i < s.ready; i++)
+        hist_close(&s.h[i]);
+    free(r);
     return rc;
 }
 

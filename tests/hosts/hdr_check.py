@@ -1,6 +1,7 @@
 """hdr_check: checks a multi-host trial against its hosts' own files, with no
-code shared with the harness: the merged .hlog holds every host's intervals
-(the same histograms) and, index by index, their sum in total; the merged
+code shared with the harness: each merged .hlog interval is the hosts' same
+interval (by its start from the host's own StartTime) added, the intervals
+add up to the total; the merged
 latency_us percentiles are those of the union of the hosts' histograms
 (computed here the way HdrHistogram's value_at_percentile does); counters
 add up.
@@ -15,14 +16,19 @@ import hlog_read  # noqa: E402
 
 
 def counts_of(path, tag="corrected"):
-    """[each interval's counts as a sorted tuple of (index, count)], their total."""
-    ivs, total = [], Counter()
+    """{interval k (its start in s from the log's StartTime, rounded): its
+    counts}, their total; each k once."""
+    ivs, total = {}, Counter()
     for line in open(path):
         line = line.strip()
         if not line.startswith("Tag=" + tag + ","):
             continue
-        _, counts = hlog_read.decode(line.split(",")[4])
-        ivs.append(tuple(sorted(counts.items())))
+        f = line.split(",")
+        k = int(float(f[1]) + 0.5)
+        if k in ivs:
+            raise ValueError("%s: two %s intervals at %d s" % (path, tag, k))
+        _, counts = hlog_read.decode(f[4])
+        ivs[k] = Counter(counts)
         total.update(counts)
     return ivs, total
 
@@ -60,15 +66,18 @@ def main(point_path):
         bad.append("hosts %s for %d runners" % (hosts, len(runners)))
     merged_ivs, merged_total = counts_of(os.path.join(base, t["files"]["hlog"]))
     stem = os.path.join(base, t["files"]["hlog"])[:-len(".hlog")]
-    union, host_ivs = Counter(), []
+    union, host_ivs = Counter(), {}
     for i in range(len(hosts)):
         ivs, total = counts_of("%s.l%d.hlog" % (stem, i))
         union.update(total)
-        host_ivs += ivs
+        for k, c in ivs.items():
+            host_ivs.setdefault(k, Counter()).update(c)
     if union != merged_total:
         bad.append("merged .hlog total != the hosts' totals added")
-    if sorted(host_ivs) != sorted(merged_ivs):
-        bad.append("the merged .hlog's intervals are not the hosts' intervals")
+    if host_ivs != merged_ivs:
+        bad.append("the merged .hlog's intervals are not the hosts' same intervals added")
+    if sum(sum(c.values()) for c in merged_ivs.values()) != load["latency_us"]["count"]:
+        bad.append("the merged .hlog's intervals do not add up to latency_us.count")
     for name, p in (("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9), ("p9999", 99.99)):
         want = percentile(union, p)
         if load["latency_us"][name] != want:
