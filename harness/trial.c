@@ -199,10 +199,10 @@ static int wait_load(struct hn_trial *t)
             last_look = now;
         }
         if (kick_at[0] && next < 2 && now >= kick_at[next]) {
-            if (next == 0) /* the memory books: close in time to their idle reading */
+            if (next == 0 && !t->c->hosts) /* the memory books: close in time to idle */
                 books_read(&t->books, BOOKS_LOADED);
             if (t->c->hosts)
-                hn_trial_hosts_kick(t);
+                hn_trial_hosts_kick(t, next == 0); /* the books read there */
             else
                 hn_probe_kick(t->probe); /* a tree sample inside the window */
             next++;
@@ -275,8 +275,8 @@ static int trial_init(struct hn_trial *t, const struct hn_config *c, struct hn_p
     t->flags = json_array();
     t->notes = json_array();
     if (c->hosts) {
-        /* its memory groups would be here, the server is not: the probe's
-         * figures of the server's host (system-wide there) stand */
+        /* the server's books are read on its host (the probe's group
+         * there, else system-wide there): trial_hosts.c fills them in */
         memset(&t->books, 0, sizeof t->books);
         t->books.method = MEMCG_SYSTEM;
         snprintf(t->books.why, sizeof t->books.why,

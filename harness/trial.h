@@ -21,25 +21,26 @@ struct hn_trial {
     const struct hn_config *c;
     struct hn_point *pt;
     unsigned k;
-    char base[1450];            /* DIR/points/<id>-t<k> */
-    char rel[400];              /* points/<id>-t<k> */
+    char base[1450]; /* DIR/points/<id>-t<k> */
+    char rel[400];   /* points/<id>-t<k> */
     char started[32];
     struct hn_model model;
     struct hn_child srv;
-    struct runners load_runs;   /* the c10k-load processes (measure/runners.h) */
-    struct hn_child rprobe;     /* across hosts: `c10k probe` on the server's host */
-    double rprobe_t0_s;         /* its t = 0 on the server's clock (s since t0_ns) */
+    struct runners load_runs;            /* the c10k-load processes (measure/runners.h) */
+    struct hn_child rprobe;              /* across hosts: `c10k probe` on the server's host */
+    double rprobe_t0_s;                  /* its t = 0 on the server's clock (s since t0_ns) */
     json_t *rprobe_samples, *rprobe_end; /* its samples as they came, its end line */
-    char rprobe_buf[8192];      /* a partial line of it */
+    char rprobe_buf[8192];               /* a partial line of it */
+    char rprobe_procs[1300];             /* the server's memory group there ("": none) */
     size_t rprobe_len;
-    unsigned srv_processes;     /* --processes given to the server (1: none) */
+    unsigned srv_processes; /* --processes given to the server (1: none) */
     pid_t ready_pid;
     uint64_t t0_ns, load_start_ns, load_end_ns, stop_ns;
     struct hn_probe *probe;
-    struct books books;         /* the memory groups and their readings */
+    struct books books; /* the memory groups and their readings */
     json_t *flags, *notes, *load;
     bool no_ready, exited_early, stop_killed, load_timeout;
-    char out[4096];             /* the server's stdout after the ready line */
+    char out[4096]; /* the server's stdout after the ready line */
     size_t out_len;
     bool *broken;
     char *reason;
@@ -62,11 +63,11 @@ int hn_timeline_write(const struct hn_trial *t, const struct hn_sample *s, size_
 int hn_trial_ready(struct hn_trial *t, char *url, size_t cap);
 
 /* A trial across hosts (t->c->hosts; trial_hosts.c), step by step as
- * trial.c calls them: the server on its host; the probe beside it (idle
- * samples); one runner per load host (hosts/runner_ssh.c) started by one
- * "go"; a tree sample asked for; after the load: hosts lost named, each
- * runner's host recorded; stop: the probe's samples back, the server
- * stopped; cleanup: every session ended. */
+ * trial.c calls them: the probe, then the server in the memory group the
+ * probe made on its host; the probe's idle samples and memory books; one runner per load host
+ * (hosts/runner_ssh.c) started by one "go"; a tree sample asked for; after the load: hosts lost
+ * named, each runner's host recorded; stop: the probe's samples back, the server stopped; cleanup:
+ * every session ended. */
 int hn_trial_hosts_server(struct hn_trial *t, char *url, size_t cap);
 int hn_trial_hosts_probe(struct hn_trial *t);
 int hn_trial_hosts_load(struct hn_trial *t, const char *url);
@@ -74,7 +75,10 @@ int hn_trial_hosts_load(struct hn_trial *t, const char *url);
  * the target, the trial's times and threads, and 1/n of --connect-rate. */
 struct runner_args hn_trial_runner_args(const struct hn_trial *t, unsigned n, const char *target,
                                         char *lg, size_t lg_cap);
-void hn_trial_hosts_kick(struct hn_trial *t);
+/* A tree sample asked for (and with books, the loaded memory books). */
+void hn_trial_hosts_kick(struct hn_trial *t, bool books);
+/* The metrics a trial across hosts has not (the client's books, the gap). */
+void hn_trial_hosts_metrics(const struct hn_trial *t, double *m);
 /* Takes in the probe's samples sent so far (without blocking). */
 void hn_trial_hosts_poll(struct hn_trial *t);
 void hn_trial_hosts_after_load(struct hn_trial *t);

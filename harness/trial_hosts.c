@@ -1,6 +1,7 @@
 /* trial hosts: one trial across hosts: the server on its host (pinned, its
- * ready line over ssh), the probe beside it (`c10k probe`, its samples back
- * at the end), one load runner per load host (hosts/runner_ssh.c) with its
+ * ready line over ssh) in its memory group there (made by the probe, `c10k
+ * probe --memcg`, started first), the probe beside it (its samples and the
+ * server's memory books streamed back), one load runner per load host (hosts/runner_ssh.c) with its
  * share of connections and rate, all started by one "go", merged by the
  * runners (measure/runmerge.c). A host lost mid-trial breaks the trial, named.
  *   try: tests/hosts/test-multihost.sh build/harness/c10k scripts/netns-lab.sh */
@@ -11,9 +12,11 @@
 #include "proc.h"
 #include "store.h"
 #include "hosts/hosts.h"
+#include "results/metric.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +58,9 @@ static int server_start(struct hn_trial *t, char *url, size_t cap)
     /* it listens on the address the load hosts reach (loopback when local) */
     char *cmd[] = {t->model.path, "--host", h->local ? "127.0.0.1" : (char *)h->addr,
                    "--port",      "0",      NULL};
-    struct hosts_proc_opts o = {.cpus = t->c->server_cpus, .want_stdout = true};
+    struct hosts_proc_opts o = {.cpus = t->c->server_cpus,
+                                .want_stdout = true,
+                                .cgroup_procs = t->rprobe_procs[0] ? t->rprobe_procs : NULL};
     int rc;
     snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
     if ((rc = hosts_proc_start(&t->srv, h, cmd, &o, err_path)) < 0) return rc;
@@ -70,34 +75,74 @@ static int server_start(struct hn_trial *t, char *url, size_t cap)
     return rc;
 }
 
-/* `c10k probe PID` on the server's host, off the server's CPUs. */
-static int probe_start(struct hn_trial *t)
+/* "probe group METHOD PROCS" (or "probe group system WHY"): the books'
+ * method and why, and where the server starts. */
+static void probe_group(struct hn_trial *t, const char *line)
+{
+    char method[16] = "", rest[1300] = "";
+    const char *url = t->c->hosts->server.url;
+    if (sscanf(line, "probe group %15s %1299[^\n]", method, rest) < 1) return;
+    t->books.method = !strcmp(method, "cgroup2")   ? MEMCG_V2
+                      : !strcmp(method, "cgroup1") ? MEMCG_V1
+                                                   : MEMCG_SYSTEM;
+    if (t->books.method == MEMCG_SYSTEM) {
+        snprintf(t->books.why, sizeof t->books.why,
+                 "no memory group on the server's host %.60s (%.80s)", url, rest);
+        return;
+    }
+    snprintf(t->rprobe_procs, sizeof t->rprobe_procs, "%s", rest);
+    snprintf(t->books.why, sizeof t->books.why,
+             "the server's group on its host %.60s; c10k-load on the load hosts: no client side",
+             url);
+}
+
+/* `c10k probe - --memcg` on the server's host, off the server's CPUs, before
+ * the server: it makes the server's memory group. */
+static int probe_open(struct hn_trial *t)
 {
     const struct hosts_host *h = &t->c->hosts->server;
-    char self[4096], pid[32], err_path[1500], ready[64];
-    char *cmd[] = {self, "probe", pid, "--since-ns", "0", "--pin", (char *)t->c->load_cpus, NULL};
+    char self[4096], err_path[1500], line[1500];
+    char *cmd[] = {self,      "probe", "-", "--since-ns", "0", "--pin", (char *)t->c->load_cpus,
+                   "--memcg", NULL};
     struct hosts_argv a;
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     int rc;
     if (n <= 0) return -errno;
     self[n] = '\0';
-    snprintf(pid, sizeof pid, "%d", (int)t->ready_pid);
     snprintf(err_path, sizeof err_path, "%s.probe.stderr", t->base);
     t->rprobe_samples = json_array();
     if ((rc = hosts_argv_build(h, cmd, &a)) < 0 ||
         (rc = hn_child_spawn_io(&t->rprobe, a.v, true, err_path)) < 0)
         return rc;
-    /* its clock starts at its "probe ready": here, when that line arrives */
-    rc = hn_child_readline(&t->rprobe, ready, sizeof ready, 10 * UTIL_NS_PER_S);
+    rc = hn_child_readline(&t->rprobe, line, sizeof line, 10 * UTIL_NS_PER_S);
+    if (rc == 0 && strncmp(line, "probe group ", 12) != 0) rc = -EPROTO;
+    if (rc == 0) probe_group(t, line);
+    return rc;
+}
+
+/* The server's pid to the probe; its clock starts at its "probe ready":
+ * here, when that line arrives. */
+static int probe_start(struct hn_trial *t)
+{
+    char pid[32], ready[64];
+    int len = snprintf(pid, sizeof pid, "pid %d\n", (int)t->ready_pid);
+    int rc = write(t->rprobe.in_fd, pid, (size_t)len) == len ? 0 : -EPIPE;
+    if (rc == 0) rc = hn_child_readline(&t->rprobe, ready, sizeof ready, 10 * UTIL_NS_PER_S);
     if (rc == 0 && strcmp(ready, "probe ready") != 0) rc = -EPROTO;
     t->rprobe_t0_s = (double)(util_mono_ns() - t->t0_ns) / 1e9;
     return rc;
 }
 
+static void probe_say(struct hn_trial *t, const char *what)
+{
+    size_t n = strlen(what);
+    ssize_t r = t->rprobe.in_fd > 0 ? write(t->rprobe.in_fd, what, n) : 0;
+    (void)r; /* a probe gone says so at its end (no samples) */
+}
+
 static void probe_kick(struct hn_trial *t)
 {
-    ssize_t r = t->rprobe.in_fd > 0 ? write(t->rprobe.in_fd, "kick\n", 5) : 0;
-    (void)r; /* a probe gone says so at its end (no samples) */
+    probe_say(t, "kick\n");
 }
 
 /* One line of the probe: a sample (moved onto the server's clock) or its end. */
@@ -111,6 +156,12 @@ static void probe_line(struct hn_trial *t, const char *line)
             json_array_append(t->rprobe_samples, v);
         }
         json_decref(v);
+    } else if (strncmp(line, "books ", 6) == 0) {
+        bool idle = strncmp(line + 6, "idle ", 5) == 0;
+        if ((v = json_loads(line + (idle ? 11 : 13), 0, NULL))) {
+            hosts_books_take(&t->books, idle ? BOOKS_IDLE : BOOKS_LOADED, v);
+            json_decref(v);
+        }
     } else if (strncmp(line, "end ", 4) == 0 && !t->rprobe_end) {
         t->rprobe_end = json_loads(line + 4, 0, NULL);
     }
@@ -162,30 +213,45 @@ static void probe_finish(struct hn_trial *t)
     j = t->rprobe_end ? json_deep_copy(t->rprobe_end) : json_object();
     json_object_set(j, "samples", t->rprobe_samples);
     json_object_set_new(j, "host", json_string(t->c->hosts->server.url));
+    /* the server's memory group there (its cgroup.procs), removed after it */
+    json_object_set_new(j, "memory_group",
+                        t->rprobe_procs[0] ? json_string(t->rprobe_procs) : json_null());
     if (json_array_size(t->rprobe_samples)) hn_probe_import(&t->probe, j);
     snprintf(path, sizeof path, "%s.probe.json", t->base);
     hn_store_write_json(path, j); /* as it came, with where it ran */
     json_decref(j);
-    hosts__wait(&t->rprobe, util_mono_ns() + 5 * UTIL_NS_PER_S);
 }
 
 int hn_trial_hosts_server(struct hn_trial *t, char *url, size_t cap)
 {
-    return server_start(t, url, cap);
+    int rc = probe_open(t);
+    return rc < 0 ? rc : server_start(t, url, cap);
 }
 
 int hn_trial_hosts_probe(struct hn_trial *t)
 {
     int rc = probe_start(t);
-    /* idle: light samples every 100 ms, then one of the whole tree */
+    /* idle: light samples every 100 ms, then one of the whole tree, and
+     * the memory books (as locally: right after it) */
     if (rc == 0) rc = hn_sleep_ns(300 * UTIL_NS_PER_MS);
-    if (rc == 0) probe_kick(t);
+    if (rc == 0) probe_say(t, "kick\nbooks idle\n");
     return rc == 0 ? hn_sleep_ns(100 * UTIL_NS_PER_MS) : rc;
 }
 
-void hn_trial_hosts_kick(struct hn_trial *t)
+void hn_trial_hosts_kick(struct hn_trial *t, bool books)
 {
+    if (books) probe_say(t, "books loaded\n");
     probe_kick(t);
+}
+
+/* c10k-load ran on other hosts: no client side, so no books to close (the
+ * server host's MemFree delta stays, as mem_per_conn_all_in_bytes). */
+void hn_trial_hosts_metrics(const struct hn_trial *t, double *m)
+{
+    (void)t;
+    for (int i = RES_M_CLI_USER; i <= RES_M_CLI_TOTAL; i++)
+        m[i] = NAN;
+    m[RES_M_BOOKS_GAP] = NAN;
 }
 
 /* One runner per load host (never more than connections), its share of the
@@ -252,6 +318,8 @@ void hn_trial_hosts_stop(struct hn_trial *t)
         json_array_append_new(t->flags, json_string("stop_timeout"));
     }
     hn_trial_drain(t);
+    /* the probe removes the server's group once it is empty (8 s at most) */
+    if (t->rprobe.pid > 0) hosts__wait(&t->rprobe, util_mono_ns() + 10 * UTIL_NS_PER_S);
 }
 
 void hn_trial_hosts_cleanup(struct hn_trial *t)

@@ -27,8 +27,7 @@
 void hn_trial_drain(struct hn_trial *t)
 {
     int fl;
-    if (t->srv.out_fd < 0)
-        return;
+    if (t->srv.out_fd < 0) return;
     fl = fcntl(t->srv.out_fd, F_GETFL);
     fcntl(t->srv.out_fd, F_SETFL, fl | O_NONBLOCK);
     for (;;) {
@@ -36,8 +35,7 @@ void hn_trial_drain(struct hn_trial *t)
         if (t->out_len + 1 >= sizeof t->out) /* keep the newest bytes */
             t->out_len = 0;
         r = read(t->srv.out_fd, t->out + t->out_len, sizeof t->out - 1 - t->out_len);
-        if (r <= 0)
-            break;
+        if (r <= 0) break;
         t->out_len += (size_t)r;
     }
     t->out[t->out_len] = '\0';
@@ -50,8 +48,7 @@ static void file_tail(const char *path, char *buf, size_t cap)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     ssize_t r = 0;
     buf[0] = '\0';
-    if (fd < 0)
-        return;
+    if (fd < 0) return;
     if (fstat(fd, &st) == 0 && (size_t)st.st_size >= cap)
         lseek(fd, st.st_size - (off_t)(cap - 1), SEEK_SET);
     r = read(fd, buf, cap - 1);
@@ -64,8 +61,7 @@ static void trim_stderr(const char *path)
 {
     static char buf[HN_STDERR_TAIL_BYTES + 1];
     struct stat st;
-    if (stat(path, &st) < 0 || st.st_size <= HN_STDERR_TAIL_BYTES)
-        return;
+    if (stat(path, &st) < 0 || st.st_size <= HN_STDERR_TAIL_BYTES) return;
     file_tail(path, buf, sizeof buf);
     hn_store_write(path, buf, strlen(buf));
 }
@@ -77,16 +73,14 @@ static void last_line(const char *text, char *out, size_t cap)
     out[0] = '\0';
     while (*p) {
         const char *e = strchr(p, '\n');
-        if (!e)
-            e = p + strlen(p);
+        if (!e) e = p + strlen(p);
         if (e > p && strncmp(p, "stats ", 6) != 0) {
             best = p;
             best_end = e;
         }
         p = *e ? e + 1 : e;
     }
-    if (best)
-        snprintf(out, cap, "%.*s", (int)(best_end - best), best);
+    if (best) snprintf(out, cap, "%.*s", (int)(best_end - best), best);
 }
 
 /* "stats accepted=N rejected=N reason=X" anywhere in text; NULL if absent. */
@@ -139,14 +133,14 @@ static void load_why(const json_t *load, char *out, size_t cap)
     json_t *v;
     size_t len = 0;
     out[0] = '\0';
-    json_object_foreach((json_t *)by, k, v) {
-        if (json_integer_value(v) <= 0 || len + 48 >= cap)
-            continue;
-        len += (size_t)snprintf(out + len, cap - len, "%s%s x%lld", len ? ", " : " (c10k-load: connect ",
-                                k, (long long)json_integer_value(v));
+    json_object_foreach((json_t *)by, k, v)
+    {
+        if (json_integer_value(v) <= 0 || len + 48 >= cap) continue;
+        len += (size_t)snprintf(out + len, cap - len, "%s%s x%lld",
+                                len ? ", " : " (c10k-load: connect ", k,
+                                (long long)json_integer_value(v));
     }
-    if (len)
-        snprintf(out + len, cap - len, ")");
+    if (len) snprintf(out + len, cap - len, ")");
 }
 
 /* Responses received in the measured window (completed when the load
@@ -232,19 +226,15 @@ static void window_of(const struct hn_trial *t, struct hn_window *w, double *ori
     double d = hn_jnum(t->load, "duration_s"), ramp = hn_jnum(t->load, "connections.ramp_s");
     double ms = hn_jnum(t->load, "measure_start_s"), mono = hn_jnum(t->load, "start_monotonic_ns");
     double warm = (double)t->c->warmup_ns / 1e9, a;
-    if (!isfinite(d) || d <= 0)
-        d = (double)t->c->duration_ns / 1e9;
-    if (!isfinite(ramp) || ramp < 0)
-        ramp = 0;
+    if (!isfinite(d) || d <= 0) d = (double)t->c->duration_ns / 1e9;
+    if (!isfinite(ramp) || ramp < 0) ramp = 0;
     /* c10k-load started between the spawn and its exit */
     *origin = isfinite(mono) ? (mono - (double)t->t0_ns) / 1e9 : ts;
-    if (!(*origin >= ts - 0.001 && *origin <= te))
-        *origin = ts;
+    if (!(*origin >= ts - 0.001 && *origin <= te)) *origin = ts;
     if (isfinite(ms) && ms >= 0) {
         w->start_s = *origin + ms;
         w->end_s = fmin(w->start_s + d, te);
-        if (w->end_s > w->start_s)
-            return;
+        if (w->end_s > w->start_s) return;
     }
     a = *origin + ramp + warm;
     w->start_s = fmax(a, te - d);
@@ -265,15 +255,14 @@ struct hn_probe_view {
 static json_t *probe_json(const struct hn_trial *t, const struct hn_probe_view *v,
                           const struct hn_window *w)
 {
-    json_t *j = json_pack("{s:i, s:I, s:b, s:I, s:f, s:i, s:I, s:I, s:{s:f, s:f, s:f}}",
-                          "interval_ms", 100, "interval_max_ms",
-                          (json_int_t)(hn_probe_max_interval_ns(t->probe) / UTIL_NS_PER_MS),
-                          "adaptive", hn_probe_max_interval_ns(t->probe) > 100 * UTIL_NS_PER_MS,
-                          "samples", (json_int_t)v->n, "cpu_fraction",
-                          hn_probe_cpu_fraction(t->probe), "misses", (int)hn_probe_misses(t->probe),
-                          "idle_samples", (json_int_t)v->n_idle, "loaded_samples",
-                          (json_int_t)v->n_loaded, "window", "start_s", w->start_s, "end_s",
-                          w->end_s, "load_start_s", v->origin);
+    json_t *j = json_pack(
+        "{s:i, s:I, s:b, s:I, s:f, s:i, s:I, s:I, s:{s:f, s:f, s:f}}", "interval_ms", 100,
+        "interval_max_ms", (json_int_t)(hn_probe_max_interval_ns(t->probe) / UTIL_NS_PER_MS),
+        "adaptive", hn_probe_max_interval_ns(t->probe) > 100 * UTIL_NS_PER_MS, "samples",
+        (json_int_t)v->n, "cpu_fraction", hn_probe_cpu_fraction(t->probe), "misses",
+        (int)hn_probe_misses(t->probe), "idle_samples", (json_int_t)v->n_idle, "loaded_samples",
+        (json_int_t)v->n_loaded, "window", "start_s", w->start_s, "end_s", w->end_s, "load_start_s",
+        v->origin);
     json_object_set_new(j, "tree_subset", json_boolean(hn_probe_sampled(t->probe)));
     json_object_set_new(j, "tree_subset_processes", json_integer(256));
     json_object_set_new(j, "idle", v->n_idle ? hn_sample_json(&v->idle) : json_null());
@@ -285,13 +274,11 @@ static json_t *probe_json(const struct hn_trial *t, const struct hn_probe_view *
 static json_t *server_json(const struct hn_trial *t, json_t *stats)
 {
     const int st = t->srv.status;
-    json_t *j = json_pack("{s:i, s:s, s:o, s:i, s:b, s:b}", "pid", (int)t->ready_pid, "cpus",
-                          t->c->server_cpus, "exit_status",
-                          t->srv.exited && WIFEXITED(st) ? json_integer(WEXITSTATUS(st))
-                                                         : json_null(),
-                          "signal", t->srv.exited && WIFSIGNALED(st) ? WTERMSIG(st) : 0,
-                          "exited_before_stop", t->exited_early, "killed_after_grace",
-                          t->stop_killed);
+    json_t *j = json_pack(
+        "{s:i, s:s, s:o, s:i, s:b, s:b}", "pid", (int)t->ready_pid, "cpus", t->c->server_cpus,
+        "exit_status", t->srv.exited && WIFEXITED(st) ? json_integer(WEXITSTATUS(st)) : json_null(),
+        "signal", t->srv.exited && WIFSIGNALED(st) ? WTERMSIG(st) : 0, "exited_before_stop",
+        t->exited_early, "killed_after_grace", t->stop_killed);
     json_object_set_new(j, "launcher_pid", json_integer(t->srv.pid));
     json_object_set_new(j, "processes", json_integer(t->srv_processes));
     json_object_set_new(j, "stats", stats ? stats : json_null());
@@ -308,8 +295,7 @@ static void server_flags(struct hn_trial *t)
     json_array_foreach(t->flags, i, f) has |= strcmp(json_string_value(f), "server_crashed") == 0;
     if (!has && (t->exited_early || (bad_exit && !t->stop_killed)))
         json_array_append_new(t->flags, json_string("server_crashed"));
-    if (t->load_timeout)
-        json_array_append_new(t->flags, json_string("loadgen_timeout"));
+    if (t->load_timeout) json_array_append_new(t->flags, json_string("loadgen_timeout"));
 }
 
 /* c10k-load failed: not started, killed by a signal (not ours), an exit
@@ -318,10 +304,8 @@ static bool load_failed(const struct hn_trial *t)
 {
     const struct runner *r = runners_worst(&t->load_runs);
     const int st = r->status;
-    if (!t->load_start_ns || t->load_timeout)
-        return false;
-    if (!r->started || !r->exited || !t->load)
-        return true;
+    if (!t->load_start_ns || t->load_timeout) return false;
+    if (!r->started || !r->exited || !t->load) return true;
     return WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) > 1);
 }
 
@@ -331,8 +315,7 @@ static json_t *loadgen_json(const struct hn_trial *t)
 {
     const struct runner *r = runners_worst(&t->load_runs);
     const int st = r->status;
-    if (!t->load_start_ns)
-        return json_null();
+    if (!t->load_start_ns) return json_null();
     return json_pack("{s:i, s:o, s:i, s:i}", "pid", (int)r->child.pid, "exit_status",
                      r->exited && WIFEXITED(st) ? json_integer(WEXITSTATUS(st)) : json_null(),
                      "signal", r->exited && WIFSIGNALED(st) ? WTERMSIG(st) : 0, "processes",
@@ -344,12 +327,10 @@ static void probe_view(const struct hn_trial *t, const struct hn_window *w, doub
 {
     memset(v, 0, sizeof *v);
     v->origin = t_spawn;
-    if (!t->probe)
-        return;
+    if (!t->probe) return;
     v->n = hn_probe_samples(t->probe, &v->s);
     hn_samples_median(v->s, v->n, t_spawn - 0.4, t_spawn, &v->idle, &v->n_idle);
-    if (!v->n_idle)
-        hn_samples_median(v->s, v->n, 0, t_spawn, &v->idle, &v->n_idle);
+    if (!v->n_idle) hn_samples_median(v->s, v->n, 0, t_spawn, &v->idle, &v->n_idle);
     hn_samples_median(v->s, v->n, w->start_s, w->end_s, &v->loaded, &v->n_loaded);
     hn_samples_peak(v->s, v->n, &v->peak);
 }
@@ -361,8 +342,7 @@ static json_t *files_json(const struct hn_trial *t)
     snprintf(hl, sizeof hl, "%s.hlog", t->rel);
     snprintf(tl, sizeof tl, "%s.timeline.csv", t->rel);
     snprintf(e, sizeof e, "%s.stderr", t->rel);
-    return json_pack("{s:s, s:s, s:s, s:s}", "hgrm", h, "hlog", hl, "timeline", tl, "stderr",
-                     e);
+    return json_pack("{s:s, s:s, s:s, s:s}", "hgrm", h, "hlog", hl, "timeline", tl, "stderr", e);
 }
 
 json_t *hn_trial_result(struct hn_trial *t)
@@ -379,34 +359,28 @@ json_t *hn_trial_result(struct hn_trial *t)
     trim_stderr(path);
     file_tail(path, err_tail, sizeof err_tail);
     stats = stats_parse(t->out);
-    if (!stats)
-        stats = stats_parse(err_tail);
-    if (t->load_start_ns)
-        window_of(t, &w, &t_spawn);
+    if (!stats) stats = stats_parse(err_tail);
+    if (t->load_start_ns) window_of(t, &w, &t_spawn);
     probe_view(t, &w, t_spawn, &v);
-    hn_metrics_compute(t->load, v.n_idle ? &v.idle : NULL, v.n_loaded ? &v.loaded : NULL, v.s,
-                       v.n, &w, m);
-    if (t->probe)
-        m[RES_M_PROBE_CPU] = hn_probe_cpu_fraction(t->probe);
+    hn_metrics_compute(t->load, v.n_idle ? &v.idle : NULL, v.n_loaded ? &v.loaded : NULL, v.s, v.n,
+                       &w, m);
+    if (t->probe) m[RES_M_PROBE_CPU] = hn_probe_cpu_fraction(t->probe);
     m[RES_M_SRV_PROCS] = t->srv_processes;
     m[RES_M_LOAD_PROCS] = t->load_runs.n;
     const double sys_parts[5] = {m[RES_M_PC_USER], m[RES_M_PC_KSTACK_TREE], m[RES_M_PC_PTE_TREE],
                                  m[RES_M_PC_SLAB], m[RES_M_PC_SOCKET]};
     books_metrics(&t->books, m[RES_M_ESTABLISHED], sys_parts, m);
-    if (t->load)
-        hn_flags_add(t->flags, t->load, m, t->pt->conns, t->pt->rate);
+    if (t->c->hosts) hn_trial_hosts_metrics(t, m);
+    if (t->load) hn_flags_add(t->flags, t->load, m, t->pt->conns, t->pt->rate);
     server_flags(t);
-    if (load_failed(t))
-        json_array_append_new(t->flags, json_string("loadgen_failed"));
+    if (load_failed(t)) json_array_append_new(t->flags, json_string("loadgen_failed"));
     if (t->load_start_ns && (!v.n_idle || !v.n_loaded))
         json_array_append_new(t->flags, json_string("probe_missed"));
     break_reason(t, stats, err_tail);
-    if (t->probe && t->load_start_ns)
-        hn_timeline_write(t, v.s, v.n, t_spawn);
-    j = json_pack("{s:i, s:s, s:b, s:O, s:O, s:o, s:O}", "trial", (int)t->k, "started",
-                  t->started, "valid", json_array_size(t->flags) == 0, "flags", t->flags, "notes",
-                  t->notes, "server", server_json(t, stats), "load",
-                  t->load ? t->load : json_null());
+    if (t->probe && t->load_start_ns) hn_timeline_write(t, v.s, v.n, t_spawn);
+    j = json_pack("{s:i, s:s, s:b, s:O, s:O, s:o, s:O}", "trial", (int)t->k, "started", t->started,
+                  "valid", json_array_size(t->flags) == 0, "flags", t->flags, "notes", t->notes,
+                  "server", server_json(t, stats), "load", t->load ? t->load : json_null());
     json_object_set_new(j, "loadgen", loadgen_json(t));
     json_object_set_new(j, "probe", t->probe ? probe_json(t, &v, &w) : json_null());
     json_object_set_new(j, "metrics", hn_metrics_json(m));

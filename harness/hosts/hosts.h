@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "proc.h"
+#include "measure/books.h"
 #include "measure/runners.h"
 
 #define HOSTS_URL_MAX HN_HOST_URL_MAX
@@ -67,10 +68,11 @@ int hosts__wait(struct hn_child *c, uint64_t until_ns);
 
 /* ---- a trial's processes on a host (remote.c) ---- */
 struct hosts_proc_opts {
-    bool gate;        /* start on hosts_proc_go, not at once */
-    const char *cpus; /* pin there (NULL: any) */
-    const char *dir;  /* a folder to create there first (NULL: none) */
-    bool want_stdout; /* its stdout on ch->out_fd (the ready line) */
+    bool gate;                /* start on hosts_proc_go, not at once */
+    const char *cpus;         /* pin there (NULL: any) */
+    const char *dir;          /* a folder to create there first (NULL: none) */
+    bool want_stdout;         /* its stdout on ch->out_fd (the ready line) */
+    const char *cgroup_procs; /* a memory group's cgroup.procs there to start it in */
 };
 /* Starts cmd on h leashed to ch's stdin; its stderr into err_path here. */
 int hosts_proc_start(struct hn_child *ch, const struct hosts_host *h, char *const cmd[],
@@ -96,6 +98,13 @@ int hosts_runner_attach(struct runner *r, const struct hosts_host *h);
 int hosts_runner_go(struct runner *r);
 /* Whether r's ssh session failed (its host lost). */
 bool hosts_runner_lost(const struct runner *r);
+
+/* ---- the server's memory books read on its host (books_wire.c) ---- */
+/* One phase of the server's side of b (its group's parts, MemFree,
+ * MemAvailable, slabinfo) as JSON; hosts_books_take puts it into b (0 or
+ * -EINVAL). */
+json_t *hosts_books_json(const struct books *b, enum books_phase ph);
+int hosts_books_take(struct books *b, enum books_phase ph, const json_t *j);
 
 /* The hosts of a run (c->server_host, c->load_hosts), connected. */
 struct hosts_set {

@@ -17,14 +17,18 @@
 #include <util.h>
 
 /* $1 gate (1: wait for a line first), $2 CPUs ("" any), $3 a folder to
- * create ("" none), then the command. Its stdin is the leash (fd 3). */
+ * create ("" none), $4 a memory group's cgroup.procs to start it in ("" none),
+ * then the command. Its stdin is the leash (fd 3). */
 static const char remote_wrapper[] =
-    "g=$1; cpus=$2; dir=$3; shift 3\n"
+    "g=$1; cpus=$2; dir=$3; cg=$4; shift 4\n"
     "exec 3<&0 </dev/null\n"
     "[ -z \"$dir\" ] || mkdir -p \"$dir\" || exit 126\n"
     "if [ \"$g\" = 1 ]; then read -r go <&3 || { [ -z \"$dir\" ] || rm -rf \"$dir\"; exit 0; }; "
     "fi\n"
-    "if [ -n \"$cpus\" ]; then taskset -c \"$cpus\" \"$@\" & else \"$@\" & fi\n"
+    /* only the command enters the group: the subshell moves itself, then is it */
+    "run() { [ -z \"$cg\" ] || echo 0 > \"$cg\" || exit 125; "
+    "if [ -n \"$cpus\" ]; then exec taskset -c \"$cpus\" \"$@\"; else exec \"$@\"; fi; }\n"
+    "run \"$@\" &\n"
     "p=$!\n"
     /* the leash ends before it did (stopped, interrupted, lost): stop it
      * (its folder is then removed: nobody will fetch it) */
@@ -46,6 +50,7 @@ int hosts_proc_start(struct hn_child *ch, const struct hosts_host *h, char *cons
     argv[n++] = "/bin/sh", argv[n++] = "-c", argv[n++] = (char *)remote_wrapper;
     argv[n++] = "c10k-remote", argv[n++] = o->gate ? "1" : "0";
     argv[n++] = (char *)(o->cpus ? o->cpus : ""), argv[n++] = (char *)(o->dir ? o->dir : "");
+    argv[n++] = (char *)(o->cgroup_procs ? o->cgroup_procs : "");
     for (; *cmd && n + 1 < sizeof argv / sizeof argv[0]; cmd++)
         argv[n++] = *cmd;
     argv[n] = NULL;

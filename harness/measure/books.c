@@ -75,7 +75,8 @@ void books_read(struct books *b, enum books_phase ph)
     b->memfree[ph] = (double)f;
     b->available[ph] = (double)a;
     for (int s = 0; s < BOOKS_SIDES && b->method != MEMCG_SYSTEM; s++)
-        if (memcg_read(&b->g[s], &b->p[s][ph]) < 0 && ph == BOOKS_LOADED) b->have[ph] = false;
+        if (b->g[s].dir[0] && memcg_read(&b->g[s], &b->p[s][ph]) < 0 && ph == BOOKS_LOADED)
+            b->have[ph] = false;
     free(b->slab[ph]);
     b->slab[ph] = slab_read();
 }

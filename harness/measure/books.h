@@ -37,7 +37,8 @@ struct books {
 int books_open(struct books *b);
 /* The cgroup.procs path the side's child enters before exec; NULL without. */
 const char *books_procs(const struct books *b, enum books_side s, char *buf, size_t cap);
-/* Reads the groups, /proc/meminfo and /proc/slabinfo for phase. */
+/* Reads the groups (a side without one is skipped: a remote server host
+ * keeps only the server's), /proc/meminfo and /proc/slabinfo for phase. */
 void books_read(struct books *b, enum books_phase ph);
 /* Removes the groups (killing what is left in them), frees the snapshots. */
 void books_close(struct books *b);

@@ -92,6 +92,27 @@ probe_ns=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["net_
 srv_ns=$(ssh -F "$C10K_SSH_CONFIG" "${HOSTS[0]#ssh://}" readlink /proc/self/ns/net)
 [ "$probe_ns" = "$srv_ns" ] || fail "probed in $probe_ns, the server host is $srv_ns"
 [ "$probe_ns" != "$(readlink /proc/self/ns/net)" ] || fail "probed here, not on the server's host"
+# the server in a memory group of its own on its host (when this machine has
+# the memory controller, as `c10k hosts check` says), its books per
+# connection; no client side
+method=$("$C10K" hosts check --json "${HOSTS[0]}" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)[0]["cgroup"].split()
+print("cgroup2" if c[0] == "v2" and "memory" in c else "cgroup1" if c[:2] == ["v1", "memory"] else "system")') \
+  || fail "c10k hosts check --json: no cgroup"
+python3 - "$P" "$method" "$OUT/points/epoll-c200-r0-max-t0.probe.json" <<'PY' || fail "server's books: $(head -c 3000 "$P")"
+import json, os, sys
+t = json.load(open(sys.argv[1]))["trials"][0]
+m, want, probe = t["metrics"], sys.argv[2], json.load(open(sys.argv[3]))
+assert t["memory_method"] == want, (t["memory_method"], want, t["why"])
+assert m["mem_per_conn_client_total_bytes"] is None and m["memory_books_gap"] is None
+if want != "system":
+    # a connection costs the server a socket at least: more than 1 KB each
+    assert m["mem_per_conn_server_total_bytes"] > 1024, m["mem_per_conn_server_total_bytes"]
+    assert m["mem_per_conn_server_sock_bytes"] is not None
+    g = probe["memory_group"]
+    assert g and not os.path.exists(g), g  # made for the server, removed after it
+PY
 wait_lab_quiet 5 || fail "left running in the lab: $(lab_procs)"
 
 # 2. Ctrl-C stops every remote process
