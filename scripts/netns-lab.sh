@@ -132,7 +132,7 @@ add_host() {
   ip -n "$ns" link set eth0 up
   if [ -n "$delay" ]; then
     ip netns exec "$ns" tc qdisc add dev eth0 root netem delay "$delay" limit 100000 \
-      || die "--delay: tc netem failed (this kernel may lack sch_netem, CONFIG_NET_SCH_NETEM)"
+      || die "--delay: tc netem failed on $ns"
   fi
   # nsenter --net, not `ip netns exec`: the host keeps the machine's /sys
   # (cgroups), only its network is the namespace's
@@ -161,10 +161,20 @@ wait_sshd() {
   done < "$LAB/hosts"
 }
 
+# --delay needs the kernel's netem qdisc: tried on the loopback of a network
+# namespace that ends with the command, before anything of the lab is made.
+netem_check() {
+  local err
+  err=$(unshare -n sh -c "tc qdisc add dev lo root netem delay $delay" 2>&1) && return 0
+  die "--delay: this kernel has no netem qdisc (sch_netem, CONFIG_NET_SCH_NETEM; tc: ${err:-failed}):" \
+    "no delay can be added here; run 'up' without --delay (nothing was made)"
+}
+
 lab_up() {
   local net tag i=2
   [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
   ip netns list >/dev/null 2>&1 || die "ip netns is not available"
+  [ -z "$delay" ] || netem_check
   [ -x /usr/sbin/sshd ] || die "no /usr/sbin/sshd (apt-get install openssh-server)"
   [ ! -e "$LAB" ] || die "lab '$name' is up already ($LAB); 'down --name $name' first"
   mkdir -p "$LAB_ROOT" /run/sshd
