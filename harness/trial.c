@@ -40,11 +40,10 @@ static uint64_t fd_limit(void)
     return rl.rlim_max;
 }
 
-/* A model that takes --processes gets as many as its connections need. */
-static unsigned server_processes(const struct hn_trial *t)
+unsigned hn_trial_server_processes(const struct hn_trial *t, uint64_t limit)
 {
     const struct mt_model *m = mt_find(t->pt->model);
-    return m && m->processes ? runners_needed(t->pt->conns, fd_limit()) : 1;
+    return m && m->processes ? runners_needed(t->pt->conns, limit ? limit : fd_limit()) : 1;
 }
 
 /* Reads the server's ready line (started at t->t0_ns) into url and
@@ -80,7 +79,7 @@ static int start_server(struct hn_trial *t, char *url, size_t cap)
     char *argv[] = {t->model.path, "--processes", procs, NULL}, cg[1300];
     int rc;
     if (t->c->hosts) return hn_trial_hosts_server(t, url, cap);
-    t->srv_processes = server_processes(t);
+    t->srv_processes = hn_trial_server_processes(t, 0);
     snprintf(procs, sizeof procs, "%u", t->srv_processes);
     if (t->srv_processes <= 1) argv[1] = NULL;
     snprintf(err_path, sizeof err_path, "%s.stderr", t->base);

@@ -58,6 +58,11 @@ double hn_series_up_s(const struct hn_trial *t);
 int hn_timeline_write(const struct hn_trial *t, const struct hn_sample *s, size_t n,
                       double t_spawn);
 
+/* --processes for the server: a model that takes it gets as many as its
+ * connections need under limit descriptors a process (0: this machine's hard
+ * RLIMIT_NOFILE); 1 for the others. */
+unsigned hn_trial_server_processes(const struct hn_trial *t, uint64_t limit);
+
 /* Reads the server's ready line into url (http://host:port) and ready_pid;
  * -ENOTCONN with the trial flagged and the reason set when there is none. */
 int hn_trial_ready(struct hn_trial *t, char *url, size_t cap);

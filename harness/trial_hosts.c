@@ -51,21 +51,37 @@ static void tail_line(const char *path, char *out, size_t cap)
     snprintf(out, cap, "%s", p ? p + 1 : buf);
 }
 
+/* --processes as locally, under the server host's hard descriptor limit. */
+static unsigned server_processes(const struct hn_trial *t)
+{
+    const struct hosts_host *h = &t->c->hosts->server;
+    json_t *f = h->local ? NULL : json_object_get(t->c->hosts->facts, h->url);
+    json_t *nofile = json_object_get(f, "nofile");
+    uint64_t limit = json_is_integer(nofile) && json_integer_value(nofile) > 0
+                         ? (uint64_t)json_integer_value(nofile)
+                     : json_is_null(nofile) ? UINT64_MAX / 2 /* unlimited */
+                                            : 0;
+    return hn_trial_server_processes(t, limit);
+}
+
 static int server_start(struct hn_trial *t, char *url, size_t cap)
 {
     const struct hosts_host *h = &t->c->hosts->server;
-    char err_path[1500];
+    char err_path[1500], procs[16];
     /* it listens on the address the load hosts reach (loopback when local) */
     char *cmd[] = {t->model.path, "--host", h->local ? "127.0.0.1" : (char *)h->addr,
-                   "--port",      "0",      NULL};
+                   "--port",      "0",      "--processes",
+                   procs,         NULL};
     struct hosts_proc_opts o = {.cpus = t->c->server_cpus,
                                 .want_stdout = true,
                                 .cgroup_procs = t->rprobe_procs[0] ? t->rprobe_procs : NULL};
     int rc;
+    t->srv_processes = server_processes(t);
+    snprintf(procs, sizeof procs, "%u", t->srv_processes);
+    if (t->srv_processes <= 1) cmd[5] = NULL;
     snprintf(err_path, sizeof err_path, "%s.stderr", t->base);
     if ((rc = hosts_proc_start(&t->srv, h, cmd, &o, err_path)) < 0) return rc;
     t->t0_ns = util_mono_ns();
-    t->srv_processes = 1; /* no --processes across hosts */
     rc = hn_trial_ready(t, url, cap);
     if (rc == -ENOTCONN && hosts_proc_lost(h, &t->srv)) {
         char why[300] = "failed: ";

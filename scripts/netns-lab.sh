@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # netns-lab.sh: a lab of test hosts on one machine for multi-host c10k runs:
 # network namespaces (a server host and N load hosts) on a bridge with private
-# addresses from 198.18.0.0/15 (RFC 2544, the benchmarking range), each with
-# its own sshd and a key made for the lab. Needs root and `ip netns`.
+# addresses from 198.18.0.0/15 (RFC 2544, the benchmarking range) and ULA IPv6
+# ones (fd00:198:18:K::/64, the IPv4 /24's numbers), each with its own sshd and
+# a key made for the lab. Needs root and `ip netns`.
 #   scripts/netns-lab.sh up [--load-hosts N] [--delay 1ms] [--name NAME]
 #       prints the hosts as ssh:// URLs, one per line, the server first
 #   scripts/netns-lab.sh down [--name NAME]     removes all of it (idempotent)
 #   scripts/netns-lab.sh config [--name NAME]   prints the lab's ssh config file
-#   scripts/netns-lab.sh hosts [--name NAME]    prints the URLs of a lab that is up
+#   scripts/netns-lab.sh hosts [--ipv6] [--name NAME]  the URLs of a lab that is up
+#       (--ipv6: by their IPv6 addresses, ssh://root@[fd00:...])
 # Use the hosts: export C10K_SSH_CONFIG=$(scripts/netns-lab.sh config)
-# Traffic stays inside the lab: the namespaces have no default route and no
-# IPv6; the bridge has no port outside the lab and only the lab's /24.
+# Traffic stays inside the lab: the namespaces have no default route, only
+# the lab's /24 and /64; the bridge has no port outside the lab.
 set -euo pipefail
 
 LAB_ROOT=${C10K_LAB_ROOT:-/run/c10k-lab}
-name=c10k nload=2 delay="" cmd=""
+name=c10k nload=2 delay="" cmd="" ipv6=0
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 die() { echo "netns-lab.sh: $*" >&2; exit 1; }
@@ -30,6 +32,7 @@ parse() {
       --load-hosts) nload=${2:?--load-hosts needs a count}; shift ;;
       --delay) delay=${2:?--delay needs a time such as 1ms}; shift ;;
       --name) name=${2:?--name needs a name}; shift ;;
+      --ipv6) ipv6=1 ;;
       -h|--help) usage; exit 0 ;;
       *) echo "netns-lab.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac
@@ -56,10 +59,20 @@ pick_subnet() {
     [ -z "$(ip -4 route show root "$net.0/24" table all)" ] || continue
     ip -4 route show match "$net.0/24" table all | grep -qv '^\(default\|unreachable\|local\|broadcast\)' \
       && continue
+    net6_taken "$(net6_of "$net")" && continue
     echo "$net"
     return 0
   done
   return 1
+}
+
+# The lab's ULA /64 from its IPv4 /24 (198.18.200 -> fd00:198:18:200).
+net6_of() { local IFS=.; set -- $1; echo "fd00:$1:$2:$3"; }
+
+# Whether anything on this machine holds or routes that /64 already.
+net6_taken() {
+  [ -n "$(ip -6 -o addr show to "$1::/64" 2>/dev/null)" ] \
+    || [ -n "$(ip -6 route show root "$1::/64" table all 2>/dev/null)" ]
 }
 
 ipv6_off() { # $1 = netns or "" (the root namespace), $2 = interface or all/default
@@ -101,7 +114,7 @@ write_ssh_config() {
   cat > "$LAB/ssh_config" <<EOF
 # ssh client config of the c10k lab '$name': give it to c10k with
 #   export C10K_SSH_CONFIG=$LAB/ssh_config
-Host $net.*
+Host $net.* $(net6_of "$net")::*
   User root
   IdentityFile $LAB/id_ed25519
   IdentitiesOnly yes
@@ -116,18 +129,19 @@ EOF
 
 # One host: namespace, veth onto the bridge, address, netem, pinned sshd.
 add_host() {
-  local tag=$1 addr=$2 cpu=$3 ns veth
+  local tag=$1 addr=$2 cpu=$3 addr6=$4 ns veth
   ns=$(ns_name "$tag")
   veth="v$name$tag"
   ip netns add "$ns"
-  ipv6_off "$ns" all
-  ipv6_off "$ns" default
+  # IPv6: the lab's /64 only (no router advertisements taken, no default route)
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
   ip link add "$veth" type veth peer name "${veth}p"
   ipv6_off "" "$veth"
   ip link set "${veth}p" netns "$ns"
   ip -n "$ns" link set "${veth}p" name eth0
   ip link set "$veth" master "$BR" up
   ip -n "$ns" addr add "$addr/24" dev eth0
+  ip -n "$ns" addr add "$addr6/64" dev eth0 nodad
   ip -n "$ns" link set lo up
   ip -n "$ns" link set eth0 up
   if [ -n "$delay" ]; then
@@ -137,9 +151,11 @@ add_host() {
   # nsenter --net, not `ip netns exec`: the host keeps the machine's /sys
   # (cgroups), only its network is the namespace's
   nsenter --net="/run/netns/$ns" taskset -c "$cpu" /usr/sbin/sshd -f "$LAB/sshd_config" \
-    -o "ListenAddress=$addr" -o "PidFile=$LAB/sshd-$tag.pid" -E "$LAB/sshd-$tag.log"
-  echo "$addr $(cut -d' ' -f1-2 "$LAB/host_ed25519.pub")" >> "$LAB/known_hosts"
+    -o "ListenAddress=$addr" -o "ListenAddress=$addr6" -o "PidFile=$LAB/sshd-$tag.pid" \
+    -E "$LAB/sshd-$tag.log"
+  echo "$addr,$addr6 $(cut -d' ' -f1-2 "$LAB/host_ed25519.pub")" >> "$LAB/known_hosts"
   echo "ssh://root@$addr" >> "$LAB/hosts"
+  echo "ssh://root@[$addr6]" >> "$LAB/hosts6"
 }
 
 # The server host on CPU 0, the load hosts on the last CPU: the same split as
@@ -153,12 +169,14 @@ wait_sshd() {
   local url addr i
   while read -r url; do
     addr=${url#ssh://root@}
+    addr=${addr#[}
+    addr=${addr%]}
     for ((i = 0; i < 50; i++)); do
       ssh -F "$LAB/ssh_config" "$addr" true 2>/dev/null && break
       sleep 0.1
     done
     [ "$i" -lt 50 ] || die "sshd on $addr does not answer (see $LAB/sshd-*.log)"
-  done < "$LAB/hosts"
+  done < <(cat "$LAB/hosts" "$LAB/hosts6")
 }
 
 # --delay needs the kernel's netem qdisc: tried on the loopback of a network
@@ -189,11 +207,12 @@ lab_up() {
   write_sshd_config
   write_ssh_config "$net"
   ip link add "$BR" type bridge
-  ipv6_off "" "$BR"
+  sysctl -qw "net.ipv6.conf.$BR.accept_ra=0" 2>/dev/null || true
   ip addr add "$net.1/24" dev "$BR"
+  ip addr add "$(net6_of "$net")::1/64" dev "$BR" nodad
   ip link set "$BR" up
   for tag in $(host_tags); do
-    add_host "$tag" "$net.$i" "$(host_cpu "$tag")"
+    add_host "$tag" "$net.$i" "$(host_cpu "$tag")" "$(net6_of "$net")::$i"
     i=$((i + 1))
   done
   wait_sshd
@@ -248,7 +267,8 @@ case "$cmd" in
   up) lab_up ;;
   down) lab_down ;;
   config) [ -f "$LAB/ssh_config" ] || die "lab '$name' is not up"; echo "$LAB/ssh_config" ;;
-  hosts) [ -f "$LAB/hosts" ] || die "lab '$name' is not up"; cat "$LAB/hosts" ;;
+  hosts) [ -f "$LAB/hosts" ] || die "lab '$name' is not up"
+    if [ "$ipv6" = 1 ]; then cat "$LAB/hosts6"; else cat "$LAB/hosts"; fi ;;
   -h|--help|help) usage ;;
   *) echo "netns-lab.sh: unknown command '$cmd'" >&2; usage >&2; exit 2 ;;
 esac

@@ -46,6 +46,7 @@ static void facts_script(char *s, size_t cap, const char *const *only, size_t n_
     int k = snprintf(
         s, cap,
         "echo \"cpus $(nproc)\"; echo \"cpus_online $(nproc --all)\"; echo \"kernel $(uname -r)\"\n"
+        "echo \"nofile $(ulimit -Hn)\"\n"
         "if [ -f /sys/fs/cgroup/cgroup.controllers ]; then"
         " echo \"cgroup v2 $(cat /sys/fs/cgroup/cgroup.controllers)\";"
         " elif [ -d /sys/fs/cgroup/memory ]; then echo 'cgroup v1 memory';"
@@ -71,6 +72,10 @@ static void facts_line(json_t *f, const char *line)
         json_object_set_new(f, "cpus", json_integer(atoi(line + 5)));
     else if (strncmp(line, "cpus_online ", 12) == 0)
         json_object_set_new(f, "cpus_online", json_integer(atoi(line + 12)));
+    else if (strncmp(line, "nofile ", 7) == 0) /* the hard limit; "unlimited": none */
+        json_object_set_new(f, "nofile",
+                            strcmp(line + 7, "unlimited") == 0 ? json_null()
+                                                               : json_integer(atoll(line + 7)));
     else if (strncmp(line, "kernel ", 7) == 0)
         json_object_set_new(f, "kernel", json_string(line + 7));
     else if (strncmp(line, "cgroup ", 7) == 0)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test-netns-lab: scripts/netns-lab.sh brings up a server host and two load
-# hosts (network namespaces with sshd), each reachable by ssh with the lab's
-# key only, pinned, with no route out of the lab; `down` removes everything
+# hosts (network namespaces with sshd), each reachable by ssh (IPv4 and
+# IPv6) with the lab's key only, pinned, with no route out of the lab; `down` removes everything
 # and is idempotent; a failed `up` leaves nothing. Skips (77) when not root
 # or without `ip netns`.   try: tests/hosts/test-netns-lab.sh scripts/netns-lab.sh
 . "$(dirname "$0")/lab.sh" "$1"
@@ -15,16 +15,27 @@ for h in "${HOSTS[@]}"; do
   addrs+=("${BASH_REMATCH[1]}")
 done
 srv=${addrs[0]}
-# each host answers as itself, has no route but the lab's /24, no IPv6
+mapfile -t H6 < <("$LAB_SH" hosts --ipv6 --name "$NAME")
+# each host answers as itself, by IPv4 and by IPv6, has no route but the
+# lab's /24 and /64 (and link-local), no IPv6 address but ::1, the lab's
+# ULA and its link-local one
 for i in 0 1 2; do
   a=${addrs[$i]}
-  out=$(ssh -F "$CFG" "$a" 'ip -4 -o addr show dev eth0; ip route; ip -6 -o addr | wc -l; taskset -pc $$') \
+  [[ ${H6[$i]} =~ ^ssh://root@\[(fd00:198:(18|19):[0-9]+::[0-9]+)\]$ ]] \
+    || fail "not an ssh URL in the lab's ULA /64: ${H6[$i]}"
+  a6=${BASH_REMATCH[1]}
+  out=$(ssh -F "$CFG" "$a" 'ip -4 -o addr show dev eth0; ip route; ip -6 route; taskset -pc $$') \
     || fail "ssh to $a failed"
   grep -q "inet $a/24" <<< "$out" || fail "$a: wrong address: $out"
-  [ "$(ip -n "c10k-$NAME-$([ $i = 0 ] && echo srv || echo l$i)" route | grep -c .)" = 1 ] \
-    || fail "$a: more than the lab's route"
+  ns="c10k-$NAME-$([ $i = 0 ] && echo srv || echo l$i)"
+  [ "$(ip -n "$ns" route | grep -c .)" = 1 ] || fail "$a: more than the lab's route"
   grep -q default <<< "$out" && fail "$a has a default route"
-  grep -qx 0 <<< "$out" || fail "$a has IPv6 addresses: $out"
+  other6=$(ip -n "$ns" -6 -o addr | grep -v -e ' ::1/128 ' -e " $a6/64 " -e ' fe80::')
+  [ -z "$other6" ] || fail "$a has other IPv6 addresses: $other6"
+  other6=$(ip -n "$ns" -6 route | grep -v -e "^${a6%::*}::/64 " -e '^fe80::/64 ' -e '^multicast ')
+  [ -z "$other6" ] || fail "$a has other IPv6 routes: $other6"
+  out6=$(ssh -F "$CFG" "$a6" 'ip -6 -o addr show dev eth0') || fail "ssh to [$a6] failed"
+  grep -q "inet6 $a6/64" <<< "$out6" || fail "[$a6]: wrong address: $out6"
   want=$([ $i = 0 ] && echo 0 || echo $(($(nproc) - 1)))
   grep -q "affinity list: $want\$" <<< "$out" || fail "$a: not pinned to CPU $want: $out"
 done
