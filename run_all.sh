@@ -4,8 +4,8 @@
 # connections in three scenarios (idle, max, delay), draws the charts (c10k plot) and writes the report
 # (c10k report): DIR/report.html and DIR/report.md. Between the sweep and the
 # charts it runs the asyncio guides' N-waits experiment (c10k waits: DIR/waits.json).
-#   ./run_all.sh            the default run (about 30 minutes on 2 cores, docs/report.md)
-#   ./run_all.sh --quick    a short version (about 3 minutes)
+#   ./run_all.sh            the default run (under 15 minutes on 2 cores, docs/report.md)
+#   ./run_all.sh --quick    a short version (under 2 minutes)
 #   ./run_all.sh --resume results/<run>   finishes an interrupted run, then plots and reports
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -13,15 +13,20 @@ cd "$(dirname "$0")"
 usage() {
   cat <<USAGE
 usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D]
-                    [--warmup D] [--trials K] [--max-trials K] [--rate R] [--out DIR] [--resume DIR]
-                    [--waits LIST] [--wait D] [--build DIR] [--help]
-  --quick             connections 100,1000, 1 trial, 1s + 300ms warm-up, waits
-                      5,10,20 of 500ms (about 3 minutes on 2 cores)
+                    [--warmup D] [--idle-duration D] [--timeout D] [--trials K] [--max-trials K]
+                    [--rate R] [--out DIR] [--resume DIR] [--waits LIST] [--wait D]
+                    [--build DIR] [--help]
+  --quick             connections 100,1000, 1 trial, waits 5,10,20 of 500ms
+                      (under 2 minutes on 2 cores)
   --models LIST       comma-separated models (default: every available model,
                       from 'c10k models')
   --connections LIST  connection counts (default: 100,1000,5000,10000)
-  --duration D        measured time per trial (default: 2s)
-  --warmup D          warm-up per trial (default: 500ms)
+  --duration D        measured time per trial (default: 1s)
+  --warmup D          warm-up per trial (default: 300ms)
+  --idle-duration D   measured time of an idle trial, no warm-up: its figure
+                      is the memory of the connections held (default: 500ms)
+  --timeout D         c10k-load's per-request timeout; its ramp gives up after
+                      2 x D (default: 5s; healthy points answer within 2.5 s)
   --trials K          trials per point (default: 2)
   --max-trials K      a point whose throughput varies by more than 5% over its
                       trials gets more, up to K (default: trials + 1; quick: 1)
@@ -47,8 +52,8 @@ USAGE
 
 die_usage() { echo "run_all.sh: $1" >&2; usage >&2; exit 2; }
 
-quick=0 models="" conns="" duration="" warmup="" trials="" rate=2000 out="" resume=""
-max_trials=""
+quick=0 models="" conns="" duration="1s" warmup="300ms" trials="" rate=2000 out="" resume=""
+max_trials="" idle_duration="500ms" timeout="5s"
 waits="" wait=""
 build=build
 while [ $# -gt 0 ]; do
@@ -59,6 +64,8 @@ while [ $# -gt 0 ]; do
     --connections) conns="${2:?}"; shift ;;
     --duration) duration="${2:?}"; shift ;;
     --warmup) warmup="${2:?}"; shift ;;
+    --idle-duration) idle_duration="${2:?}"; shift ;;
+    --timeout) timeout="${2:?}"; shift ;;
     --trials) trials="${2:?}"; shift ;;
     --max-trials) max_trials="${2:?}"; shift ;;
     --rate) rate="${2:?}"; shift ;;
@@ -72,10 +79,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$quick" = 1 ]; then
-  : "${conns:=100,1000}" "${duration:=1s}" "${warmup:=300ms}" "${trials:=1}"
+  : "${conns:=100,1000}" "${trials:=1}"
   : "${waits:=5,10,20}" "${wait:=500ms}"
 else
-  : "${conns:=100,1000,5000,10000}" "${duration:=2s}" "${warmup:=500ms}" "${trials:=2}"
+  : "${conns:=100,1000,5000,10000}" "${trials:=2}"
   : "${waits:=5,10,20,50,100}" "${wait:=1s}"
 fi
 [[ "$waits" =~ ^[0-9,]+$ ]] || die_usage "--waits: a comma-separated list of N, got '$waits'"
@@ -135,33 +142,54 @@ else
   : "${out:=results/$(date -u +%Y%m%dT%H%M%SZ)}"
   nm=$(echo "$models" | tr ',' '\n' | grep -c .)
   nc=$(echo "$conns" | tr ',' '\n' | grep -c .)
-  per=$(awk -v d="$(secs "$duration")" -v w="$(secs "$warmup")" 'BEGIN { print d + w + 1.5 }')
-  est=$(awk -v p=$((nm * nc * 3)) -v k="$trials" -v s="$per" 'BEGIN { printf "%.0f", p * k * s / 60 }')
-  step "sweep: $nm models x $nc connection counts x 3 scenarios x $trials trial(s), about $est min"
+  step "sweep: $nm models x $nc connection counts x 3 scenarios x $trials trial(s) (its ETA below)"
   echo "models: $models"
   echo "results: $out (if interrupted: ./run_all.sh --resume $out)"
+  mkdir -p "$out"
+  if [ "$waits" != 0 ]; then
+    # the guide's sequential clients only wait (one request at a time, no CPU
+    # to speak of): they run beside the sweep, the others after it (--merge)
+    "$c10k" waits --n "$waits" --wait "$wait" --clients sequential --out "$out" --quiet \
+      >"$out/waits-sequential.log" 2>&1 &
+    waits_pid=$!
+  fi
   "$c10k" sweep --models "$models" --connections "$conns" \
     --scenario max=/ --scenario "delay=/?delay_us=10000@$rate" --scenario idle \
-    --duration "$duration" --warmup "$warmup" --trials "$trials" --max-trials "$max_trials" \
+    --duration "$duration" --warmup "$warmup" --idle-duration "$idle_duration" \
+    --timeout "$timeout" --trials "$trials" --max-trials "$max_trials" \
     --out "$out"
   sweep_rc=$?
 fi
+# the sequential clients beside an interrupted or failed sweep (a background
+# job ignores the terminal's SIGINT)
+stop_waits() { [ -z "${waits_pid:-}" ] || kill -TERM "$waits_pid" 2>/dev/null; }
 if [ "$sweep_rc" = 130 ]; then
+  stop_waits
   echo "run_all.sh: interrupted; the finished points are kept. Resume with:" >&2
   echo "  ./run_all.sh --resume $out" >&2
   exit 130
 fi
 if [ ! -f "$out/manifest.json" ]; then
   echo "run_all.sh: the sweep wrote no results (exit $sweep_rc)" >&2
+  stop_waits
   [ "$sweep_rc" = 0 ] && exit 1
   exit "$sweep_rc"
 fi
 [ "$sweep_rc" = 0 ] || echo "run_all.sh: c10k sweep exited $sweep_rc; plotting and reporting what was measured" >&2
 
 rc=0
-if [ "$waits" != 0 ] && [ ! -f "$out/waits.json" ]; then
-  step "the asyncio guides' N waits (c10k waits --n $waits --wait $wait)"
-  "$c10k" waits --n "$waits" --wait "$wait" --out "$out" || {
+merge=()
+if [ -n "${waits_pid:-}" ]; then
+  if wait "$waits_pid"; then
+    merge=(--merge --clients asyncio,threads,processes,c-threads,c-epoll)
+  else
+    echo "run_all.sh: the sequential clients beside the sweep failed ($out/waits-sequential.log): measuring them again" >&2
+    rm -f "$out/waits.json"
+  fi
+fi
+if [ "$waits" != 0 ] && { [ ${#merge[@]} -gt 0 ] || [ ! -f "$out/waits.json" ]; }; then
+  step "the asyncio guides' N waits (c10k waits --n $waits --wait $wait ${merge[*]})"
+  "$c10k" waits --n "$waits" --wait "$wait" "${merge[@]}" --out "$out" || {
     echo "run_all.sh: c10k waits failed: the report says so" >&2
     rc=1
   }

@@ -19,7 +19,7 @@ struct hosts_set;
 struct hn_scenario {
     char name[32];
     char path[512];
-    uint64_t rate;             /* valid when has_rate */
+    uint64_t rate; /* valid when has_rate */
     bool has_rate;
 };
 
@@ -33,18 +33,19 @@ struct hn_config {
     struct hn_scenario sc[HN_MAX_LIST];
     size_t n_sc;
     uint64_t duration_ns, warmup_ns, timeout_ns, ready_timeout_ns;
+    uint64_t idle_duration_ns; /* window of an idle trial (no warm-up); 0 = as the others */
     unsigned trials;
-    unsigned max_trials;               /* a noisy point gets more trials, up to this (sweep) */
+    unsigned max_trials; /* a noisy point gets more trials, up to this (sweep) */
     char server_cpus[64], load_cpus[64];
     unsigned load_threads;
     uint64_t connect_rate;
-    uint64_t min_mem_available_bytes;  /* below it a point is broken */
+    uint64_t min_mem_available_bytes; /* below it a point is broken */
     char out[1024];
     /* where the processes run: "local" or ssh://[user@]addr[:port] (hosts/) */
     char server_host[HN_HOST_URL_MAX];
     char load_hosts[HN_MAX_HOSTS][HN_HOST_URL_MAX];
     size_t n_load_hosts;
-    struct hosts_set *hosts;           /* their open connections (not saved) */
+    struct hosts_set *hosts; /* their open connections (not saved) */
 };
 
 void hn_config_defaults(struct hn_config *c);
@@ -59,6 +60,11 @@ int hn_parse_counts(const char *s, uint64_t min, uint64_t max, uint64_t *out, si
  * (c10k-load --idle): "--scenario idle", no path. */
 #define HN_SCENARIO_IDLE "idle"
 bool hn_scenario_idle(const char *name);
+/* The warm-up and measured window of a trial of scenario: an idle trial has
+ * no warm-up and the shorter --idle-duration (its figure is the memory of the
+ * connections held, read once they are up), the others --warmup, --duration. */
+void hn_config_window(const struct hn_config *c, const char *scenario, uint64_t *warmup_ns,
+                      uint64_t *duration_ns);
 /* "NAME=PATH[@RATE]", or "idle"; 0 or -EINVAL. */
 int hn_parse_scenario(const char *s, struct hn_scenario *sc);
 /* "threads,epoll" or "all" into c->models; -ENOENT for an unknown model. */
@@ -66,15 +72,34 @@ int hn_parse_models(const char *s, struct hn_config *c);
 
 /* Long options shared by run and sweep (getopt codes). */
 enum hn_opt {
-    HN_OPT_DURATION = 256, HN_OPT_WARMUP, HN_OPT_TIMEOUT, HN_OPT_TRIALS, HN_OPT_SERVER_CPUS,
-    HN_OPT_LOAD_CPUS, HN_OPT_LOAD_THREADS, HN_OPT_CONNECT_RATE, HN_OPT_OUT, HN_OPT_MODELS,
-    HN_OPT_CONNECTIONS, HN_OPT_RATES, HN_OPT_SCENARIO, HN_OPT_RESUME, HN_OPT_MODEL,
-    HN_OPT_RATE, HN_OPT_PATH, HN_OPT_HELP, HN_OPT_READY_TIMEOUT, HN_OPT_SERVER_HOST,
-    HN_OPT_LOAD_HOSTS
+    HN_OPT_DURATION = 256,
+    HN_OPT_WARMUP,
+    HN_OPT_TIMEOUT,
+    HN_OPT_TRIALS,
+    HN_OPT_SERVER_CPUS,
+    HN_OPT_LOAD_CPUS,
+    HN_OPT_LOAD_THREADS,
+    HN_OPT_CONNECT_RATE,
+    HN_OPT_OUT,
+    HN_OPT_MODELS,
+    HN_OPT_CONNECTIONS,
+    HN_OPT_RATES,
+    HN_OPT_SCENARIO,
+    HN_OPT_RESUME,
+    HN_OPT_MODEL,
+    HN_OPT_RATE,
+    HN_OPT_PATH,
+    HN_OPT_HELP,
+    HN_OPT_READY_TIMEOUT,
+    HN_OPT_SERVER_HOST,
+    HN_OPT_LOAD_HOSTS,
+    HN_OPT_IDLE_DURATION
 };
+// clang-format off
 #define HN_COMMON_LONGOPTS                                                                  \
     {"duration", required_argument, NULL, HN_OPT_DURATION},                                 \
         {"warmup", required_argument, NULL, HN_OPT_WARMUP},                                 \
+        {"idle-duration", required_argument, NULL, HN_OPT_IDLE_DURATION},                   \
         {"timeout", required_argument, NULL, HN_OPT_TIMEOUT},                               \
         {"ready-timeout", required_argument, NULL, HN_OPT_READY_TIMEOUT},                   \
         {"trials", required_argument, NULL, HN_OPT_TRIALS},                                 \
@@ -85,6 +110,7 @@ enum hn_opt {
         {"server-host", required_argument, NULL, HN_OPT_SERVER_HOST},                       \
         {"load-hosts", required_argument, NULL, HN_OPT_LOAD_HOSTS},                         \
         {"out", required_argument, NULL, HN_OPT_OUT}, {"help", no_argument, NULL, HN_OPT_HELP}
+// clang-format on
 /* Applies a shared option: 1 handled, 0 not a shared option, -EINVAL bad value. */
 int hn_opt_common(int opt, const char *arg, struct hn_config *c);
 struct option;
@@ -99,5 +125,8 @@ void hn_default_out(struct hn_config *c, const char *short_name);
  * of variation, %) is noisy: the sweep gives it more trials up to max_trials,
  * and its summary says "noisy" when it stays so. */
 #define HN_NOISE_CV_PCT 5.0
+/* The default --idle-duration: enough for the memory books read at 20% of the
+ * window and two samples of the process tree (at 20% and 50%). */
+#define HN_IDLE_DURATION_NS (500 * UTIL_NS_PER_MS)
 
 #endif

@@ -1,79 +1,151 @@
-/* eta: the sweep's time-left estimate (harness/eta.h): class priors per
- * connection from the model table, learned per model as the run goes.
- * Try: meson test -C build eta (a synthetic sweep checks it at 25%) */
+/* eta: the sweep's time-left estimate (harness/eta.h): a trial = its window +
+ * an overhead per model and connection count, learned as the run goes.
+ * Try: meson test -C build eta (a synthetic default run checked from 25% on) */
 #include "eta.h"
 
 #include "modeltab.h"
 
 #include <math.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Seconds per connection before anything is measured: what ramping up one
- * connection costs each kind of model on the shared 2-core machine (quick
- * run: py-prefork 1,000 connections in ~10 s, prefork ~3 s, threads ~1-2 s). */
+/* The overhead of a trial before anything is measured: start, idle samples,
+ * stop (about 0.6 s on the shared 2-core machine). */
+#define ETA_BASE_S 0.6
+/* A measured slope between two counts this far apart weighs as much as the
+ * prior's: 100 and 1,000 connections of a cheap model are mostly noise. */
+#define ETA_PRIOR_CONNS 2000.0
+
+/* Seconds of overhead per connection before a model is measured: ramping up
+ * and tearing down one connection, by how the model holds it (default run on
+ * the shared 2-core machine: epoll ~0.1 ms, threads ~0.12 ms, prefork ~0.5 ms,
+ * py-threads ~0.35 ms; py-prefork ~3 ms up to its pool's limit). */
 static double prior_per_conn(const char *model)
 {
     const struct mt_model *r = mt_find(model);
     bool py = r && r->language && strcmp(r->language, "python") == 0;
-    if (!r || (r->cls & MT_EVENT_LOOP)) return py ? 60e-6 : 20e-6;
-    if (r->cls & MT_PROCESS) return py ? 8e-3 : 2e-3;
-    return py ? 2e-3 : 0.5e-3;
+    if (!r || (r->cls & MT_EVENT_LOOP)) return py ? 0.2e-3 : 0.1e-3;
+    if (r->cls & MT_PROCESS) return py ? 3e-3 : 0.5e-3;
+    return py ? 0.4e-3 : 0.15e-3;
 }
 
-void hn_eta_init(struct hn_eta *e, double warmup_s, double duration_s)
+void hn_eta_init(struct hn_eta *e)
 {
     memset(e, 0, sizeof *e);
-    e->fixed_s = warmup_s + duration_s + 1.0; /* server start, probe settle, stop */
 }
 
-static struct hn_eta_model *find(struct hn_eta *e, const char *model, bool add)
+static struct hn_eta_model *find(const struct hn_eta *e, const char *model)
 {
     for (size_t i = 0; i < e->n_models; i++)
-        if (strcmp(e->m[i].name, model) == 0) return &e->m[i];
-    if (!add || e->n_models == HN_ETA_MODELS) return NULL;
-    struct hn_eta_model *m = &e->m[e->n_models++];
+        if (strcmp(e->m[i].name, model) == 0) return (struct hn_eta_model *)&e->m[i];
+    return NULL;
+}
+
+static struct hn_eta_model *find_add(struct hn_eta *e, const char *model)
+{
+    struct hn_eta_model *m = find(e, model);
+    if (m || e->n_models == HN_ETA_MODELS) return m;
+    m = &e->m[e->n_models++];
     snprintf(m->name, sizeof m->name, "%s", model);
     m->prior_s_per_conn = prior_per_conn(model);
     return m;
 }
 
-static double fixed_part(const struct hn_eta *e)
+static double base_s(const struct hn_eta *e)
 {
-    return e->fixed_n ? fmax(e->fixed_sum / (double)e->fixed_n, 0.2) : e->fixed_s;
+    return e->base_n ? e->base_sum / (double)e->base_n : ETA_BASE_S;
 }
 
-/* A model's own line, its slope pulled toward the prior as if one more trial
- * ~450 connections from its mean had agreed with the prior: two nearby counts
- * (100 and 1,000) of a few-µs-per-connection event loop are mostly noise, a
- * spread to 10,000 is mostly signal. */
-#define ETA_PRIOR_WEIGHT 2e5
-
-double hn_eta_predict(const struct hn_eta *e, const char *model, uint64_t conns)
+static double mean_at(const struct hn_eta_model *m, size_t i)
 {
-    double x = (double)conns, a = fixed_part(e);
-    const struct hn_eta_model *m = find((struct hn_eta *)e, model, false);
-    double prior = m ? m->prior_s_per_conn : prior_per_conn(model);
-    if (!m || m->n == 0) return a + prior * x;
-    double n = (double)m->n, mx = m->sx / n, my = m->sy / n;
-    double sxx = m->sxx - n * mx * mx, sxy = m->sxy - n * mx * my;
-    double b = fmax((sxy + ETA_PRIOR_WEIGHT * prior) / (sxx + ETA_PRIOR_WEIGHT), 0);
-    return fmax(my + b * (x - mx), 0.5 * a);
+    return m->sum_s[i] / (double)m->n[i];
 }
 
-void hn_eta_learn(struct hn_eta *e, const char *model, uint64_t conns, double seconds)
+/* Above the largest measured count: the slope of the last two, pulled toward
+ * the prior when they are close together; with one count, the prior's. */
+static double extrapolate(const struct hn_eta_model *m, double x)
 {
-    struct hn_eta_model *m = find(e, model, true);
-    double x = (double)conns;
-    if (!m || !(seconds >= 0)) return;
-    m->n++;
-    m->sx += x;
-    m->sy += seconds;
-    m->sxx += x * x;
-    m->sxy += x * seconds;
-    if (m->prior_s_per_conn * x < 0.25 * seconds) { /* mostly fixed: it teaches the fixed part */
-        e->fixed_sum += seconds - m->prior_s_per_conn * x;
-        e->fixed_n++;
+    size_t l = m->n_conns - 1;
+    double xl = (double)m->conns[l], yl = mean_at(m, l), slope = m->prior_s_per_conn;
+    if (l > 0) {
+        double dx = xl - (double)m->conns[l - 1];
+        double s = fmax((yl - mean_at(m, l - 1)) / dx, 0);
+        slope = (s * dx + slope * ETA_PRIOR_CONNS) / (dx + ETA_PRIOR_CONNS);
     }
+    return yl + slope * (x - xl);
+}
+
+static double overhead(const struct hn_eta *e, const char *model, uint64_t conns)
+{
+    const struct hn_eta_model *m = find(e, model);
+    double x = (double)conns;
+    if (!m || !m->n_conns) return base_s(e) + prior_per_conn(model) * x;
+    for (size_t i = 0; i < m->n_conns; i++) {
+        double xi = (double)m->conns[i], yi = mean_at(m, i);
+        if (conns == m->conns[i]) return yi;
+        if (conns > m->conns[i]) continue;
+        if (i == 0) return fmax(yi - m->prior_s_per_conn * (xi - x), 0.5 * yi);
+        double x0 = (double)m->conns[i - 1], y0 = mean_at(m, i - 1);
+        return y0 + (yi - y0) * (x - x0) / (xi - x0);
+    }
+    return extrapolate(m, x);
+}
+
+double hn_eta_predict(const struct hn_eta *e, const char *model, uint64_t conns, double window_s)
+{
+    return window_s + overhead(e, model, conns);
+}
+
+void hn_eta_learn(struct hn_eta *e, const char *model, uint64_t conns, double window_s,
+                  double seconds)
+{
+    struct hn_eta_model *m = find_add(e, model);
+    double o = fmax(seconds - window_s, 0);
+    size_t i = 0;
+    if (!m || !(seconds >= 0)) return;
+    while (i < m->n_conns && m->conns[i] < conns)
+        i++;
+    if (i == m->n_conns || m->conns[i] != conns) {
+        if (m->n_conns == HN_ETA_COUNTS) return;
+        memmove(&m->conns[i + 1], &m->conns[i], (m->n_conns - i) * sizeof m->conns[0]);
+        memmove(&m->sum_s[i + 1], &m->sum_s[i], (m->n_conns - i) * sizeof m->sum_s[0]);
+        memmove(&m->n[i + 1], &m->n[i], (m->n_conns - i) * sizeof m->n[0]);
+        m->conns[i] = conns, m->sum_s[i] = 0, m->n[i] = 0;
+        m->n_conns++;
+    }
+    m->sum_s[i] += o;
+    m->n[i]++;
+    if (m->prior_s_per_conn * (double)conns < 0.25 * o) { /* mostly fixed: the base */
+        e->base_sum += o - m->prior_s_per_conn * (double)conns;
+        e->base_n++;
+    }
+}
+
+void hn_eta_broke(struct hn_eta *e, const char *model, uint64_t conns)
+{
+    struct hn_eta_model *m = find_add(e, model);
+    if (m && (!m->broke_at || conns < m->broke_at)) m->broke_at = conns;
+}
+
+void hn_eta_point_done(struct hn_eta *e, unsigned extra)
+{
+    e->points_done++;
+    e->extra_trials += extra;
+}
+
+static double trials(const struct hn_eta *e, const char *model, uint64_t conns, unsigned left,
+                     bool throughput)
+{
+    const struct hn_eta_model *m = find(e, model);
+    if (m && m->broke_at && conns > m->broke_at) return 0;
+    if (m && m->broke_at == conns) return left ? 1 : 0;
+    double extra =
+        throughput && e->points_done ? (double)e->extra_trials / (double)e->points_done : 0;
+    return (double)left + extra;
+}
+
+double hn_eta_point_s(const struct hn_eta *e, const char *model, uint64_t conns, double window_s,
+                      unsigned left, bool throughput)
+{
+    return trials(e, model, conns, left, throughput) * hn_eta_predict(e, model, conns, window_s);
 }

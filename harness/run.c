@@ -24,6 +24,7 @@ static void usage(FILE *f)
         "                         NAME=PATH[@RATE] (default max=/)\n"
         "  --duration D           measured time per trial (default 10s)\n"
         "  --warmup D             warm-up before it (default 2s)\n"
+        "  --idle-duration D      window of an idle-scenario trial, no warm-up (default 500ms)\n"
         "  --timeout D            c10k-load per-request timeout (default 10s)\n"
         "  --ready-timeout D      wait for the server's ready line (default 10s)\n"
         "  --trials K             trials (default 1)\n"

@@ -29,14 +29,13 @@
 struct sweep {
     struct hn_config *c;
     struct hn_point *pts;
-    size_t n, per_group;           /* per_group = models */
+    size_t n, per_group; /* per_group = models */
     json_t *manifest;
     uint64_t started_ns;
     size_t trials_done, trials_total;
-    struct hn_eta eta;             /* the time-left estimate, learning per trial */
-    json_t *eta_log;               /* [[elapsed s, ETA s], ...] at each trial's start */
-    size_t groups_done, extra_trials; /* adaptive trials so far, per group of models */
-    bool *kept;                    /* [point]: finished in the run resumed, left as it is */
+    struct hn_eta eta; /* the time-left estimate, learning per trial */
+    json_t *eta_log;   /* [[elapsed s, ETA s, point], ...] at each trial's start */
+    bool *kept;        /* [point]: finished in the run resumed, left as it is */
     uint64_t broke_at[HN_MAX_MODELS][HN_MAX_LIST * HN_MAX_LIST]; /* [model][scenario-rate] */
 };
 
@@ -71,8 +70,7 @@ static int points_build(struct sweep *s)
     s->per_group = c->n_models;
     s->n = runs * c->n_conns * c->n_models;
     s->pts = calloc(s->n ? s->n : 1, sizeof *s->pts);
-    if (!s->pts)
-        return -ENOMEM;
+    if (!s->pts) return -ENOMEM;
     for (r = 0; r < runs; r++)
         for (ci = 0; ci < c->n_conns; ci++)
             for (m = 0; m < c->n_models; m++) {
@@ -94,9 +92,8 @@ static json_t *points_json(const struct sweep *s)
         snprintf(file, sizeof file, "points/%s.json", p->id);
         json_array_append_new(
             a, json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:o, s:o}", "id", p->id, "model",
-                         p->model, "connections", (json_int_t)p->conns, "rate",
-                         (json_int_t)p->rate, "scenario", p->scenario, "path", p->path,
-                         "status", p->status, "reason",
+                         p->model, "connections", (json_int_t)p->conns, "rate", (json_int_t)p->rate,
+                         "scenario", p->scenario, "path", p->path, "status", p->status, "reason",
                          p->reason[0] ? json_string(p->reason) : json_null(), "file",
                          strcmp(p->status, "pending") ? json_string(file) : json_null()));
     }
@@ -125,12 +122,9 @@ static int point_save(struct sweep *s, struct hn_point *pt)
     snprintf(path, sizeof path, "%s/points/%s.json", s->c->out, pt->id);
     rc = hn_store_write_json(path, j);
     json_decref(j);
-    if (rc == 0)
-        rc = manifest_write(s, "running");
-    if (rc == 0)
-        rc = hn_summary_write(s->c->out, s->pts, s->n);
-    if (rc < 0)
-        fprintf(stderr, "c10k: cannot write %s: %s\n", path, strerror(-rc));
+    if (rc == 0) rc = manifest_write(s, "running");
+    if (rc == 0) rc = hn_summary_write(s->c->out, s->pts, s->n);
+    if (rc < 0) fprintf(stderr, "c10k: cannot write %s: %s\n", path, strerror(-rc));
     return rc;
 }
 
@@ -145,8 +139,7 @@ static bool point_precheck(struct sweep *s, struct hn_point *pt, size_t m, size_
 {
     struct hn_model model;
     const char *why;
-    if (strcmp(pt->status, "pending") != 0)
-        return true;
+    if (strcmp(pt->status, "pending") != 0) return true;
     if (hn_model_find(pt->model, &model) < 0)
         point_set(pt, "unavailable", "unknown model in this build");
     else if (!model.available)
@@ -176,9 +169,18 @@ static bool enough_memory(struct sweep *s, struct hn_point *pt)
     return false;
 }
 
-/* Seconds left: every trial still to run, each predicted from its model and
- * connection count; the points after a model's break are skipped, as the sweep
- * will skip them. idx is starting trial k. */
+/* Seconds a trial of pt takes beyond its overhead: its warm-up and window. */
+static double window_s(const struct sweep *s, const struct hn_point *pt)
+{
+    uint64_t w, d;
+    hn_config_window(s->c, pt->scenario, &w, &d);
+    return (double)(w + d) / 1e9;
+}
+
+/* Seconds left: every trial still to run (eta.h), each predicted from its
+ * model, connection count and window; the points after a model's break in
+ * their scenario are skipped, as the sweep will skip them. idx is starting
+ * trial k. */
 static double eta_left(const struct sweep *s, size_t idx, unsigned k)
 {
     double left = 0;
@@ -186,15 +188,12 @@ static double eta_left(const struct sweep *s, size_t idx, unsigned k)
         const struct hn_point *p = &s->pts[i];
         size_t m = i % s->per_group, r = i / s->per_group / s->c->n_conns;
         size_t done = i == idx ? k : json_array_size(p->trials);
-        if (strcmp(p->status, "pending") || (s->broke_at[m][r] && p->conns > s->broke_at[m][r]) ||
-            done >= s->c->trials)
+        if (strcmp(p->status, "pending") || (s->broke_at[m][r] && p->conns > s->broke_at[m][r]))
             continue;
-        /* plus the adaptive trials, at the rate noisy points have asked for them */
-        double extra = s->groups_done
-                           ? (double)s->extra_trials / (double)(s->groups_done * s->per_group)
-                           : 0;
-        left += ((double)(s->c->trials - done) + extra) *
-                hn_eta_predict(&s->eta, p->model, p->conns);
+        unsigned planned = done < s->c->trials ? s->c->trials - (unsigned)done : 0;
+        if (i == idx && planned == 0) planned = 1; /* an adaptive trial starting now */
+        left += hn_eta_point_s(&s->eta, p->model, p->conns, window_s(s, p), planned,
+                               !hn_scenario_idle(p->scenario));
     }
     return left;
 }
@@ -204,10 +203,12 @@ static void progress(const struct sweep *s, size_t idx, const struct hn_point *p
     char eta[32];
     double el = (double)(util_mono_ns() - s->started_ns) / 1e9, left = eta_left(s, idx, k);
     util_fmt_duration((uint64_t)(left * 1e9), eta, sizeof eta);
-    json_array_append_new(s->eta_log, json_pack("[f,f]", el, left));
-    fprintf(stderr, "c10k: point %zu/%zu %s (model %s, %llu connections, rate %llu, %s) trial %u/%u, ETA %s\n",
-            idx + 1, s->n, pt->id, pt->model, (unsigned long long)pt->conns,
-            (unsigned long long)pt->rate, pt->scenario, k + 1, s->c->trials, eta);
+    json_array_append_new(s->eta_log, json_pack("[f,f,I]", el, left, (json_int_t)(idx + 1)));
+    fprintf(
+        stderr,
+        "c10k: point %zu/%zu %s (model %s, %llu connections, rate %llu, %s) trial %u/%u, ETA %s\n",
+        idx + 1, s->n, pt->id, pt->model, (unsigned long long)pt->conns,
+        (unsigned long long)pt->rate, pt->scenario, k + 1, s->c->trials, eta);
 }
 
 static int trial_one(struct sweep *s, size_t idx, size_t m, size_t r, unsigned k, bool last)
@@ -216,26 +217,23 @@ static int trial_one(struct sweep *s, size_t idx, size_t m, size_t r, unsigned k
     char reason[512];
     bool broken = false;
     int rc;
-    if (strcmp(pt->status, "pending") != 0)
-        return 0;
-    if (!enough_memory(s, pt))
-        return point_save(s, pt), 0;
+    if (strcmp(pt->status, "pending") != 0) return 0;
+    if (!enough_memory(s, pt)) return point_save(s, pt), 0;
     progress(s, idx, pt, k);
     uint64_t t0 = util_mono_ns();
     rc = hn_trial_run(s->c, pt, k, &broken, reason, sizeof reason);
-    hn_eta_learn(&s->eta, pt->model, pt->conns, (double)(util_mono_ns() - t0) / 1e9);
+    hn_eta_learn(&s->eta, pt->model, pt->conns, window_s(s, pt),
+                 (double)(util_mono_ns() - t0) / 1e9);
     s->trials_done++;
-    if (rc < 0)
-        return rc;
+    if (rc < 0) return rc;
     if (broken) {
         point_set(pt, "broken", reason);
-        if (!s->broke_at[m][r] || pt->conns < s->broke_at[m][r])
-            s->broke_at[m][r] = pt->conns;
+        if (!s->broke_at[m][r] || pt->conns < s->broke_at[m][r]) s->broke_at[m][r] = pt->conns;
+        hn_eta_broke(&s->eta, pt->model, pt->conns);
         fprintf(stderr, "c10k: %s broken: %s\n", pt->id, reason);
         return point_save(s, pt) < 0 ? -EIO : 0;
     }
-    if (last)
-        return point_save(s, pt) < 0 ? -EIO : 0;
+    if (last) return point_save(s, pt) < 0 ? -EIO : 0;
     return 0;
 }
 
@@ -261,16 +259,15 @@ static int group_more(struct sweep *s, size_t base, size_t r)
         more = false;
         for (size_t m = 0; m < s->per_group; m++) {
             struct hn_point *pt = &s->pts[base + m];
-            if (!wants_more(s, pt))
-                continue;
+            if (!wants_more(s, pt)) continue;
             unsigned k = (unsigned)json_array_size(pt->trials);
-            fprintf(stderr, "c10k: %s: throughput varies by more than %.0f%% over %u trials: "
-                            "one more\n", pt->id, HN_NOISE_CV_PCT, k);
+            fprintf(stderr,
+                    "c10k: %s: throughput varies by more than %.0f%% over %u trials: "
+                    "one more\n",
+                    pt->id, HN_NOISE_CV_PCT, k);
             snprintf(pt->status, sizeof pt->status, "pending");
             int rc = trial_one(s, base + m, m, r, k, true);
-            if (rc < 0)
-                return rc;
-            s->extra_trials++;
+            if (rc < 0) return rc;
             more = true;
         }
     }
@@ -287,11 +284,16 @@ static int group_run(struct sweep *s, size_t g, size_t r)
     for (k = 0; k < s->c->trials; k++)
         for (m = 0; m < s->per_group; m++) {
             int rc = trial_one(s, base + m, m, r, k, k + 1 == s->c->trials);
-            if (rc < 0)
-                return rc;
+            if (rc < 0) return rc;
         }
     int rc = group_more(s, base, r);
-    s->groups_done++;
+    for (m = 0; m < s->per_group; m++) { /* how many extra trials the points asked for */
+        const struct hn_point *pt = &s->pts[base + m];
+        size_t n = json_array_size(pt->trials);
+        if (!s->kept[base + m] && !hn_scenario_idle(pt->scenario) &&
+            (!strcmp(pt->status, "ok") || !strcmp(pt->status, "flagged")))
+            hn_eta_point_done(&s->eta, n > s->c->trials ? (unsigned)(n - s->c->trials) : 0);
+    }
     return rc;
 }
 
@@ -304,8 +306,7 @@ static void points_resume(struct sweep *s, const struct res_run *old)
         struct hn_point *pt = &s->pts[i];
         size_t m = i % s->per_group, r = i / s->per_group / groups_per_run;
         const struct res_point *was = res_find_id(old, pt->id);
-        if (!was || !was->doc || res_status_is(was->status, "pending"))
-            continue;
+        if (!was || !was->doc || res_status_is(was->status, "pending")) continue;
         s->kept[i] = true;
         point_set(pt, was->status, was->reason ? was->reason : "");
         json_decref(pt->trials);
@@ -322,8 +323,7 @@ static void count_trials(struct sweep *s)
     size_t i;
     s->trials_total = 0;
     for (i = 0; i < s->n; i++)
-        if (strcmp(s->pts[i].status, "pending") == 0)
-            s->trials_total += s->c->trials;
+        if (strcmp(s->pts[i].status, "pending") == 0) s->trials_total += s->c->trials;
 }
 
 static int sweep_loop(struct sweep *s)
@@ -332,16 +332,13 @@ static int sweep_loop(struct sweep *s)
     for (r = 0; r < runs; r++)
         for (ci = 0; ci < s->c->n_conns; ci++) {
             int rc = group_run(s, r * s->c->n_conns + ci, r);
-            if (rc < 0)
-                return rc;
+            if (rc < 0) return rc;
         }
     return 0;
 }
 
-
-
-/* How right the ETA was: the one printed when a quarter of the run's time had
- * passed, against the time that really was left (manifest "eta"). */
+/* How right the ETA was: the one printed at the first trial of a quarter of
+ * the points, against the time that really was left (manifest "eta"). */
 static void eta_check(struct sweep *s)
 {
     double total = (double)(util_mono_ns() - s->started_ns) / 1e9;
@@ -351,20 +348,20 @@ static void eta_check(struct sweep *s)
     {
         double el = json_number_value(json_array_get(e, 0));
         double eta = json_number_value(json_array_get(e, 1));
-        if (el < 0.25 * total || total - el <= 0)
-            continue;
+        double point = json_number_value(json_array_get(e, 2));
+        if (point < 0.25 * (double)s->n || total - el <= 0) continue;
         double left = total - el, err = 100.0 * (eta - left) / left;
-        at = json_pack("{s:f,s:f,s:f,s:f}", "elapsed_s", el, "eta_s", eta, "actual_left_s", left,
-                       "error_pct", err);
+        at = json_pack("{s:f,s:f,s:f,s:f,s:f}", "point", point, "elapsed_s", el, "eta_s", eta,
+                       "actual_left_s", left, "error_pct", err);
         fprintf(stderr,
-                "c10k: ETA check: at %.0f s of %.0f s (%.0f%%) the ETA said %.0f s, %.0f s were "
-                "left (%+.0f%%)\n",
-                el, total, 100 * el / total, eta, left, err);
+                "c10k: ETA check: at point %.0f of %zu (%.0f s of %.0f s) the ETA said %.0f s, "
+                "%.0f s were left (%+.0f%%)\n",
+                point, s->n, el, total, eta, left, err);
         break;
     }
-    json_object_set_new(s->manifest, "eta",
-                        json_pack("{s:O,s:o,s:f}", "log", s->eta_log, "at_quarter", at,
-                                  "total_s", total));
+    json_object_set_new(
+        s->manifest, "eta",
+        json_pack("{s:O,s:o,s:f}", "log", s->eta_log, "at_quarter", at, "total_s", total));
 }
 
 static json_t *manifest_new(const struct hn_config *c, json_t *command, json_t *old)
@@ -375,14 +372,13 @@ static json_t *manifest_new(const struct hn_config *c, json_t *command, json_t *
     if (old) {
         m = json_incref(old);
         json_t *res = json_object_get(m, "resumed");
-        if (!json_is_array(res))
-            json_object_set_new(m, "resumed", res = json_array());
+        if (!json_is_array(res)) json_object_set_new(m, "resumed", res = json_array());
         json_array_append_new(res, json_pack("{s:s, s:O}", "at", now, "command", command));
         json_object_set_new(m, "finished", json_null());
         return m;
     }
-    return json_pack("{s:s, s:s, s:s, s:n, s:O, s:o, s:o}", "schema", "c10k-manifest/1",
-                     "status", "running", "created", now, "finished", "command", command, "env",
+    return json_pack("{s:s, s:s, s:s, s:n, s:O, s:o, s:o}", "schema", "c10k-manifest/1", "status",
+                     "running", "created", now, "finished", "command", command, "env",
                      hn_env_json(), "config", hn_config_json(c));
 }
 
@@ -391,10 +387,8 @@ static int hosts_begin(struct sweep *s, const char *verb)
 {
     struct hn_config *c = s->c;
     int rc;
-    if (!hosts_remote(c) && c->n_load_hosts < 2)
-        return 0;
-    if (!(c->hosts = calloc(1, sizeof *c->hosts)))
-        return -ENOMEM;
+    if (!hosts_remote(c) && c->n_load_hosts < 2) return 0;
+    if (!(c->hosts = calloc(1, sizeof *c->hosts))) return -ENOMEM;
     rc = hosts_set_open(c->hosts, c, verb);
     if (rc < 0) {
         free(c->hosts);
@@ -410,8 +404,7 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
     char path[2048];
     struct res_run old = {0};
     int rc = -ENOMEM;
-    if (!s)
-        return 1;
+    if (!s) return 1;
     s->c = c;
     if (access(hn_loadgen_path(path, sizeof path), X_OK) < 0) {
         fprintf(stderr, "c10k %s: c10k-load not found at %s (build loadgen, or set C10K_LOAD)\n",
@@ -420,8 +413,7 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
         goto done;
     }
     hn_signals_install(); /* Ctrl-C from here on: "interrupted", every process stopped */
-    if ((rc = hosts_begin(s, verb)) < 0)
-        goto done;
+    if ((rc = hosts_begin(s, verb)) < 0) goto done;
     snprintf(path, sizeof path, "%s/points", c->out);
     if ((rc = hn_store_mkdirs(path)) < 0) {
         fprintf(stderr, "c10k %s: cannot create %s: %s\n", verb, path, strerror(-rc));
@@ -433,23 +425,22 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
         if (res_run_load(&old, c->out, RES_NEED_MANIFEST | RES_LENIENT, err, sizeof err) < 0)
             fprintf(stderr, "c10k %s: --resume: %s (starting afresh)\n", verb, err);
     } else if (access(path, F_OK) == 0) {
-        fprintf(stderr, "c10k %s: %s already holds a run (c10k sweep --resume %s finishes it; or choose another --out)\n",
+        fprintf(stderr,
+                "c10k %s: %s already holds a run (c10k sweep --resume %s finishes it; or choose "
+                "another --out)\n",
                 verb, c->out, c->out);
         rc = -EEXIST;
         goto done;
     }
-    if ((rc = points_build(s)) < 0)
-        goto done;
+    if ((rc = points_build(s)) < 0) goto done;
     if (!(s->kept = calloc(s->n ? s->n : 1, sizeof *s->kept))) {
         rc = -ENOMEM;
         goto done;
     }
-    if (resume)
-        points_resume(s, &old);
+    if (resume) points_resume(s, &old);
     count_trials(s);
     s->manifest = manifest_new(c, command, old.manifest);
-    if (c->hosts)
-        json_object_set(s->manifest, "hosts", c->hosts->facts);
+    if (c->hosts) json_object_set(s->manifest, "hosts", c->hosts->facts);
     json_t *cal = hn_calibrate();
     if (cal) {
         fprintf(stderr,
@@ -461,7 +452,7 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
         json_object_set_new(s->manifest, "calibration", cal);
     }
     s->started_ns = util_mono_ns();
-    hn_eta_init(&s->eta, (double)c->warmup_ns / 1e9, (double)c->duration_ns / 1e9);
+    hn_eta_init(&s->eta);
     s->eta_log = json_array();
     manifest_write(s, "running");
     hn_summary_write(c->out, s->pts, s->n);

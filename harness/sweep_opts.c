@@ -24,14 +24,12 @@ int hn_cpus_parse(const char *s, void *set_out)
     while (*p) {
         char *end;
         long a = strtol(p, &end, 10), b;
-        if (end == p || a < 0 || a >= CPU_SETSIZE)
-            return -EINVAL;
+        if (end == p || a < 0 || a >= CPU_SETSIZE) return -EINVAL;
         b = a;
         p = end;
         if (*p == '-') {
             b = strtol(p + 1, &end, 10);
-            if (end == p + 1 || b < a || b >= CPU_SETSIZE)
-                return -EINVAL;
+            if (end == p + 1 || b < a || b >= CPU_SETSIZE) return -EINVAL;
             p = end;
         }
         for (; a <= b; a++)
@@ -50,6 +48,7 @@ void hn_config_defaults(struct hn_config *c)
     memset(c, 0, sizeof *c);
     c->duration_ns = 10 * UTIL_NS_PER_S;
     c->warmup_ns = 2 * UTIL_NS_PER_S;
+    c->idle_duration_ns = HN_IDLE_DURATION_NS;
     c->timeout_ns = 10 * UTIL_NS_PER_S;
     c->ready_timeout_ns = 10 * UTIL_NS_PER_S;
     c->trials = 3;
@@ -62,21 +61,27 @@ void hn_config_defaults(struct hn_config *c)
     c->n_load_hosts = 1;
 }
 
-int hn_parse_counts(const char *s, uint64_t min, uint64_t max, uint64_t *out, size_t cap,
-                    size_t *n)
+int hn_parse_counts(const char *s, uint64_t min, uint64_t max, uint64_t *out, size_t cap, size_t *n)
 {
     char buf[1024], *save = NULL, *tok;
     snprintf(buf, sizeof buf, "%s", s);
     *n = 0;
     for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (*n == cap)
-            return -E2BIG;
+        if (*n == cap) return -E2BIG;
         int rc = util_parse_count(tok, min, max, &out[*n]);
-        if (rc < 0)
-            return rc;
+        if (rc < 0) return rc;
         (*n)++;
     }
     return *n ? 0 : -EINVAL;
+}
+
+void hn_config_window(const struct hn_config *c, const char *scenario, uint64_t *warmup_ns,
+                      uint64_t *duration_ns)
+{
+    bool idle = hn_scenario_idle(scenario) && c->idle_duration_ns;
+    *warmup_ns = idle ? 0 : c->warmup_ns;
+    *duration_ns =
+        idle && c->idle_duration_ns < c->duration_ns ? c->idle_duration_ns : c->duration_ns;
 }
 
 bool hn_scenario_idle(const char *name)
@@ -95,15 +100,12 @@ int hn_parse_scenario(const char *s, struct hn_scenario *sc)
         sc->has_rate = true;
         return 0;
     }
-    if (!eq || eq == s || (size_t)(eq - s) >= sizeof sc->name || eq[1] != '/')
-        return -EINVAL;
+    if (!eq || eq == s || (size_t)(eq - s) >= sizeof sc->name || eq[1] != '/') return -EINVAL;
     snprintf(sc->name, sizeof sc->name, "%.*s", (int)(eq - s), s);
-    if (strpbrk(sc->name, "/ ,"))
-        return -EINVAL;
+    if (strpbrk(sc->name, "/ ,")) return -EINVAL;
     at = strrchr(eq, '@');
     if (at) {
-        if (util_parse_count(at + 1, 0, 100000000, &sc->rate) < 0)
-            return -EINVAL;
+        if (util_parse_count(at + 1, 0, 100000000, &sc->rate) < 0) return -EINVAL;
         sc->has_rate = true;
     }
     snprintf(sc->path, sizeof sc->path, "%.*s", (int)(at ? at - eq - 1 : (long)strlen(eq + 1)),
@@ -129,8 +131,7 @@ int hn_parse_models(const char *s, struct hn_config *c)
             fprintf(stderr, "c10k: unknown model '%s' (see c10k models)\n", tok);
             return -ENOENT;
         }
-        if (c->n_models == HN_MAX_MODELS)
-            return -E2BIG;
+        if (c->n_models == HN_MAX_MODELS) return -E2BIG;
         snprintf(c->models[c->n_models++], sizeof c->models[0], "%.31s", tok);
     }
     return c->n_models ? 0 : -EINVAL;
@@ -156,17 +157,18 @@ json_t *hn_config_json(const struct hn_config *c)
         if (c->sc[i].has_rate)
             json_object_set_new(scr, c->sc[i].name, json_integer((json_int_t)c->sc[i].rate));
     }
-    json_t *j = json_pack("{s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f, s:i, s:s, s:s, s:i, s:I, s:I}",
-                     "models", models, "connections", u64_array(c->conns, c->n_conns), "rates",
-                     u64_array(c->rates, c->n_rates), "scenarios", sc, "scenario_rates", scr,
-                     "duration_s", (double)c->duration_ns / 1e9, "warmup_s",
-                     (double)c->warmup_ns / 1e9, "timeout_s", (double)c->timeout_ns / 1e9,
-                     "trials", (int)c->trials, "server_cpus", c->server_cpus, "load_cpus",
-                     c->load_cpus, "load_threads", (int)c->load_threads, "connect_rate",
-                     (json_int_t)c->connect_rate, "min_mem_available_bytes",
-                     (json_int_t)c->min_mem_available_bytes);
+    json_t *j = json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f, s:i, s:s, s:s, s:i, s:I, s:I}", "models", models,
+        "connections", u64_array(c->conns, c->n_conns), "rates", u64_array(c->rates, c->n_rates),
+        "scenarios", sc, "scenario_rates", scr, "duration_s", (double)c->duration_ns / 1e9,
+        "warmup_s", (double)c->warmup_ns / 1e9, "timeout_s", (double)c->timeout_ns / 1e9, "trials",
+        (int)c->trials, "server_cpus", c->server_cpus, "load_cpus", c->load_cpus, "load_threads",
+        (int)c->load_threads, "connect_rate", (json_int_t)c->connect_rate,
+        "min_mem_available_bytes", (json_int_t)c->min_mem_available_bytes);
     json_object_set_new(j, "ready_timeout_s", json_real((double)c->ready_timeout_ns / 1e9));
-    json_object_set_new(j, "max_trials", json_integer(c->max_trials > c->trials ? c->max_trials : c->trials));
+    json_object_set_new(j, "idle_duration_s", json_real((double)c->idle_duration_ns / 1e9));
+    json_object_set_new(j, "max_trials",
+                        json_integer(c->max_trials > c->trials ? c->max_trials : c->trials));
     json_object_set_new(j, "noise_cv_pct", json_real(HN_NOISE_CV_PCT));
     json_object_set_new(j, "server_host", json_string(c->server_host));
     json_t *lh = json_array();
@@ -181,9 +183,9 @@ static int u64_list(const json_t *a, uint64_t *out, size_t cap, size_t *n)
     size_t i;
     json_t *v;
     *n = 0;
-    json_array_foreach(a, i, v) {
-        if (!json_is_integer(v) || *n == cap)
-            return -EINVAL;
+    json_array_foreach(a, i, v)
+    {
+        if (!json_is_integer(v) || *n == cap) return -EINVAL;
         out[(*n)++] = (uint64_t)json_integer_value(v);
     }
     return *n ? 0 : -EINVAL;
@@ -194,11 +196,11 @@ static int scenarios_from(struct hn_config *c, const json_t *sc, const json_t *s
     const char *k;
     json_t *v;
     c->n_sc = 0;
-    json_object_foreach((json_t *)sc, k, v) {
+    json_object_foreach((json_t *)sc, k, v)
+    {
         struct hn_scenario *s = &c->sc[c->n_sc];
         json_t *r = json_object_get(scr, k);
-        if (c->n_sc == HN_MAX_LIST || !json_is_string(v))
-            return -EINVAL;
+        if (c->n_sc == HN_MAX_LIST || !json_is_string(v)) return -EINVAL;
         snprintf(s->name, sizeof s->name, "%s", k);
         snprintf(s->path, sizeof s->path, "%s", json_string_value(v));
         s->has_rate = json_is_integer(r);
@@ -216,12 +218,11 @@ static int hosts_from_json(struct hn_config *c, const json_t *j)
     size_t i;
     if (json_is_string(sh))
         snprintf(c->server_host, sizeof c->server_host, "%s", json_string_value(sh));
-    if (!json_is_array(lh) || !json_array_size(lh))
-        return 0;
+    if (!json_is_array(lh) || !json_array_size(lh)) return 0;
     c->n_load_hosts = 0;
-    json_array_foreach(lh, i, v) {
-        if (!json_is_string(v) || c->n_load_hosts == HN_MAX_HOSTS)
-            return -EINVAL;
+    json_array_foreach(lh, i, v)
+    {
+        if (!json_is_string(v) || c->n_load_hosts == HN_MAX_HOSTS) return -EINVAL;
         snprintf(c->load_hosts[c->n_load_hosts++], HN_HOST_URL_MAX, "%s", json_string_value(v));
     }
     return 0;
@@ -235,19 +236,23 @@ int hn_config_from_json(struct hn_config *c, const json_t *j)
     snprintf(out, sizeof out, "%s", c->out);
     hn_config_defaults(c);
     snprintf(c->out, sizeof c->out, "%s", out);
-    json_array_foreach(models, i, v) {
-        if (!json_is_string(v) || c->n_models == HN_MAX_MODELS)
-            return -EINVAL;
+    json_array_foreach(models, i, v)
+    {
+        if (!json_is_string(v) || c->n_models == HN_MAX_MODELS) return -EINVAL;
         snprintf(c->models[c->n_models++], sizeof c->models[0], "%s", json_string_value(v));
     }
-    if (!c->n_models || u64_list(json_object_get(j, "connections"), c->conns, HN_MAX_LIST,
-                                 &c->n_conns) < 0 ||
+    if (!c->n_models ||
+        u64_list(json_object_get(j, "connections"), c->conns, HN_MAX_LIST, &c->n_conns) < 0 ||
         u64_list(json_object_get(j, "rates"), c->rates, HN_MAX_LIST, &c->n_rates) < 0 ||
-        scenarios_from(c, json_object_get(j, "scenarios"), json_object_get(j, "scenario_rates")) < 0)
+        scenarios_from(c, json_object_get(j, "scenarios"), json_object_get(j, "scenario_rates")) <
+            0)
         return -EINVAL;
     c->duration_ns = (uint64_t)(hn_jnum(j, "duration_s") * 1e9);
     c->warmup_ns = (uint64_t)(hn_jnum(j, "warmup_s") * 1e9);
     c->timeout_ns = (uint64_t)(hn_jnum(j, "timeout_s") * 1e9);
+    /* absent in runs before it: their idle trials had the others' window */
+    c->idle_duration_ns =
+        hn_jnum(j, "idle_duration_s") >= 0 ? (uint64_t)(hn_jnum(j, "idle_duration_s") * 1e9) : 0;
     c->trials = (unsigned)hn_jnum(j, "trials");
     c->max_trials = hn_jnum(j, "max_trials") > 0 ? (unsigned)hn_jnum(j, "max_trials") : c->trials;
     if (hn_jnum(j, "ready_timeout_s") > 0)
@@ -259,8 +264,7 @@ int hn_config_from_json(struct hn_config *c, const json_t *j)
              json_string_value(json_object_get(j, "server_cpus")));
     snprintf(c->load_cpus, sizeof c->load_cpus, "%s",
              json_string_value(json_object_get(j, "load_cpus")));
-    if (hosts_from_json(c, j) < 0)
-        return -EINVAL;
+    if (hosts_from_json(c, j) < 0) return -EINVAL;
     return c->trials > 0 && c->duration_ns > 0 ? 0 : -EINVAL;
 }
 
@@ -269,8 +273,7 @@ int hn_config_from_json(struct hn_config *c, const json_t *j)
 static int cpus_allowed(const char *name, const cpu_set_t *set)
 {
     cpu_set_t allowed;
-    if (sched_getaffinity(0, sizeof allowed, &allowed) < 0)
-        return 0;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) < 0) return 0;
     for (int i = 0; i < CPU_SETSIZE; i++)
         if (CPU_ISSET(i, set) && !CPU_ISSET(i, &allowed)) {
             fprintf(stderr, "c10k: --%s: CPU %d is not in the allowed set (%d CPUs allowed)\n",
@@ -288,24 +291,34 @@ int hn_opt_common(int opt, const char *arg, struct hn_config *c)
     switch (opt) {
     case HN_OPT_DURATION:
         return util_parse_duration_ns(arg, UTIL_NS_PER_S, 100 * UTIL_NS_PER_MS,
-                                      3600 * UTIL_NS_PER_S, &c->duration_ns) < 0 ? -EINVAL : 1;
+                                      3600 * UTIL_NS_PER_S, &c->duration_ns) < 0
+                   ? -EINVAL
+                   : 1;
     case HN_OPT_WARMUP:
-        return util_parse_duration_ns(arg, UTIL_NS_PER_S, 0, 600 * UTIL_NS_PER_S,
-                                      &c->warmup_ns) < 0 ? -EINVAL : 1;
+        return util_parse_duration_ns(arg, UTIL_NS_PER_S, 0, 600 * UTIL_NS_PER_S, &c->warmup_ns) < 0
+                   ? -EINVAL
+                   : 1;
+    case HN_OPT_IDLE_DURATION:
+        return util_parse_duration_ns(arg, UTIL_NS_PER_S, 100 * UTIL_NS_PER_MS,
+                                      3600 * UTIL_NS_PER_S, &c->idle_duration_ns) < 0
+                   ? -EINVAL
+                   : 1;
     case HN_OPT_TIMEOUT:
         return util_parse_duration_ns(arg, UTIL_NS_PER_S, UTIL_NS_PER_MS, 600 * UTIL_NS_PER_S,
-                                      &c->timeout_ns) < 0 ? -EINVAL : 1;
+                                      &c->timeout_ns) < 0
+                   ? -EINVAL
+                   : 1;
     case HN_OPT_READY_TIMEOUT:
-        return util_parse_duration_ns(arg, UTIL_NS_PER_S, 100 * UTIL_NS_PER_MS,
-                                      600 * UTIL_NS_PER_S, &c->ready_timeout_ns) < 0 ? -EINVAL : 1;
+        return util_parse_duration_ns(arg, UTIL_NS_PER_S, 100 * UTIL_NS_PER_MS, 600 * UTIL_NS_PER_S,
+                                      &c->ready_timeout_ns) < 0
+                   ? -EINVAL
+                   : 1;
     case HN_OPT_TRIALS:
-        if (util_parse_count(arg, 1, 100, &v) < 0)
-            return -EINVAL;
+        if (util_parse_count(arg, 1, 100, &v) < 0) return -EINVAL;
         c->trials = (unsigned)v;
         return 1;
     case HN_OPT_LOAD_THREADS:
-        if (util_parse_count(arg, 1, 256, &v) < 0)
-            return -EINVAL;
+        if (util_parse_count(arg, 1, 256, &v) < 0) return -EINVAL;
         c->load_threads = (unsigned)v;
         return 1;
     case HN_OPT_CONNECT_RATE:
@@ -315,19 +328,18 @@ int hn_opt_common(int opt, const char *arg, struct hn_config *c)
         if (strlen(arg) >= sizeof c->server_cpus || hn_cpus_parse(arg, &set) < 0 ||
             cpus_allowed(opt == HN_OPT_SERVER_CPUS ? "server-cpus" : "load-cpus", &set) < 0)
             return -EINVAL;
-        snprintf(opt == HN_OPT_SERVER_CPUS ? c->server_cpus : c->load_cpus,
-                 sizeof c->server_cpus, "%s", arg);
+        snprintf(opt == HN_OPT_SERVER_CPUS ? c->server_cpus : c->load_cpus, sizeof c->server_cpus,
+                 "%s", arg);
         return 1;
     case HN_OPT_SERVER_HOST:
-        if (hosts_parse(arg, &h) < 0)
-            return -EINVAL;
+        if (hosts_parse(arg, &h) < 0) return -EINVAL;
         snprintf(c->server_host, sizeof c->server_host, "%s", arg);
         return 1;
     case HN_OPT_LOAD_HOSTS:
-        return hosts_parse_list(arg, c->load_hosts, HN_MAX_HOSTS, &c->n_load_hosts) < 0 ? -EINVAL : 1;
+        return hosts_parse_list(arg, c->load_hosts, HN_MAX_HOSTS, &c->n_load_hosts) < 0 ? -EINVAL
+                                                                                        : 1;
     case HN_OPT_OUT:
-        if (strlen(arg) >= sizeof c->out)
-            return -EINVAL;
+        if (strlen(arg) >= sizeof c->out) return -EINVAL;
         snprintf(c->out, sizeof c->out, "%s", arg);
         return 1;
     default:

@@ -107,12 +107,13 @@ static int idle_samples(struct hn_trial *t)
 struct runner_args hn_trial_runner_args(const struct hn_trial *t, unsigned n, const char *target,
                                         char *lg, size_t lg_cap)
 {
-    uint64_t rate = t->c->connect_rate;
+    uint64_t rate = t->c->connect_rate, warm, dur;
+    hn_config_window(t->c, t->pt->scenario, &warm, &dur);
     return (struct runner_args){.loadgen = hn_loadgen_path(lg, lg_cap),
                                 .target = target,
                                 .threads = t->c->load_threads,
-                                .duration_ns = t->c->duration_ns,
-                                .warmup_ns = t->c->warmup_ns,
+                                .duration_ns = dur,
+                                .warmup_ns = warm,
                                 .timeout_ns = t->c->timeout_ns,
                                 .connect_rate = rate && n ? (rate + n - 1) / n : rate,
                                 .idle = hn_scenario_idle(t->pt->scenario)};
@@ -172,20 +173,22 @@ static double load_measure_s(const struct hn_trial *t)
 static void plan_kicks(struct hn_trial *t, uint64_t kick_at[2])
 {
     double m_s = load_measure_s(t), up_s = m_s > 0 ? 0 : hn_series_up_s(t);
-    uint64_t base;
+    uint64_t base, w, d;
     if (m_s <= 0 && up_s <= 0) return;
+    hn_config_window(t->c, t->pt->scenario, &w, &d);
     base = m_s > 0 ? t->load_start_ns + (uint64_t)(m_s * 1e9)
-                   : t->load_start_ns + (uint64_t)(up_s * 1e9) + t->c->warmup_ns;
-    kick_at[0] = base + t->c->duration_ns * 2 / 10;
-    kick_at[1] = base + t->c->duration_ns * 5 / 10;
+                   : t->load_start_ns + (uint64_t)(up_s * 1e9) + w;
+    kick_at[0] = base + d * 2 / 10;
+    kick_at[1] = base + d * 5 / 10;
 }
 
 /* Waits for c10k-load, sampling the tree inside the measured window too,
  * watching the server. */
 static int wait_load(struct hn_trial *t)
 {
-    uint64_t w = t->c->warmup_ns, d = t->c->duration_ns, last_look = 0;
+    uint64_t w, d, last_look = 0;
     uint64_t kick_at[2] = {0, 0};
+    hn_config_window(t->c, t->pt->scenario, &w, &d);
     /* c10k-load's ramp may take 2 x --timeout (a connect, then a first answer) */
     uint64_t limit = t->load_start_ns + w + d + 3 * t->c->timeout_ns + 30 * UTIL_NS_PER_S +
                      t->pt->conns * UTIL_NS_PER_MS;

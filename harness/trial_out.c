@@ -154,16 +154,16 @@ static double served(const json_t *load)
     return isfinite(got) ? got : hn_jnum(load, "requests.completed");
 }
 
-/* Connections held (established and answered) when the server says it refused
- * some (its stats line): a kernel handshake it never took is not held. Else
- * INFINITY (fewer answers without a refusal stay a flag). */
-static double refused_held(const struct hn_trial *t, const json_t *stats)
+/* Connections held: established and answered by the end of c10k-load's ramp
+ * (closed loop and idle; INFINITY when c10k-load does not say). Those it did
+ * not answer the server refused (its stats line) or left waiting in the
+ * listen backlog (a pool at its limit, py-prefork's --max-workers): either way
+ * it cannot hold them. */
+static double held(const struct hn_trial *t)
 {
     double est = hn_jnum(t->load, "connections.established");
     double unans = hn_jnum(t->load, "connections.unanswered");
-    if (!stats || json_integer_value(json_object_get(stats, "rejected")) <= 0 || !isfinite(unans))
-        return INFINITY;
-    return est - unans;
+    return isfinite(unans) && isfinite(est) ? est - unans : INFINITY;
 }
 
 static void break_reason(struct hn_trial *t, const json_t *stats, const char *err_tail)
@@ -193,12 +193,12 @@ static void break_reason(struct hn_trial *t, const json_t *stats, const char *er
         *t->broken = true;
         snprintf(t->reason, t->reason_cap, "only %.0f of %llu connections established%s; %s",
                  isfinite(est) ? est : 0.0, (unsigned long long)t->pt->conns, lw, why);
-    } else if (refused_held(t, stats) < 0.9 * (double)t->pt->conns) {
-        /* the kernel completed the handshakes, the server refused to take them */
+    } else if (held(t) < 0.9 * (double)t->pt->conns) {
+        /* the kernel completed the handshakes, the server did not take them */
         *t->broken = true;
         snprintf(t->reason, t->reason_cap,
-                 "only %.0f of %llu connections held (established and answered); %s",
-                 refused_held(t, stats), (unsigned long long)t->pt->conns, why);
+                 "only %.0f of %llu connections held (established and answered); %s", held(t),
+                 (unsigned long long)t->pt->conns, why);
     } else if (!(served(t->load) > 0)) {
         /* connected but answered nothing in the window: it cannot serve this point */
         double unans = hn_jnum(t->load, "connections.unanswered");
@@ -225,8 +225,10 @@ static void window_of(const struct hn_trial *t, struct hn_window *w, double *ori
     double te = (double)(t->load_end_ns - t->t0_ns) / 1e9;
     double d = hn_jnum(t->load, "duration_s"), ramp = hn_jnum(t->load, "connections.ramp_s");
     double ms = hn_jnum(t->load, "measure_start_s"), mono = hn_jnum(t->load, "start_monotonic_ns");
-    double warm = (double)t->c->warmup_ns / 1e9, a;
-    if (!isfinite(d) || d <= 0) d = (double)t->c->duration_ns / 1e9;
+    uint64_t warm_ns, dur_ns;
+    hn_config_window(t->c, t->pt->scenario, &warm_ns, &dur_ns);
+    double warm = (double)warm_ns / 1e9, a;
+    if (!isfinite(d) || d <= 0) d = (double)dur_ns / 1e9;
     if (!isfinite(ramp) || ramp < 0) ramp = 0;
     /* c10k-load started between the spawn and its exit */
     *origin = isfinite(mono) ? (mono - (double)t->t0_ns) / 1e9 : ts;

@@ -3,6 +3,7 @@
  * table on stdout. Try: c10k waits --n 5,10,20 --wait 200ms --out /tmp/w */
 #include "wt.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +92,53 @@ json_t *wt_json(const struct wt_config *cfg, const struct wt_job *jobs, size_t n
     return json_pack("{s:s,s:s,s:f,s:o,s:o,s:b,s:o,s:o}", "schema", "c10k-waits/1", "server",
                      cfg->server, "wait_s", cfg->wait_s, "clients", clients, "client_info", info,
                      "pass", all, "guide", wt_guide_all(), "rows", rows);
+}
+
+static bool wt_same_rows(const json_t *doc, const json_t *old)
+{
+    const json_t *a = json_object_get(doc, "rows"), *b = json_object_get(old, "rows");
+    if (json_array_size(a) != json_array_size(b) ||
+        fabs(json_number_value(json_object_get(doc, "wait_s")) -
+             json_number_value(json_object_get(old, "wait_s"))) > 1e-9)
+        return false;
+    for (size_t i = 0; i < json_array_size(a); i++)
+        if (json_integer_value(json_object_get(json_array_get(a, i), "n")) !=
+            json_integer_value(json_object_get(json_array_get(b, i), "n")))
+            return false;
+    return true;
+}
+
+static bool wt_all_pass(const json_t *doc)
+{
+    const json_t *row, *k;
+    size_t i, j;
+    json_array_foreach(json_object_get(doc, "rows"), i, row) json_array_foreach(
+        json_object_get(doc, "clients"), j,
+        k) if (!json_is_true(json_object_get(json_object_get(row, json_string_value(k)),
+                                             "pass"))) return false;
+    return true;
+}
+
+int wt_merge(json_t *doc, const json_t *old)
+{
+    json_t *cl = json_object_get(doc, "clients"), *info = json_object_get(doc, "client_info");
+    const json_t *k;
+    size_t i, r;
+    if (!wt_same_rows(doc, old)) return -EINVAL;
+    json_array_foreach(json_object_get(old, "clients"), i, k)
+    {
+        const char *key = json_string_value(k);
+        if (!key || json_object_get(info, key)) continue; /* measured now: the new figures stand */
+        json_array_insert(cl, i, (json_t *)k);
+        json_object_set(info, key, json_object_get(json_object_get(old, "client_info"), key));
+        for (r = 0; r < json_array_size(json_object_get(doc, "rows")); r++) {
+            const json_t *e = json_object_get(json_array_get(json_object_get(old, "rows"), r), key);
+            if (e)
+                json_object_set(json_array_get(json_object_get(doc, "rows"), r), key, (json_t *)e);
+        }
+    }
+    json_object_set_new(doc, "pass", json_boolean(wt_all_pass(doc)));
+    return 0;
 }
 
 static void wt_cell(const json_t *e, char *buf, size_t cap)

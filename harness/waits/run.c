@@ -18,6 +18,9 @@
 #include <procfs.h>
 
 #define WT_SAMPLE_NS (10 * UTIL_NS_PER_MS)
+/* a sequential client has one request at a time and may run beside a sweep:
+ * sampled ten times less often (each sample reads /proc) */
+#define WT_SAMPLE_SEQ_NS (100 * UTIL_NS_PER_MS)
 #define WT_START_NS (30 * UTIL_NS_PER_S) /* an interpreter on a loaded machine */
 #define WT_MAX_PIDS 4096
 
@@ -144,26 +147,33 @@ static void wt_read(struct wt_job *j)
     }
 }
 
+static uint64_t wt_period(const struct wt_job *j)
+{
+    return j->client->concurrent ? WT_SAMPLE_NS : WT_SAMPLE_SEQ_NS;
+}
+
 static void wt_sample(struct wt_job *j, uint64_t now)
 {
     if (j->state != WT_RUNNING || now < j->next_sample_ns) return;
     uint64_t mem = wt_mem(j->ch.pid);
     if (mem > j->peak_mem) j->peak_mem = mem;
-    j->next_sample_ns = now + WT_SAMPLE_NS;
+    j->next_sample_ns = now + wt_period(j);
 }
 
-/* One round: wait up to a sample period for output, read it, sample memory,
- * enforce deadlines. */
+/* One round: wait up to a sample period (of the jobs that only wait: ten) for output, read it,
+ * sample memory, enforce deadlines. */
 static void wt_round(struct wt_job *jobs, size_t n)
 {
     struct pollfd pfd[64];
     size_t idx[64], k = 0;
+    int ms = 50; /* 5 while a job that is not sequential is active */
     for (size_t i = 0; i < n && k < 64; i++)
         if (wt_active(&jobs[i])) {
             pfd[k] = (struct pollfd){jobs[i].ch.out_fd, POLLIN, 0};
             idx[k++] = i;
+            if (jobs[i].client->concurrent || jobs[i].state != WT_RUNNING) ms = 5;
         }
-    if (poll(pfd, k, 5) > 0)
+    if (poll(pfd, k, ms) > 0)
         for (size_t i = 0; i < k; i++)
             if (pfd[i].revents) wt_read(&jobs[idx[i]]);
     uint64_t now = util_mono_ns();
@@ -213,7 +223,7 @@ static void wt_go(const struct wt_config *cfg, struct wt_job *jobs, size_t n, do
         if (j->state != WT_READY) continue;
         if (wt_queued(cfg, j) && wt_count(cfg, jobs, n, WT_RUNNING) > 0) continue;
         j->state = WT_RUNNING;
-        j->next_sample_ns = util_mono_ns() + WT_SAMPLE_NS;
+        j->next_sample_ns = util_mono_ns() + wt_period(j);
         j->deadline_ns = util_mono_ns() + WT_START_NS + (uint64_t)((double)j->n * wait_s * 2e9);
         kill(j->ch.pid, SIGUSR1);
     }

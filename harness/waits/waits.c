@@ -50,6 +50,9 @@ static void wt_usage(FILE *f)
             "  --server MODEL   the server model (default epoll)\n"
             "  --serial         one client at a time (default: the sequential clients,\n"
             "                   which only wait, run beside the others)\n"
+            "  --merge          keep the other clients of the waits.json already in --out\n"
+            "                   (same --n and --wait): ./run_all.sh measures the sequential\n"
+            "                   clients beside the sweep, then the others\n"
             "  --out DIR        the run folder for waits.json (default results/<UTC time>-waits)\n"
             "  --quiet          no table on stdout\n"
             "exit: 0 every client ran, 1 a client or the server failed, 2 usage, 130 "
@@ -93,6 +96,9 @@ static int wt_opt(int opt, const char *arg, struct wt_config *c)
     case 'S':
         c->serial = true;
         return 0;
+    case 'M':
+        c->merge = true;
+        return 0;
     case 'q':
         c->quiet = true;
         return 0;
@@ -102,15 +108,12 @@ static int wt_opt(int opt, const char *arg, struct wt_config *c)
 
 static int wt_parse(int argc, char **argv, struct wt_config *c)
 {
-    static const struct option lo[] = {{"n", required_argument, NULL, 'n'},
-                                       {"wait", required_argument, NULL, 'w'},
-                                       {"clients", required_argument, NULL, 'c'},
-                                       {"server", required_argument, NULL, 's'},
-                                       {"out", required_argument, NULL, 'o'},
-                                       {"serial", no_argument, NULL, 'S'},
-                                       {"quiet", no_argument, NULL, 'q'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {
+        {"n", required_argument, NULL, 'n'},       {"wait", required_argument, NULL, 'w'},
+        {"clients", required_argument, NULL, 'c'}, {"server", required_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'o'},     {"serial", no_argument, NULL, 'S'},
+        {"merge", no_argument, NULL, 'M'},         {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     *c = (struct wt_config){.wait_s = 1.0, .server = "epoll"};
     wt_opt('n', "5,10,20,50,100", c);
     wt_parse_clients(wt_clients_default(), c);
@@ -154,10 +157,26 @@ static int wt_server_start(const char *model, struct hn_child *srv)
     return rc;
 }
 
-static int wt_write(const struct wt_config *cfg, const json_t *doc)
+/* --merge: the clients of the waits.json already there that this run did not
+ * measure are kept (a missing file: nothing to keep). */
+static int wt_merge_old(const struct wt_config *cfg, json_t *doc)
 {
     char path[4200];
-    int rc = hn_store_mkdirs(cfg->out);
+    json_error_t err;
+    snprintf(path, sizeof path, "%s/waits.json", cfg->out);
+    json_t *old = json_load_file(path, 0, &err);
+    if (!old) return 0;
+    int rc = wt_merge(doc, old);
+    json_decref(old);
+    if (rc) fprintf(stderr, "c10k waits: --merge: %s has another N list or wait\n", path);
+    return rc;
+}
+
+static int wt_write(const struct wt_config *cfg, json_t *doc)
+{
+    char path[4200];
+    int rc = cfg->merge ? wt_merge_old(cfg, doc) : 0;
+    if (!rc) rc = hn_store_mkdirs(cfg->out);
     snprintf(path, sizeof path, "%s/waits.json", cfg->out);
     if (!rc) rc = hn_store_write_json(path, doc);
     if (rc)

@@ -36,6 +36,7 @@ struct wt_config {
     const char *server; /* model name */
     const char *out;    /* the run folder */
     bool serial;        /* one job at a time (default: sequential clients overlap the others) */
+    bool merge;         /* keep the other clients of the waits.json already in out */
     bool quiet;
 };
 
@@ -62,5 +63,8 @@ int wt_run_jobs(const struct wt_config *cfg, int port, struct wt_job *jobs, size
 /* out.c: waits.json (schema c10k-waits/1) into cfg->out and the table on stdout. */
 json_t *wt_json(const struct wt_config *cfg, const struct wt_job *jobs, size_t n);
 void wt_print(const json_t *doc);
+/* Adds to doc the clients of old (an earlier waits.json of the same N list and
+ * wait) that doc has not measured; -EINVAL when old is of another N or wait. */
+int wt_merge(json_t *doc, const json_t *old);
 
 #endif

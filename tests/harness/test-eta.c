@@ -1,15 +1,20 @@
-/* test-eta: the sweep's ETA (harness/eta.c) on a synthetic default run: the
- * run_all.sh sweep's order (scenario, connections, trial, model) over every model
- * of the model table, true trial times a fixed part plus a cost per connection
- * that is the prior's x0.3 or x3 (the estimate must learn it), +-15% noise.
- * From the first quarter of the run's time to 90% of it, the ETA must be within
- * 20% of the time really left. Try: meson test -C build eta */
+/* test-eta: the sweep's ETA (harness/eta.c) on a synthetic default run in the
+ * sweep's order (scenario, connections, trial, model, then the adaptive trials)
+ * over every model of the model table. True trial times: the scenario's
+ * window plus an overhead of a fixed part and a cost per connection that is the
+ * prior's x0.3 or x3 (it must be learned), +-15% noise; one model hits a wall
+ * at 5,000 (tens of seconds a trial) and breaks there in the closed-loop
+ * scenarios, at 10,000 in the open-loop one; about a third of the throughput
+ * points ask for an extra trial. From the first trial of the 25th percent of
+ * the points to 90% of the run's time the ETA must be within 20% of the time
+ * really left. No clock: synthetic timings only. Try: meson test -C build eta */
 #include "eta.h"
 #include "modeltab.h"
 
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,99 +22,209 @@
 
 #include <cmocka.h>
 
-#define MAX_TRIALS 4096
+#define NC 4
+#define NS 3
+#define TRIALS 2u
+#define MAX_TRIALS 3u
 
-struct trial {
-    const char *model;
-    uint64_t conns;
-    double seconds;
+static const uint64_t conns[NC] = {100, 1000, 5000, 10000};
+static const double window[NS] = {1.75, 1.75, 0.5}; /* max, delay (open loop), idle */
+static const bool closed[NS] = {true, false, true};
+
+struct run {
+    const char *models[MT_MAX_MODELS];
+    size_t nm, wall; /* wall: the model with a wall at 5,000 */
+    double fixed, per_conn[MT_MAX_MODELS];
+    bool broken[NS][NC][MT_MAX_MODELS]; /* decided by the truth below */
 };
 
 static uint64_t lcg = 12345;
 
-static double noise(void) /* uniform in [-1, 1] */
+static double unit(void) /* uniform in [0, 1) */
 {
     lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
-    return (double)(lcg >> 11) / (double)(1ull << 52) * 2.0 - 1.0;
+    return (double)(lcg >> 11) / (double)(1ull << 53);
 }
 
-/* The true cost per connection of model i: the prior's, off by x3 or x0.3. */
-static double true_per_conn(struct hn_eta *probe, const char *model, size_t i)
+/* True seconds of one trial. */
+static double truth(const struct run *r, size_t s, size_t c, size_t m)
 {
-    double prior = hn_eta_predict(probe, model, 10000) - hn_eta_predict(probe, model, 0);
-    return prior / 10000.0 * (i % 2 ? 3.0 : 0.3);
+    double o = r->fixed + r->per_conn[m] * (double)conns[c];
+    if (m == r->wall && conns[c] >= 5000) o = s == 1 ? (conns[c] > 5000 ? 55 : 15) : 40;
+    return window[s] + o * (1.0 + 0.15 * (2 * unit() - 1));
 }
 
-static size_t build_run(struct trial *t, double fixed_true)
+static bool breaks(const struct run *r, size_t s, size_t c, size_t m)
 {
-    static const uint64_t conns[] = {100, 1000, 5000, 10000};
-    const char *models[MT_MAX_MODELS];
-    size_t nm = mt_select(MT_THREAD | MT_PROCESS | MT_EVENT_LOOP, models, MT_MAX_MODELS), n = 0;
+    return m == r->wall && conns[c] >= (closed[s] ? 5000u : 10000u);
+}
+
+static void run_init(struct run *r, double fixed)
+{
     struct hn_eta probe;
-    hn_eta_init(&probe, 0.5, 2.0);
-    for (int sc = 0; sc < 3; sc++)
-        for (size_t c = 0; c < 4; c++)
-            for (int k = 0; k < 2; k++)
-                for (size_t m = 0; m < nm && n < MAX_TRIALS; m++) {
-                    double s = fixed_true + true_per_conn(&probe, models[m], m) * (double)conns[c];
-                    t[n++] = (struct trial){models[m], conns[c], s * (1.0 + 0.15 * noise())};
-                }
-    return n;
+    memset(r, 0, sizeof *r);
+    r->nm = mt_select(MT_THREAD | MT_PROCESS | MT_EVENT_LOOP, r->models, MT_MAX_MODELS);
+    r->wall = r->nm / 2;
+    r->fixed = fixed;
+    hn_eta_init(&probe);
+    for (size_t m = 0; m < r->nm; m++) {
+        double prior = hn_eta_predict(&probe, r->models[m], 10000, 0) -
+                       hn_eta_predict(&probe, r->models[m], 0, 0);
+        r->per_conn[m] = prior / 10000.0 * (m % 2 ? 3.0 : 0.3);
+    }
 }
 
-/* *state: the true fixed part of a trial, in seconds. */
+/* One trial as the sweep runs it: the ETA it printed first, then the truth. */
+struct trial {
+    size_t s, c, m, point;
+    double seconds, eta;
+};
+
+struct sim {
+    struct run *r;
+    struct hn_eta e;
+    unsigned done[NS][NC][MT_MAX_MODELS];
+    bool skip[NS][NC][MT_MAX_MODELS]; /* broken, or above a break */
+    struct trial *t;
+    size_t n, cap;
+};
+
+static size_t point_of(const struct sim *x, size_t s, size_t c, size_t m)
+{
+    return (s * NC + c) * x->r->nm + m + 1;
+}
+
+/* The sweep's eta_left (sweep.c) over the simulated points. */
+static double eta_left(const struct sim *x)
+{
+    double left = 0;
+    for (size_t s = 0; s < NS; s++)
+        for (size_t c = 0; c < NC; c++)
+            for (size_t m = 0; m < x->r->nm; m++) {
+                unsigned d = x->done[s][c][m];
+                if (x->skip[s][c][m] || d >= TRIALS) continue;
+                left +=
+                    hn_eta_point_s(&x->e, x->r->models[m], conns[c], window[s], TRIALS - d, s != 2);
+            }
+    return left;
+}
+
+static void trial(struct sim *x, size_t s, size_t c, size_t m)
+{
+    struct trial *t = &x->t[x->n < x->cap ? x->n++ : x->cap - 1];
+    *t = (struct trial){s, c, m, point_of(x, s, c, m), truth(x->r, s, c, m), eta_left(x)};
+    hn_eta_learn(&x->e, x->r->models[m], conns[c], window[s], t->seconds);
+    x->done[s][c][m]++;
+    if (!breaks(x->r, s, c, m)) return;
+    hn_eta_broke(&x->e, x->r->models[m], conns[c]);
+    for (size_t k = c; k < NC; k++)
+        x->skip[s][k][m] = true;
+}
+
+static void group(struct sim *x, size_t s, size_t c)
+{
+    for (unsigned k = 0; k < TRIALS; k++)
+        for (size_t m = 0; m < x->r->nm; m++)
+            if (!x->skip[s][c][m]) trial(x, s, c, m);
+    for (size_t m = 0; m < x->r->nm && s != 2; m++) {
+        if (x->skip[s][c][m]) continue;
+        unsigned extra = unit() < 0.35 ? MAX_TRIALS - TRIALS : 0;
+        for (unsigned k = 0; k < extra; k++)
+            trial(x, s, c, m);
+        hn_eta_point_done(&x->e, extra);
+    }
+}
+
+static void simulate(struct sim *x)
+{
+    for (size_t s = 0; s < NS; s++)
+        for (size_t c = 0; c < NC; c++)
+            group(x, s, c);
+}
+
+/* *state: the true fixed part of a trial's overhead, in seconds. */
 static void check_run(void **state)
 {
-    double fixed_true = *(const double *)*state;
-    static struct trial t[MAX_TRIALS];
-    size_t n = build_run(t, fixed_true), checked = 0;
+    static struct trial t[4096];
+    static struct run r;
+    static struct sim x;
+    size_t checked = 0, npoints;
     double total = 0, done = 0, worst = 0;
-    struct hn_eta e;
-    for (size_t i = 0; i < n; i++)
+    run_init(&r, *(const double *)*state);
+    memset(&x, 0, sizeof x);
+    x.r = &r, x.t = t, x.cap = 4096;
+    hn_eta_init(&x.e);
+    simulate(&x);
+    npoints = NS * NC * r.nm;
+    for (size_t i = 0; i < x.n; i++)
         total += t[i].seconds;
-    hn_eta_init(&e, 0.5, 2.0);
-    for (size_t i = 0; i < n; i++) {
-        if (done >= 0.25 * total && done <= 0.9 * total) {
-            double eta = 0, left = total - done;
-            for (size_t j = i; j < n; j++)
-                eta += hn_eta_predict(&e, t[j].model, t[j].conns);
-            double err = fabs(eta - left) / left;
-            if (err > worst) worst = err;
-            if (!(err <= 0.20))
-                fail_msg("fixed %.1f s: at %.0f%% of the run the ETA is %.0f s, %.0f s left",
-                         fixed_true, 100 * done / total, eta, left);
-            checked++;
-        }
-        hn_eta_learn(&e, t[i].model, t[i].conns, t[i].seconds);
-        done += t[i].seconds;
+    for (size_t i = 0; i < x.n; done += t[i++].seconds) {
+        if ((double)t[i].point < 0.25 * (double)npoints || done > 0.9 * total) continue;
+        double left = total - done, err = fabs(t[i].eta - left) / left;
+        if (err > worst) worst = err;
+        if (!(err <= 0.20))
+            fail_msg("fixed %.1f s: at point %zu of %zu (%.0f%% of the time) the ETA is %.0f s, "
+                     "%.0f s left",
+                     r.fixed, t[i].point, npoints, 100 * done / total, t[i].eta, left);
+        checked++;
     }
     if (!(checked > 10)) fail_msg("only %zu checks", checked);
-    printf("fixed part %.1f s: %zu trials, %.0f s; worst ETA error from 25%% to 90%%: %.1f%%\n",
-           fixed_true, n, total, 100 * worst);
+    printf("fixed part %.1f s: %zu trials, %.0f s; worst ETA error from 25%% of the points to "
+           "90%% of the time: %.1f%%\n",
+           r.fixed, x.n, total, 100 * worst);
 }
 
-/* Before any trial the ETA is the priors'; after one it has learned from it. */
+/* Before any trial the ETA is the priors'; after some it has learned. */
 static void check_learns(void **state)
 {
     (void)state;
     struct hn_eta e;
-    hn_eta_init(&e, 0.5, 2.0);
-    double before = hn_eta_predict(&e, "epoll", 100);
-    if (!(before > 2.5 && before < 5)) fail_msg("prior for epoll at 100: %.2f s", before);
+    hn_eta_init(&e);
+    double before = hn_eta_predict(&e, "epoll", 100, 2.5);
+    if (!(before > 2.5 && before < 4)) fail_msg("prior for epoll at 100: %.2f s", before);
     for (int i = 0; i < 4; i++)
-        hn_eta_learn(&e, "epoll", 100, 9.0);
-    if (!(fabs(hn_eta_predict(&e, "epoll", 100) - 9.0) < 0.01))
-        fail_msg("learned: %.2f s", hn_eta_predict(&e, "epoll", 100));
-    if (!(hn_eta_predict(&e, "threads", 100) > 7.0))
-        fail_msg("the fixed part carries over: %.2f s", hn_eta_predict(&e, "threads", 100));
+        hn_eta_learn(&e, "epoll", 100, 2.5, 9.0);
+    if (!(fabs(hn_eta_predict(&e, "epoll", 100, 2.5) - 9.0) < 0.01))
+        fail_msg("learned: %.2f s", hn_eta_predict(&e, "epoll", 100, 2.5));
+    if (!(fabs(hn_eta_predict(&e, "epoll", 100, 0.5) - 7.0) < 0.01))
+        fail_msg("another window: %.2f s", hn_eta_predict(&e, "epoll", 100, 0.5));
+    if (!(hn_eta_predict(&e, "threads", 100, 2.5) > 7.0))
+        fail_msg("the fixed part carries over: %.2f s", hn_eta_predict(&e, "threads", 100, 2.5));
+    hn_eta_learn(&e, "epoll", 1000, 2.5, 10.0);
+    double mid = hn_eta_predict(&e, "epoll", 550, 2.5);
+    if (!(fabs(mid - 9.5) < 0.01)) fail_msg("between 100 and 1000: %.2f s", mid);
+    if (!(hn_eta_predict(&e, "epoll", 10000, 2.5) > 10.0)) fail_msg("above: no less");
+}
+
+/* A break in one scenario: one trial at that count, none above, elsewhere. */
+static void check_break(void **state)
+{
+    (void)state;
+    struct hn_eta e;
+    hn_eta_init(&e);
+    hn_eta_learn(&e, "threads", 5000, 2.0, 12.0);
+    hn_eta_broke(&e, "threads", 5000);
+    double at = hn_eta_point_s(&e, "threads", 5000, 2.0, 2, true);
+    if (!(fabs(at - 12.0) < 0.01)) fail_msg("at the break: %.2f s (one trial)", at);
+    if (hn_eta_point_s(&e, "threads", 10000, 2.0, 2, true) != 0) fail_msg("above the break");
+    hn_eta_point_done(&e, 1);
+    hn_eta_point_done(&e, 0);
+    double extra = hn_eta_point_s(&e, "threads", 1000, 2.0, 2, true) /
+                   hn_eta_predict(&e, "threads", 1000, 2.0);
+    if (!(fabs(extra - 2.5) < 0.01)) fail_msg("adaptive trials: %.2f, not 2.5", extra);
+    if (!(fabs(hn_eta_point_s(&e, "threads", 1000, 2.0, 2, false) /
+                   hn_eta_predict(&e, "threads", 1000, 2.0) -
+               2.0) < 0.01))
+        fail_msg("an idle point gets no adaptive trials");
 }
 
 int main(void)
 {
-    static double under = 2.5, over = 6.0; /* a fixed part under the prior's, and over it
-                                                (a slow machine) */
+    static double under = 0.3, over = 2.0; /* a fixed part under the prior's, and over it
+                                               (a slow machine) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(check_learns),
+        cmocka_unit_test(check_break),
         cmocka_unit_test_prestate(check_run, &under),
         cmocka_unit_test_prestate(check_run, &over),
     };

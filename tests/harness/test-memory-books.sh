@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test-memory-books: `c10k run --scenario idle` of epoll at 1,000 connections:
+# test-memory-books: `c10k run --scenario idle` of epoll at 1,000 connections
+# (no warm-up, a window of --idle-duration whatever --duration and --warmup say):
 # with a memory controller (root) each side in its own group (memory_method
 # cgroup1/cgroup2, parts that add up to the total, groups removed after);
 # forced (C10K_MEMORY_METHOD=system) and as a user who may not create groups
@@ -11,7 +12,7 @@ unset C10K_LOAD
 "$C10K" models | grep -q '^c10k-load  *available' || { echo "c10k-load not built: skip"; exit 77; }
 run() { # OUT [env...]: one idle trial of 1,000 connections
   local out="$1"; shift
-  env "$@" "$C10K" run --model epoll -c 1000 --scenario idle --duration 1s --warmup 0s \
+  env "$@" "$C10K" run --model epoll -c 1000 --scenario idle --duration 3s --warmup 1s \
     --out "$out" > "$TMP/out" 2> "$TMP/err" || { cat "$TMP/err" >&2; fail "c10k run exited $?"; }
 }
 P=points/epoll-c1000-r0-idle.json
@@ -21,6 +22,8 @@ SYSTEM='t["memory_method"] == "system" and t["metrics"]["mem_per_conn_client_tot
 
 run "$TMP/sys" C10K_MEMORY_METHOD=system
 tcheck "$TMP/sys/$P" "$IDLE"
+# an idle trial: no warm-up, the --idle-duration window (500 ms), not --duration
+tcheck "$TMP/sys/$P" '(c := t["load"]["config"])["warmup_s"] == 0 and c["duration_s"] == 0.5'
 tcheck "$TMP/sys/$P" "$SYSTEM"
 
 if [ "$(id -u)" = 0 ] && { [ -e /sys/fs/cgroup/cgroup.controllers ] || [ -e /sys/fs/cgroup/memory/memory.usage_in_bytes ]; }; then

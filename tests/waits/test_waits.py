@@ -10,6 +10,9 @@ N so it stays fast (~20 s). One behaviour per case: test_waits.py CASE C10K
            (connect, wake-ups) reached 45 ms, which at a 200 ms wait is over the
            10% the sequential client is allowed
   clients  --clients asyncio,c-epoll --serial: only those keys in the rows
+  merge    --clients sequential, then --merge --clients asyncio (what run_all.sh
+           does beside its sweep): both in one waits.json, the first kept as it
+           was; --merge at another N list exits 1 and leaves the file alone
   usage    bad values exit 2 with one line and write nothing
 """
 import json
@@ -89,6 +92,27 @@ def case_clients(c10k, tmp):
     if doc["clients"] != ["asyncio", "c-epoll"] or keys != ["asyncio", "c-epoll"]:
         fail("clients %r, row keys %r" % (doc["clients"], keys))
     print("ok: only the clients asked for")
+
+
+def case_merge(c10k, tmp):
+    out = os.path.join(tmp, "run")
+    first = waits(c10k, out, "--n", "2,3", "--wait", "100ms", "--clients", "sequential")
+    doc = waits(c10k, out, "--n", "2,3", "--wait", "100ms", "--clients", "asyncio", "--merge")
+    if doc["clients"] != ["sequential", "asyncio"] or sorted(doc["client_info"]) != [
+            "asyncio", "sequential"]:
+        fail("merged clients %r, info %r" % (doc["clients"], sorted(doc["client_info"])))
+    for a, b in zip(first["rows"], doc["rows"]):
+        if b.get("sequential") != a["sequential"] or "wall_s" not in b.get("asyncio", {}):
+            fail("N=%d: sequential %r kept as %r, asyncio %r" %
+                 (a["n"], a["sequential"], b.get("sequential"), b.get("asyncio")))
+    r = subprocess.run([c10k, "waits", "--out", out, "--quiet", "--n", "2", "--wait", "100ms",
+                        "--clients", "asyncio", "--merge"], capture_output=True, text=True,
+                       timeout=60)
+    with open(os.path.join(out, "waits.json")) as f:
+        after = json.load(f)
+    if r.returncode != 1 or after != doc:
+        fail("--merge at another N: exit %d, file changed %r" % (r.returncode, after != doc))
+    print("ok: sequential then the others, in one waits.json")
 
 
 def case_usage(c10k, tmp):
