@@ -88,6 +88,9 @@ double rp_cv(const struct res_point *p, const char *metric);
 /* "48,088 ±3.1%": the median and its CV over the trials, or the median alone. */
 const char *rp_fmt_spread(char *buf, size_t cap, const struct res_point *p, const char *metric,
                           int decimals);
+/* Appends " ±3%" (metric's CV over the trials, rounded) to the figure of p
+ * already formatted in buf; nothing when there is no spread or the figure is 0. */
+const char *rp_with_spread(char *buf, size_t cap, const struct res_point *p, const char *metric);
 void rp_sec_reproduce(struct rp_out *o, const struct rp_run *run);
 
 #endif

@@ -30,6 +30,15 @@ const char *rp_fmt_spread(char *buf, size_t cap, const struct res_point *p, cons
     return buf;
 }
 
+const char *rp_with_spread(char *buf, size_t cap, const struct res_point *p, const char *metric)
+{
+    double cv = rp_cv(p, metric), v = rp_metric(p, metric);
+    size_t len = strlen(buf);
+    if (isfinite(cv) && isfinite(v) && v != 0 && len + 8 < cap)
+        snprintf(buf + len, cap - len, " ±%.0f%%", cv);
+    return buf;
+}
+
 static bool rp_noisy(const struct res_point *p)
 {
     const json_t *s = p && p->doc ? json_object_get(p->doc, "summary") : NULL;
@@ -96,11 +105,9 @@ void rp_sec_noise(struct rp_out *o, const struct rp_run *run)
         snprintf(c[1], 64, "%lld", (long long)json_integer_value(json_object_get(s, "trials")));
         rp_fmt_num(c[2], 64, rp_metric(p, RES_NAME(RPS)), 0);
         rp_fmt_num(a, sizeof a,
-                   json_number_value(json_object_get(json_object_get(s, "min"), RES_NAME(RPS))),
-                   0);
+                   json_number_value(json_object_get(json_object_get(s, "min"), RES_NAME(RPS))), 0);
         rp_fmt_num(b, sizeof b,
-                   json_number_value(json_object_get(json_object_get(s, "max"), RES_NAME(RPS))),
-                   0);
+                   json_number_value(json_object_get(json_object_get(s, "max"), RES_NAME(RPS))), 0);
         snprintf(c[3], 64, "%s .. %s", a, b);
         snprintf(c[4], 64, "%.0f%%", rp_cv(p, RES_NAME(RPS)));
         rp_row(o, 5, c);

@@ -38,11 +38,15 @@ static void rp_perf_row(struct rp_out *o, const struct res_point *p)
     snprintf(c[1], 64, "%lld", p->connections);
     snprintf(c[2], 64, "%s", p->status);
     rp_fmt_spread(c[3], 64, p, RES_NAME(RPS), 0);
-    rp_fmt_us(c[4], 64, rp_metric(p, RES_NAME(P50)));
-    rp_fmt_us(c[5], 64, rp_metric(p, RES_NAME(P99)));
-    rp_fmt_num(c[6], 64, rp_metric(p, RES_NAME(CPU_PER_REQ)), 1);
-    rp_fmt_num(c[7], 64, rp_metric(p, RES_NAME(CSW_PER_REQ)), 2);
-    rp_fmt_num(c[8], 64, rp_metric(p, RES_NAME(ERRORS)), 0);
+    const char *m[] = {RES_NAME(P50), RES_NAME(P99), RES_NAME(CPU_PER_REQ), RES_NAME(CSW_PER_REQ),
+                       RES_NAME(ERRORS)};
+    rp_fmt_us(c[4], 64, rp_metric(p, m[0]));
+    rp_fmt_us(c[5], 64, rp_metric(p, m[1]));
+    rp_fmt_num(c[6], 64, rp_metric(p, m[2]), 1);
+    rp_fmt_num(c[7], 64, rp_metric(p, m[3]), 2);
+    rp_fmt_num(c[8], 64, rp_metric(p, m[4]), 0);
+    for (size_t i = 0; i < 5; i++)
+        rp_with_spread(c[4 + i], 64, p, m[i]);
     snprintf(c[9], 64, "%.60s", p->flags[0] ? p->flags : "–");
     rp_row(o, 10, c);
 }
@@ -54,9 +58,10 @@ void rp_sec_figures(struct rp_out *o, const struct rp_run *run)
                                       "errors", "flags"};
     long conns[64];
     rp_h(o, 2, "Throughput, latency and CPU");
-    rp_p(o, "Medians over the trials; ±: how much the throughput varied over them "
-            "(coefficient of variation; section Noise names the points that stayed over the "
-            "target). CPU µs/req = the server's time on CPU in the measured "
+    rp_p(o, "Medians over the trials; ±: how much each figure varied over them "
+            "(coefficient of variation, %%; none with a single trial; section Noise names the "
+            "points whose throughput stayed over the target). CPU µs/req = the server's time on "
+            "CPU in the measured "
             "window per completed request; ctxsw/req = its voluntary + involuntary context "
             "switches per request. A dash: not measured (the point broke, was skipped or "
             "is not supported by the model).");
@@ -91,14 +96,13 @@ static void rp_mem_row(struct rp_out *o, const struct res_point *p)
         snprintf(c[2], 64, "%.0f / %.0f", thr, pr);
     else
         snprintf(c[2], 64, "–");
-    rp_fmt_bytes(c[3], 64, rp_metric(p, RES_NAME(PSS_IDLE)));
-    rp_fmt_bytes(c[4], 64, rp_metric(p, RES_NAME(PSS_LOADED)));
-    rp_fmt_bytes(c[5], 64, rp_metric(p, RES_NAME(VSZ_LOADED)));
-    rp_fmt_bytes(c[6], 64, rp_metric(p, RES_NAME(PC_USER)));
-    rp_fmt_bytes(c[7], 64, rp_metric(p, RES_NAME(PC_KSTACK)));
-    rp_fmt_bytes(c[8], 64, rp_metric(p, RES_NAME(PC_PTE)));
-    rp_fmt_bytes(c[9], 64, rp_metric(p, RES_NAME(PC_SOCKET)));
-    rp_fmt_bytes(c[10], 64, rp_metric(p, RES_NAME(PC_TOTAL)));
+    const char *m[] = {RES_NAME(PSS_IDLE),  RES_NAME(PSS_LOADED), RES_NAME(VSZ_LOADED),
+                       RES_NAME(PC_USER),   RES_NAME(PC_KSTACK),  RES_NAME(PC_PTE),
+                       RES_NAME(PC_SOCKET), RES_NAME(PC_TOTAL)};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        rp_fmt_bytes(c[3 + i], 64, rp_metric(p, m[i]));
+        rp_with_spread(c[3 + i], 64, p, m[i]);
+    }
     rp_row(o, 11, c);
 }
 
