@@ -23,8 +23,7 @@ void hn_samples_median(const struct hn_sample *s, size_t n, double from_s, doubl
             if (s[i].v[HN_SF_T] >= from_s && s[i].v[HN_SF_T] <= to_s && isfinite(s[i].v[f]))
                 col[k++] = s[i].v[f];
         out->v[f] = k ? stats_median(col, k) : NAN;
-        if (f == HN_SF_PSS)
-            *count = k;
+        if (f == HN_SF_PSS) *count = k;
     }
 }
 
@@ -35,8 +34,7 @@ void hn_samples_peak(const struct hn_sample *s, size_t n, struct hn_sample *out)
         out->v[f] = NAN;
     for (i = 0; i < n; i++)
         for (f = 0; f < HN_SF_COUNT; f++)
-            if (isfinite(s[i].v[f]) && !(s[i].v[f] <= out->v[f]))
-                out->v[f] = s[i].v[f];
+            if (isfinite(s[i].v[f]) && !(s[i].v[f] <= out->v[f])) out->v[f] = s[i].v[f];
 }
 
 static double ticks_of(const struct hn_sample *x)
@@ -66,30 +64,24 @@ static void window_rates(const struct hn_sample *all, size_t n_all, const struct
     struct hn_sample s[n_all ? n_all : 1];
     size_t n = 0, j;
     for (j = 0; j < n_all; j++) /* the tree (heavy) samples only */
-        if (isfinite(all[j].v[HN_SF_UTIME]))
-            s[n++] = all[j];
+        if (isfinite(all[j].v[HN_SF_UTIME])) s[n++] = all[j];
     size_t a = n, b = n, i;
     *cpu_per_s = *csw_per_s = NAN;
     for (i = 0; i < n; i++) {
         double t = s[i].v[HN_SF_T];
         if (t >= w->start_s && t <= w->end_s) {
-            if (a == n)
-                a = i;
+            if (a == n) a = i;
             b = i;
         }
     }
     if (a == n || a == b) { /* widen to the samples around the window */
         for (a = 0, i = 0; i < n; i++)
-            if (s[i].v[HN_SF_T] <= w->start_s)
-                a = i;
+            if (s[i].v[HN_SF_T] <= w->start_s) a = i;
         for (b = n, i = n; i-- > 0;)
-            if (s[i].v[HN_SF_T] >= w->end_s)
-                b = i;
-        if (b == n)
-            b = n ? n - 1 : 0;
+            if (s[i].v[HN_SF_T] >= w->end_s) b = i;
+        if (b == n) b = n ? n - 1 : 0;
     }
-    if (n < 2 || b <= a || s[b].v[HN_SF_T] <= s[a].v[HN_SF_T])
-        return;
+    if (n < 2 || b <= a || s[b].v[HN_SF_T] <= s[a].v[HN_SF_T]) return;
     *cpu_per_s = cpu_delta(&s[a], &s[b]) / (s[b].v[HN_SF_T] - s[a].v[HN_SF_T]);
     *csw_per_s = (csw_of(&s[b]) - csw_of(&s[a])) / (s[b].v[HN_SF_T] - s[a].v[HN_SF_T]);
     if (*csw_per_s < 0) /* threads that exited took their counts along: unknown */
@@ -98,8 +90,8 @@ static void window_rates(const struct hn_sample *all, size_t n_all, const struct
 
 static void load_metrics(const json_t *load, double *m)
 {
-    static const char *const errs[] = {"errors.connect", "errors.read", "errors.write",
-                                       "errors.reset", "errors.eof", "errors.parse",
+    static const char *const errs[] = {"errors.connect",  "errors.read",      "errors.write",
+                                       "errors.reset",    "errors.eof",       "errors.parse",
                                        "requests.non2xx", "requests.timeouts"};
     size_t i;
     m[RES_M_RPS] = hn_jnum(load, "throughput_rps");
@@ -111,8 +103,7 @@ static void load_metrics(const json_t *load, double *m)
     m[RES_M_ERRORS] = load ? 0 : NAN;
     for (i = 0; load && i < sizeof errs / sizeof errs[0]; i++) {
         double v = hn_jnum(load, errs[i]);
-        if (isfinite(v))
-            m[RES_M_ERRORS] += v;
+        if (isfinite(v)) m[RES_M_ERRORS] += v;
     }
     m[RES_M_ESTABLISHED] = hn_jnum(load, "connections.established");
     double unanswered = hn_jnum(load, "connections.unanswered");
@@ -124,25 +115,25 @@ static void mem_metrics(const struct hn_sample *i, const struct hn_sample *l, do
                         double *m)
 {
     m[RES_M_PSS_IDLE] = i ? i->v[HN_SF_PSS] : NAN;
-    if (!l)
-        return;
+    if (!l) return;
     m[RES_M_PSS_LOADED] = l->v[HN_SF_PSS];
     m[RES_M_RSS_LOADED] = l->v[HN_SF_RSS];
     m[RES_M_VSZ_LOADED] = l->v[HN_SF_VSZ];
     m[RES_M_THREADS_LOADED] = l->v[HN_SF_THREADS];
     m[RES_M_PROCS_LOADED] = l->v[HN_SF_PROCS];
-    if (!i || !(conns > 0))
-        return;
+    if (!i || !(conns > 0)) return;
     m[RES_M_PC_USER] = (l->v[HN_SF_PSS] - i->v[HN_SF_PSS]) / conns;
     m[RES_M_PC_KSTACK] = (l->v[HN_SF_SYS_KSTACK] - i->v[HN_SF_SYS_KSTACK]) / conns;
     m[RES_M_PC_PTE] = (l->v[HN_SF_SYS_PTE] - i->v[HN_SF_SYS_PTE]) / conns;
     m[RES_M_PC_SOCKET] = (l->v[HN_SF_SYS_TCPMEM] - i->v[HN_SF_SYS_TCPMEM]) / conns;
-    m[RES_M_PC_TOTAL] = m[RES_M_PC_USER] + m[RES_M_PC_KSTACK] + m[RES_M_PC_PTE] + m[RES_M_PC_SOCKET];
     m[RES_M_PC_AVAIL] = (i->v[HN_SF_SYS_AVAIL] - l->v[HN_SF_SYS_AVAIL]) / conns;
     m[RES_M_PC_PTE_TREE] = (l->v[HN_SF_PTE] - i->v[HN_SF_PTE]) / conns;
     m[RES_M_PC_KSTACK_TREE] =
         (l->v[HN_SF_THREADS] - i->v[HN_SF_THREADS]) * HN_KSTACK_PER_THREAD_BYTES / conns;
     m[RES_M_PC_SLAB] = (l->v[HN_SF_SYS_SLAB] - i->v[HN_SF_SYS_SLAB]) / conns;
+    /* system-wide until the books (books.c) put the server's own total here */
+    m[RES_M_PC_TOTAL] = m[RES_M_PC_USER] + m[RES_M_PC_KSTACK] + m[RES_M_PC_PTE] + m[RES_M_PC_SLAB] +
+                        m[RES_M_PC_SOCKET];
 }
 
 void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,
@@ -171,10 +162,8 @@ static bool no_progress(const json_t *load, uint64_t rate)
     double got = hn_jnum(load, "requests.received"), est;
     if (json_is_true(json_object_get(json_object_get(load, "config"), "idle")))
         return !(hn_jnum(load, "connections.unanswered") == 0); /* each answered in the ramp */
-    if (!isfinite(got))
-        got = hn_jnum(load, "requests.completed");
-    if (!(got > 0))
-        return true;
+    if (!isfinite(got)) got = hn_jnum(load, "requests.completed");
+    if (!(got > 0)) return true;
     est = hn_jnum(load, "connections.established");
     return rate == 0 && isfinite(est) && got < est;
 }
@@ -191,16 +180,12 @@ void hn_flags_add(json_t *flags, const json_t *load, const double *m, uint64_t t
                   uint64_t rate)
 {
     double est = hn_jnum(load, "connections.established");
-    if (m[RES_M_ERRORS] > 0)
-        json_array_append_new(flags, json_string("errors"));
-    if (!(est >= (double)target))
-        json_array_append_new(flags, json_string("connections_short"));
+    if (m[RES_M_ERRORS] > 0) json_array_append_new(flags, json_string("errors"));
+    if (!(est >= (double)target)) json_array_append_new(flags, json_string("connections_short"));
     if (rate > 0 && !(achieved_rps(load, m) >= 0.99 * (double)rate))
         json_array_append_new(flags, json_string("rate_missed"));
-    if (m[RES_M_LOADGEN_CPU] > 0.95)
-        json_array_append_new(flags, json_string("loadgen_saturated"));
-    if (no_progress(load, rate))
-        json_array_append_new(flags, json_string("no_progress"));
+    if (m[RES_M_LOADGEN_CPU] > 0.95) json_array_append_new(flags, json_string("loadgen_saturated"));
+    if (no_progress(load, rate)) json_array_append_new(flags, json_string("no_progress"));
 }
 
 json_t *hn_metrics_json(const double *m)

@@ -25,6 +25,10 @@ void hn_metrics_compute(const json_t *load, const struct hn_sample *idle,
                         const struct hn_window *w, double *m);
 /* Kernel stack of one thread (THREAD_SIZE on x86_64 and arm64). */
 #define HN_KSTACK_PER_THREAD_BYTES 16384.0
+/* The page-fragment page a task keeps once it has sent on TCP (current->
+ * task_frag, SKB_FRAG_PAGE_ORDER: 32 KiB): raw pages no cgroup and no
+ * /proc/meminfo kind holds (docs/methodology.md, "Memory books"). */
+#define HN_PAGE_FRAG_PER_TASK_BYTES 32768.0
 /* Appends the validity flags of a trial to flags (a JSON array). */
 void hn_flags_add(json_t *flags, const json_t *load, const double *m, uint64_t target,
                   uint64_t rate);

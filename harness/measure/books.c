@@ -65,6 +65,34 @@ static struct books_slab *slab_read(void)
     return sl;
 }
 
+/* Free pages held on the per-CPU lists (/proc/zoneinfo "count:"): free, but
+ * not in MemFree; they swing by 100 MB and more as CPUs allocate and free. */
+static double pcp_bytes(void)
+{
+    static char buf[1 << 16];
+    double pages = 0;
+    if (procfs_read("/proc/zoneinfo", buf, sizeof buf) <= 0) return NAN;
+    for (const char *c = buf; (c = strstr(c, "count:")); c += 6)
+        pages += strtod(c + 6, NULL);
+    return pages * 4096;
+}
+
+/* The /proc/meminfo kinds that hold pages (a page is in at most one); what
+ * is taken and in none of them is raw pages (books_metrics: uncounted). */
+static const char *const counted_kinds[] = {
+    "AnonPages:",   "Cached:",     "Buffers:", "SReclaimable:", "SUnreclaim:",
+    "KernelStack:", "PageTables:", "Percpu:",  "SecPageTables:"};
+
+static double counted_bytes(const char *meminfo)
+{
+    double sum = 0;
+    for (size_t k = 0; k < sizeof counted_kinds / sizeof counted_kinds[0]; k++) {
+        uint64_t v = 0;
+        if (procfs_field(meminfo, counted_kinds[k], &v) == 0) sum += (double)v;
+    }
+    return sum;
+}
+
 void books_read(struct books *b, enum books_phase ph)
 {
     char buf[8192];
@@ -74,6 +102,8 @@ void books_read(struct books *b, enum books_phase ph)
                   procfs_field(buf, "MemAvailable:", &a) == 0;
     b->memfree[ph] = (double)f;
     b->available[ph] = (double)a;
+    b->counted[ph] = counted_bytes(buf);
+    b->pcp[ph] = pcp_bytes();
     for (int s = 0; s < BOOKS_SIDES && b->method != MEMCG_SYSTEM; s++)
         if (b->g[s].dir[0] && memcg_read(&b->g[s], &b->p[s][ph]) < 0 && ph == BOOKS_LOADED)
             b->have[ph] = false;
@@ -91,16 +121,18 @@ void books_close(struct books *b)
     }
 }
 
-/* One side's parts (HN_BOOKS_PARTS order) from its group, per connection. */
-static void side_parts(const struct books *b, int s, double conns, double *out)
+/* One side's parts (HN_BOOKS_PARTS order) from its group, per connection,
+ * and the page fragments of its new tasks, which no group holds: they are in
+ * the total, not in the group's figure that `other` is taken from. */
+static void side_parts(const struct books *b, int s, double conns, double *out, double *frag)
 {
     const struct memcg_parts *i = &b->p[s][BOOKS_IDLE], *l = &b->p[s][BOOKS_LOADED];
-    double ks, pte, slab = NAN;
+    double ks, pte, slab = NAN, tasks = l->threads - i->threads;
     if (b->method == MEMCG_V2) {
         ks = l->kernel_stack - i->kernel_stack;
         slab = l->slab - i->slab;
     } else { /* v1: no such fields; a thread's stack is THREAD_SIZE */
-        ks = (l->threads - i->threads) * HN_KSTACK_PER_THREAD_BYTES;
+        ks = tasks * HN_KSTACK_PER_THREAD_BYTES;
     }
     pte = l->page_tables - i->page_tables;
     if (b->method == MEMCG_V1) /* the rest of kmem: slab (and percpu, vmalloc) */
@@ -112,26 +144,35 @@ static void side_parts(const struct books *b, int s, double conns, double *out)
     out[4] = l->sock - i->sock;
     out[6] = l->total - i->total;
     out[5] = out[6] - (out[0] + out[1] + out[2] + out[3] + out[4]);
+    *frag = tasks * HN_PAGE_FRAG_PER_TASK_BYTES;
+    out[6] += *frag;
     for (int k = 0; k < HN_BOOKS_PARTS; k++)
         out[k] /= conns;
+    *frag /= conns;
 }
 
 void books_metrics(const struct books *b, double conns, const double sys_parts[5], double *m)
 {
     bool both = b->have[BOOKS_IDLE] && b->have[BOOKS_LOADED] && conns > 0;
     double *srv = &m[RES_M_SRV_USER], *cli = &m[RES_M_CLI_USER];
+    double free_i = b->memfree[BOOKS_IDLE] + b->pcp[BOOKS_IDLE];
+    double free_l = b->memfree[BOOKS_LOADED] + b->pcp[BOOKS_LOADED];
     if (!both) return;
-    m[RES_M_ALL_IN] = (b->memfree[BOOKS_IDLE] - b->memfree[BOOKS_LOADED]) / conns;
+    m[RES_M_ALL_IN] = (free_i - free_l) / conns; /* NAN when zoneinfo was unreadable */
+    m[RES_M_UNCOUNTED] =
+        (free_i - free_l - (b->counted[BOOKS_LOADED] - b->counted[BOOKS_IDLE])) / conns;
     m[RES_M_PC_AVAIL] = (b->available[BOOKS_IDLE] - b->available[BOOKS_LOADED]) / conns;
     if (b->method == MEMCG_SYSTEM) { /* the server's parts system-wide; no client side */
         memcpy(srv, sys_parts, 5 * sizeof *srv);
         srv[5] = 0;
         srv[6] = srv[0] + srv[1] + srv[2] + srv[3] + srv[4];
+        m[RES_M_PC_TOTAL] = srv[6];
         return;
     }
-    side_parts(b, BOOKS_SERVER, conns, srv);
-    side_parts(b, BOOKS_CLIENT, conns, cli);
-    if (m[RES_M_ALL_IN] != 0) /* MemFree grew (others freed more): a gap over 1, open */
+    side_parts(b, BOOKS_SERVER, conns, srv, &m[RES_M_SRV_PAGE_FRAG]);
+    side_parts(b, BOOKS_CLIENT, conns, cli, &m[RES_M_CLI_PAGE_FRAG]);
+    m[RES_M_PC_TOTAL] = srv[6];
+    if (m[RES_M_ALL_IN] != 0) /* pages came back (others freed more): a gap over 1, open */
         m[RES_M_BOOKS_GAP] = fabs(srv[6] + cli[6] - m[RES_M_ALL_IN]) / fabs(m[RES_M_ALL_IN]);
 }
 

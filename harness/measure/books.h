@@ -29,6 +29,8 @@ struct books {
     struct memcg g[BOOKS_SIDES];
     struct memcg_parts p[BOOKS_SIDES][BOOKS_PHASES];
     double memfree[BOOKS_PHASES], available[BOOKS_PHASES];
+    double pcp[BOOKS_PHASES];     /* free pages on the per-CPU lists (not in MemFree) */
+    double counted[BOOKS_PHASES]; /* the /proc/meminfo kinds that hold pages, summed */
     struct books_slab *slab[BOOKS_PHASES];
     bool have[BOOKS_PHASES];
 };
@@ -38,7 +40,8 @@ int books_open(struct books *b);
 /* The cgroup.procs path the side's child enters before exec; NULL without. */
 const char *books_procs(const struct books *b, enum books_side s, char *buf, size_t cap);
 /* Reads the groups (a side without one is skipped: a remote server host
- * keeps only the server's), /proc/meminfo and /proc/slabinfo for phase. */
+ * keeps only the server's), /proc/meminfo, /proc/zoneinfo and /proc/slabinfo
+ * for phase. */
 void books_read(struct books *b, enum books_phase ph);
 /* Removes the groups (killing what is left in them), frees the snapshots. */
 void books_close(struct books *b);

@@ -235,13 +235,16 @@ static double procs_pte(const char *dir)
 static int read_v2(const struct memcg *g, struct memcg_parts *p, const char *st)
 {
     double srec = stat_num(st, "slab_reclaimable"), sun = stat_num(st, "slab_unreclaimable");
-    p->total = num_at(g->dir, "memory.current");
+    double current = num_at(g->dir, "memory.current");
     p->user = stat_num(st, "anon") + stat_num(st, "file");
     p->kernel = stat_num(st, "kernel");
+    p->sock = stat_num(st, "sock");
+    /* pages in use: memory.current also holds the per-CPU precharge (no page) */
+    p->total =
+        current >= 0 && p->kernel >= 0 && p->sock >= 0 ? p->user + p->kernel + p->sock : current;
     p->kernel_stack = stat_num(st, "kernel_stack");
     p->page_tables = stat_num(st, "pagetables");
     p->slab = srec >= 0 && sun >= 0 ? srec + sun : stat_num(st, "slab");
-    p->sock = stat_num(st, "sock");
     p->percpu = stat_num(st, "percpu");
     p->threads = lines_at(g->dir, "cgroup.threads");
     return p->total >= 0 ? 0 : -EIO;
@@ -253,9 +256,12 @@ static int read_v1(const struct memcg *g, struct memcg_parts *p, const char *st)
     double tcp = num_at(g->dir, "memory.kmem.tcp.usage_in_bytes");
     if (usage < 0) return -EIO;
     p->sock = tcp >= 0 ? tcp : 0;
-    p->total = usage + p->sock; /* v1 charges socket buffers to kmem.tcp only */
     p->user = stat_num(st, "rss") + stat_num(st, "cache");
     p->kernel = num_at(g->dir, "memory.kmem.usage_in_bytes");
+    /* pages in use: usage_in_bytes also holds the group's per-CPU precharge
+     * (up to 64 pages a CPU), which is no page; v1 charges socket buffers to
+     * kmem.tcp only. So other is 0 in v1: slab is kmem's remainder. */
+    p->total = p->user >= 0 && p->kernel >= 0 ? p->user + p->kernel + p->sock : usage + p->sock;
     p->kernel_stack = p->slab = p->percpu = -1;
     p->page_tables = procs_pte(g->dir);
     p->threads = lines_at(g->dir, "tasks");

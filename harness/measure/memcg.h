@@ -43,7 +43,8 @@ int memcg_attach(const struct memcg *g, pid_t pid);
 /* What the group holds, in bytes (-1 = not known from the group on this
  * controller; the caller estimates it). */
 struct memcg_parts {
-    double total;        /* v2 memory.current; v1 usage + kmem.tcp usage */
+    double total;        /* user + kernel + sock: pages in use (not the precharge
+                          * memory.current / usage_in_bytes also hold) */
     double user;         /* anon + file (v1: rss + cache) */
     double kernel;       /* v2 memory.stat kernel; v1 kmem.usage_in_bytes */
     double kernel_stack; /* v2 kernel_stack; v1 -1 */

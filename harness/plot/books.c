@@ -12,7 +12,7 @@
 
 #define PL_BOOKS_SCENARIO HN_SCENARIO_IDLE
 
-static const char *const pl_books_parts[] = {"user", "kernel_stack", "page_tables",
+static const char *const pl_books_parts[] = {"user", "kernel_stack", "page_frag", "page_tables",
                                              "slab", "sock",         "other"};
 #define PL_BOOKS_NPARTS (sizeof pl_books_parts / sizeof pl_books_parts[0])
 
@@ -74,8 +74,9 @@ int pl_dat_mem_books(const struct pl_set *s, const char *out_dir, struct pl_char
              "Memory books per connection at %lld idle connections: server and client apart", L);
     snprintf(c->caption, sizeof c->caption,
              "Each side in a memory cgroup of its own (docs/methodology.md): user space, kernel "
-             "stacks, page tables, slab (socket, inode, dentry, file, epoll item; task_struct "
-             "for a thread), socket buffers and what the parts leave unexplained, loaded minus "
+             "stacks, TCP page fragments (32 KiB a task that sent: no group holds them), page "
+             "tables, slab (socket, inode, dentry, file, epoll item; task_struct for a thread), "
+             "socket buffers and what the parts leave unexplained, loaded minus "
              "idle over the connections. The client bar is c10k-load's end of the same "
              "connections.");
     return 0;

@@ -16,7 +16,8 @@
 #define RP_BOOKS_SCENARIO HN_SCENARIO_IDLE
 #define RP_BOOKS_SPREAD 0.10 /* trials further apart than this: the range is given */
 
-static const char *const rp_parts[] = {"user", "kernel_stack", "page_tables", "slab", "sock"};
+static const char *const rp_parts[] = {"user", "kernel_stack", "page_tables",
+                                       "slab", "sock",         "page_frag"};
 #define RP_NPARTS (sizeof rp_parts / sizeof rp_parts[0])
 
 static double side_part(const struct res_point *p, const char *side, const char *part)
@@ -87,7 +88,7 @@ static const char *spread(const struct res_point *p, char *buf, size_t cap)
 int rp_answer_books(struct rp_out *o, const struct rp_run *run)
 {
     long conns = books_conns(run);
-    char s[8][64], r1[160], r2[160];
+    char s[9][64], r1[160], r2[160];
     if (conns < 0) return -ENOENT;
     const struct res_point *t = least(run, MT_PER_CONN, conns);
     const struct res_point *e = least(run, MT_EVENT_LOOP, conns);
@@ -95,14 +96,18 @@ int rp_answer_books(struct rp_out *o, const struct rp_run *run)
     rp_p(o,
          "Memory, the server's side alone (its own memory cgroup; scenario idle: %ld "
          "connections answered once, then silent): %s needs %s per connection%s (kernel "
-         "stack %s, page tables %s, slab %s, user %s) and %s needs %s%s (slab %s, user %s): "
-         "a ratio of %.1fx. A thread per connection brings its kernel stack, its task "
-         "structures and the stack pages it touched; an event loop keeps a connection as "
-         "its kernel socket objects (socket, inode, dentry, file, epoll item) and a small "
-         "structure. c10k-load's end of each connection is in its own group, shown apart "
-         "in the memory books below.",
+         "stack %s, TCP page fragment %s, page tables %s, slab %s, user %s) and %s needs "
+         "%s%s (slab %s, user %s): a ratio of %.1fx. A thread per connection brings its "
+         "kernel stack, its task structures, the stack pages it touched and the 32 KiB "
+         "page-fragment page every task keeps once it has sent on TCP (no group holds it: "
+         "32 KiB per new task, checked against the pages no /proc/meminfo kind holds); an "
+         "event loop keeps a connection as its kernel socket "
+         "objects (socket, inode, dentry, file, epoll item) and a small structure. "
+         "c10k-load's end of each connection is in its own group, shown apart in the "
+         "memory books below.",
          conns, t->model, rp_fmt_bytes(s[0], 64, tt), spread(t, r1, sizeof r1),
          rp_fmt_bytes(s[1], 64, side_part(t, "server", "kernel_stack")),
+         rp_fmt_bytes(s[8], 64, side_part(t, "server", "page_frag")),
          rp_fmt_bytes(s[2], 64, side_part(t, "server", "page_tables")),
          rp_fmt_bytes(s[3], 64, side_part(t, "server", "slab")),
          rp_fmt_bytes(s[4], 64, side_part(t, "server", "user")), e->model,
@@ -136,30 +141,32 @@ static const char *books_state(const struct res_point *p)
 
 static void books_row(struct rp_out *o, const struct res_point *p)
 {
-    char c[15][64];
+    char c[16][64];
     static const char *const more[] = {"other", "total"};
-    snprintf(c[0], 64, "%s", p->model);
-    snprintf(c[1], 64, "%lld", p->connections);
-    snprintf(c[2], 64, "%s", trial_str(p, "memory_method"));
-    for (size_t k = 0; k < RP_NPARTS; k++)
-        rp_fmt_bytes(c[3 + k], 64, side_part(p, "server", rp_parts[k]));
-    rp_fmt_bytes(c[8], 64, side_part(p, "server", more[0]));
-    rp_fmt_bytes(c[9], 64, side_part(p, "server", more[1]));
-    rp_fmt_bytes(c[10], 64, side_part(p, "client", "total"));
-    rp_fmt_bytes(c[11], 64, rp_metric(p, RES_NAME(ALL_IN)));
-    rp_fmt_bytes(c[12], 64, rp_metric(p, RES_NAME(PC_AVAIL)));
-    rp_fmt_num(c[13], 64, rp_metric(p, RES_NAME(BOOKS_GAP)), 2);
-    snprintf(c[14], 64, "%s", books_state(p));
-    rp_row(o, 15, c);
+    size_t k = 0;
+    snprintf(c[k++], 64, "%s", p->model);
+    snprintf(c[k++], 64, "%lld", p->connections);
+    snprintf(c[k++], 64, "%s", trial_str(p, "memory_method"));
+    for (size_t i = 0; i < RP_NPARTS; i++)
+        rp_fmt_bytes(c[k++], 64, side_part(p, "server", rp_parts[i]));
+    rp_fmt_bytes(c[k++], 64, side_part(p, "server", more[0]));
+    rp_fmt_bytes(c[k++], 64, side_part(p, "server", more[1]));
+    rp_fmt_bytes(c[k++], 64, side_part(p, "client", "total"));
+    rp_fmt_bytes(c[k++], 64, rp_metric(p, RES_NAME(ALL_IN)));
+    rp_fmt_bytes(c[k++], 64, rp_metric(p, RES_NAME(PC_AVAIL)));
+    rp_fmt_num(c[k++], 64, rp_metric(p, RES_NAME(BOOKS_GAP)), 2);
+    snprintf(c[k++], 64, "%s", books_state(p));
+    rp_row(o, k, c);
 }
 
 static void books_table(struct rp_out *o, const struct rp_run *run)
 {
     static const char *const hdr[] = {
-        "model",        "connections", "method",         "server user", "kernel stack",
-        "page tables",  "slab",        "sock",           "other",       "server total",
-        "client total", "MemFree Δ",   "MemAvailable Δ", "gap",         "books"};
-    rp_table(o, 15, hdr);
+        "model",         "connections",    "method",       "server user",
+        "kernel stack",  "page tables",    "slab",         "sock",
+        "page frag",     "other",          "server total", "client total",
+        "pages taken Δ", "MemAvailable Δ", "gap",          "books"};
+    rp_table(o, 16, hdr);
     for (size_t i = 0; i < run->n; i++)
         if (!strcmp(run->pts[i].scenario, RP_BOOKS_SCENARIO) && rp_has_data(&run->pts[i]))
             books_row(o, &run->pts[i]);
@@ -185,8 +192,9 @@ static void made_of_row(struct rp_out *o, const char *what, const struct res_poi
     char c[3][64];
     snprintf(c[0], 64, "%s", what);
     for (int k = 0; k < 2; k++) {
-        double objs = 0,
-               b = cache ? slab_bytes(pm[k], cache, &objs) : side_part(pm[k], "server", part);
+        double objs = 0, b = cache  ? slab_bytes(pm[k], cache, &objs)
+                             : part ? side_part(pm[k], "server", part)
+                                    : rp_metric(pm[k], RES_NAME(UNCOUNTED));
         if (cache && isfinite(b))
             snprintf(c[1 + k], 64, "%.0f B (%.2f objects)", b, objs);
         else
@@ -221,7 +229,7 @@ static size_t big_caches(const struct res_point *const pm[2], const char **out, 
 static void made_of(struct rp_out *o, const struct rp_run *run, long conns)
 {
     const struct res_point *pm[2] = {rp_find(run, "epoll", conns, RP_BOOKS_SCENARIO),
-                                    rp_find(run, "threads", conns, RP_BOOKS_SCENARIO)};
+                                     rp_find(run, "threads", conns, RP_BOOKS_SCENARIO)};
     const char *caches[24], *hdr[3] = {"per connection", NULL, NULL};
     if (!rp_has_data(pm[0])) pm[0] = least(run, MT_EVENT_LOOP, conns);
     if (!rp_has_data(pm[1])) pm[1] = least(run, MT_PER_CONN, conns);
@@ -241,9 +249,11 @@ static void made_of(struct rp_out *o, const struct rp_run *run, long conns)
     for (size_t i = 0; i < n; i++)
         made_of_row(o, caches[i], pm, caches[i], NULL);
     made_of_row(o, "server kernel stacks", pm, NULL, "kernel_stack");
+    made_of_row(o, "server TCP page fragments (no group's)", pm, NULL, "page_frag");
     made_of_row(o, "server page tables", pm, NULL, "page_tables");
     made_of_row(o, "server user space", pm, NULL, "user");
-    made_of_row(o, "server total (its group)", pm, NULL, "total");
+    made_of_row(o, "server total (its group + page fragments)", pm, NULL, "total");
+    made_of_row(o, "check: pages in no /proc/meminfo kind (system-wide)", pm, NULL, NULL);
     rp_table_end(o);
 }
 
@@ -259,10 +269,12 @@ void rp_sec_books(struct rp_out *o, const struct rp_run *run)
     rp_p(o, "Each trial's server in a memory cgroup of its own and c10k-load in another "
             "(method cgroup1/cgroup2; system = system-wide deltas, no client side). Per "
             "connection, loaded minus idle: the server's parts, its group's total, the "
-            "client's total, and the MemFree delta (all_in: every page taken on the machine) "
-            "with MemAvailable beside it (lower: it counts reclaimable slab as available). "
-            "gap = |server + client - MemFree| / MemFree; books open above 0.10, which on a "
-            "busy machine is other processes' memory in MemFree (docs/methodology.md).");
+            "client's total, and the pages taken on the machine (all_in: MemFree plus the "
+            "per-CPU free lists, idle minus loaded) with MemAvailable beside it (lower: it "
+            "counts reclaimable slab as available). page frag: the 32 KiB page each new task "
+            "keeps once it has sent on TCP, which no group and no /proc/meminfo kind holds. "
+            "gap = |server + client - pages taken| / pages taken; books open above 0.10, "
+            "which on a busy machine is other processes' memory (docs/methodology.md).");
     books_table(o, run);
     made_of(o, run, conns);
 }

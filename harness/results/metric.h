@@ -54,7 +54,7 @@ enum res_dir { RES_LOWER, RES_HIGHER }; /* which way is better */
     X(PC_SOCKET, "mem_per_conn_socket_bytes", RES_UNIT_BYTES, RES_LOWER, 0, "",                    \
       "(TCP mem loaded - idle) / connections, both ends of loopback")                              \
     X(PC_TOTAL, "mem_per_conn_bytes", RES_UNIT_BYTES, RES_LOWER, 5, "mem",                         \
-      "user + kstack + pagetables + socket")                                                       \
+      "the server's memory per connection: its books' total (server_total), slab included")                                                       \
     X(PC_AVAIL, "mem_per_conn_available_bytes", RES_UNIT_BYTES, RES_LOWER, 0, "",                  \
       "(MemAvailable idle - loaded) / connections: the all-in figure")                             \
     X(LOADGEN_CPU, "loadgen_cpu_fraction", RES_UNIT_FRACTION, RES_LOWER, 0, "",                    \
@@ -96,7 +96,7 @@ enum res_dir { RES_LOWER, RES_HIGHER }; /* which way is better */
     X(CLI_TOTAL, "mem_per_conn_client_total_bytes", RES_UNIT_BYTES, RES_LOWER, 0, "",              \
       "c10k-load's memory books: all of it / connections")                                         \
     X(ALL_IN, "mem_per_conn_all_in_bytes", RES_UNIT_BYTES, RES_LOWER, 0, "",                       \
-      "(MemFree idle - loaded) / connections: both sides and the rest")                            \
+      "pages taken: (MemFree + per-CPU free lists) idle - loaded / connections")                            \
     X(BOOKS_GAP, "memory_books_gap", RES_UNIT_FRACTION, RES_LOWER, 0, "",                          \
       "|server total + client total - all_in| / all_in: how far the books are from closing")       \
     X(HELD, "connections_held", RES_UNIT_COUNT, RES_HIGHER, 0, "held",                             \
@@ -104,7 +104,13 @@ enum res_dir { RES_LOWER, RES_HIGHER }; /* which way is better */
     X(SRV_PROCS, "server_processes", RES_UNIT_COUNT, RES_LOWER, 0, "",                             \
       "server processes started (--processes N past one process's descriptors)")                  \
     X(LOAD_PROCS, "load_processes", RES_UNIT_COUNT, RES_LOWER, 0, "",                              \
-      "c10k-load processes the load was split over (harness/measure/runners.h)")
+      "c10k-load processes the load was split over (harness/measure/runners.h)")                 \
+    X(SRV_PAGE_FRAG, "mem_per_conn_server_page_frag_bytes", RES_UNIT_BYTES, RES_LOWER, 0, "",      \
+      "the server's memory books: TCP page fragments of its new tasks (32 KiB each), no group's")  \
+    X(CLI_PAGE_FRAG, "mem_per_conn_client_page_frag_bytes", RES_UNIT_BYTES, RES_LOWER, 0, "",      \
+      "c10k-load's memory books: TCP page fragments of its new tasks (32 KiB each)")             \
+    X(UNCOUNTED, "mem_per_conn_uncounted_bytes", RES_UNIT_BYTES, RES_LOWER, 0, "",                 \
+      "pages taken that no /proc/meminfo kind holds (system-wide) / connections: page_frag's check")
 
 enum res_metric_id {
 #define RES_X_ENUM(id, ...) RES_M_##id,

@@ -31,7 +31,10 @@ if [ "$(id -u)" = 0 ] && { [ -e /sys/fs/cgroup/cgroup.controllers ] || [ -e /sys
   tcheck "$TMP/cg/$P" "$IDLE"
   tcheck "$TMP/cg/$P" 't["memory_method"] in ("cgroup1", "cgroup2") and t["memory_books_open"] in (True, False)'
   # the parts add up to the total on each side, and a connection costs the server kernel memory
-  tcheck "$TMP/cg/$P" 'all(abs(sum(m["mem_per_conn_%s_%s_bytes" % (s, k)] for k in ("user", "kernel_stack", "page_tables", "slab", "sock", "other")) - m["mem_per_conn_%s_total_bytes" % s]) < 1 for s in ("server", "client"))'
+  tcheck "$TMP/cg/$P" 'all(abs(sum(m["mem_per_conn_%s_%s_bytes" % (s, k)] for k in ("user", "kernel_stack", "page_tables", "slab", "sock", "other", "page_frag")) - m["mem_per_conn_%s_total_bytes" % s]) < 1 for s in ("server", "client"))'
+  # page fragments: 32 KiB for each task the side gained (epoll: none; c10k-load: its threads)
+  tcheck "$TMP/cg/$P" 'm["mem_per_conn_server_page_frag_bytes"] == 0 and (n := m["mem_per_conn_client_page_frag_bytes"] * 1000 / 32768) >= 1 and abs(n - round(n)) < 1e-6'
+  tcheck "$TMP/cg/$P" 'm["mem_per_conn_bytes"] == m["mem_per_conn_server_total_bytes"] and m["mem_per_conn_uncounted_bytes"] is not None'
   tcheck "$TMP/cg/$P" 'm["mem_per_conn_server_slab_bytes"] > 1000 and m["mem_per_conn_client_total_bytes"] > 1000 and "TCP" in t["slab_per_conn"]'
   tcheck "$TMP/cg/$P" 'abs(m["memory_books_gap"] - abs(m["mem_per_conn_server_total_bytes"] + m["mem_per_conn_client_total_bytes"] - m["mem_per_conn_all_in_bytes"]) / abs(m["mem_per_conn_all_in_bytes"])) < 1e-6'
   left=$(find /sys/fs/cgroup -maxdepth 6 -type d -path '*/c10k/*' -name "server-*" 2>/dev/null |

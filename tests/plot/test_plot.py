@@ -316,9 +316,10 @@ def case_books(c10k, d):
     latency or CPU chart for idle (it sends no request)."""
     mp = os.path.join(d, "manifest.json")
     man = json.load(open(mp))
-    parts = ("user", "kernel_stack", "page_tables", "slab", "sock", "other", "total")
-    for model, srv in (("threads", (16384, 16384, 4096, 10240, 0, -100, 47104)),
-                       ("epoll", (0, 0, 0, 3072, 0, 0, 3072))):
+    parts = ("user", "kernel_stack", "page_frag", "page_tables", "slab", "sock", "other",
+             "total")
+    for model, srv in (("threads", (16384, 16384, 32768, 4096, 10240, 0, -100, 79872)),
+                       ("epoll", (0, 0, 0, 0, 3072, 0, 0, 3072))):
         src = [p for p in man["points"] if p["model"] == model and p["scenario"] == "max"][0]
         doc = json.load(open(os.path.join(d, src["file"])))
         pid = "%s-c300-r0-idle" % model
@@ -335,8 +336,8 @@ def case_books(c10k, d):
     if "mem-books" not in got or any(k.endswith("-idle") for k in got):
         fail("charts %s: want mem-books and no per-scenario idle chart" % sorted(got))
     rows = open(os.path.join(d, "plots", "mem-books.bars.dat")).read().splitlines()
-    want = ['"threads server" 16 16 4 10 0 0', '"threads client" 0 0 0 1 0 0',
-            '"epoll server" 0 0 0 3 0 0', '"epoll client" 0 0 0 1 0 0']
+    want = ['"threads server" 16 16 32 4 10 0 0', '"threads client" 0 0 0 0 1 0 0',
+            '"epoll server" 0 0 0 0 3 0 0', '"epoll client" 0 0 0 0 1 0 0']
     if sorted(rows) != sorted(want):
         fail("mem-books rows %r, want %r" % (rows, want))
     if "negative" not in json.dumps(got["mem-books"]):
