@@ -1,6 +1,7 @@
 /* hosts books wire: one phase of the memory books (measure/books.h) of the
  * server's side as JSON, read on the server's host by `c10k probe` and taken
- * in by the harness: the group's parts, MemFree, MemAvailable, /proc/slabinfo.
+ * in by the harness: the group's parts, MemFree, MemAvailable, the per-CPU
+ * free lists, the counted meminfo kinds, /proc/slabinfo.
  *   try: tests/hosts/test-multihost.sh build/harness/c10k scripts/netns-lab.sh */
 #include "hosts/hosts.h"
 
@@ -20,8 +21,9 @@ json_t *hosts_books_json(const struct books *b, enum books_phase ph)
         json_array_append_new(p, json_real(parts[i]));
     for (size_t i = 0; sl && i < sl->n; i++)
         json_object_set_new(slab, sl->name[i], json_pack("[f,f]", sl->objs[i], sl->size[i]));
-    return json_pack("{s:b, s:f, s:f, s:o, s:o}", "have", b->have[ph], "memfree", b->memfree[ph],
-                     "available", b->available[ph], "parts", p, "slab", slab);
+    return json_pack("{s:b, s:f, s:f, s:f, s:f, s:o, s:o}", "have", b->have[ph], "memfree",
+                     b->memfree[ph], "available", b->available[ph], "pcp", b->pcp[ph], "counted",
+                     b->counted[ph], "parts", p, "slab", slab);
 }
 
 int hosts_books_take(struct books *b, enum books_phase ph, const json_t *j)
@@ -47,6 +49,8 @@ int hosts_books_take(struct books *b, enum books_phase ph, const json_t *j)
     b->slab[ph] = sl;
     b->memfree[ph] = json_number_value(json_object_get(j, "memfree"));
     b->available[ph] = json_number_value(json_object_get(j, "available"));
+    b->pcp[ph] = json_number_value(json_object_get(j, "pcp"));
+    b->counted[ph] = json_number_value(json_object_get(j, "counted"));
     b->have[ph] = json_is_true(json_object_get(j, "have"));
     return 0;
 }
