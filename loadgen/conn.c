@@ -42,9 +42,14 @@ static struct lg_flight *ring_of(struct lg_worker *w, struct lg_conn *c)
     return &w->flights[(size_t)(c - w->conns) * w->cfg->pipeline];
 }
 
+/* Edge-triggered: a level-triggered descriptor goes back on epoll's ready
+ * list after each report and is polled again at the next epoll_wait, one
+ * tcp_poll per response for nothing. Edges are enough: a read shorter than
+ * the buffer has emptied the socket, a write that stopped short leaves
+ * SOCK_NOSPACE set for the EPOLLOUT edge, and EPOLL_CTL_MOD polls at once. */
 static int watch(struct lg_worker *w, struct lg_conn *c, int op, uint32_t events)
 {
-    struct epoll_event ev = {.events = events, .data.u64 = (uint64_t)(c - w->conns)};
+    struct epoll_event ev = {.events = events | EPOLLET, .data.u64 = (uint64_t)(c - w->conns)};
     return epoll_ctl(w->epfd, op, c->fd, &ev) < 0 ? -errno : 0;
 }
 
@@ -184,7 +189,7 @@ int lg_conn_send(struct lg_worker *w, struct lg_conn *c, uint32_t n, uint64_t no
     }
     w->inflight_total += n;
     size_t size = (size_t)n * run->request_len;
-    ssize_t rc = write(c->fd, run->request, size);
+    ssize_t rc = send(c->fd, run->request, size, MSG_NOSIGNAL);
     if (rc == (ssize_t)size) return 0;
     if (rc >= 0 || errno == EAGAIN) {
         c->wr_left = (uint32_t)(size - (size_t)(rc > 0 ? rc : 0));
@@ -292,7 +297,7 @@ static void on_readable(struct lg_worker *w, struct lg_conn *c)
 {
     uint64_t now = 0;
     for (;;) {
-        ssize_t n = read(c->fd, w->rbuf, LG_RBUF_BYTES);
+        ssize_t n = recv(c->fd, w->rbuf, LG_RBUF_BYTES, 0);
         now = util_mono_ns();
         if (n > 0) {
             w->counts.bytes_read += (uint64_t)n;
@@ -316,7 +321,7 @@ static void on_readable(struct lg_worker *w, struct lg_conn *c)
 static void on_writable(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 {
     size_t full = (size_t)w->cfg->pipeline * w->run->request_len;
-    ssize_t rc = write(c->fd, w->run->request + (full - c->wr_left), c->wr_left);
+    ssize_t rc = send(c->fd, w->run->request + (full - c->wr_left), c->wr_left, MSG_NOSIGNAL);
     if (rc < 0 && errno == EAGAIN) return;
     if (rc < 0) {
         bool reset = errno == ECONNRESET || errno == EPIPE;
@@ -335,8 +340,8 @@ static void on_writable(struct lg_worker *w, struct lg_conn *c, uint64_t now)
 
 void lg_conn_event(struct lg_worker *w, struct lg_conn *c, uint32_t events)
 {
-    uint64_t now = util_mono_ns();
     if (c->state == LG_CONNECTING) {
+        uint64_t now = util_mono_ns();
         int err = 0;
         socklen_t len = sizeof(err);
         if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
@@ -348,7 +353,7 @@ void lg_conn_event(struct lg_worker *w, struct lg_conn *c, uint32_t events)
     }
     if (c->state != LG_OPEN) return;
     if ((events & EPOLLOUT) && c->wr_left) {
-        on_writable(w, c, now);
+        on_writable(w, c, util_mono_ns());
         if (c->state != LG_OPEN) return;
     }
     if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(w, c);

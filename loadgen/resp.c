@@ -32,10 +32,22 @@ void lg_resp_reset(struct lg_resp *r)
     memset(r, 0, sizeof(*r));
 }
 
-static int is_tchar(unsigned char ch)
+/* RFC 9110 token characters (codes 128-255 are not): one lookup per byte in
+ * the hot loop of a header name. */
+static const uint8_t tchar[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, /* 0x20 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 0x30 */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x40 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, /* 0x50 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x60 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, /* 0x70 */
+};
+
+static inline int is_tchar(unsigned char ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           (ch && strchr("!#$%&'*+-.^_`|~", ch));
+    return tchar[ch];
 }
 
 static int header_name_char(struct lg_resp *r, unsigned char ch)
@@ -183,19 +195,88 @@ static size_t skip_to_cr(struct lg_resp *r, const char *buf, size_t len, size_t 
 {
     for (; i < len; i++) {
         unsigned char ch = (unsigned char)buf[i];
-        if (ch == '\r') {
-            r->state = S_LF;
-            return i + 1;
-        }
-        if (ch < 0x20 && ch != '\t') return (size_t)-1;
+        if (ch >= 0x20 || ch == '\t') continue;
+        if (ch != '\r') return (size_t)-1;
+        r->state = S_LF;
+        return i + 1;
     }
     return len;
+}
+
+/* The header whose name and ':' end a name in n bytes at name (no such
+ * header: -1). Case-insensitive as header_name_char compares. */
+static int header_of(const char *name, size_t n)
+{
+    for (int k = 0; k < H_COUNT; k++) {
+        if (n != hlens[k]) continue;
+        size_t j = 0;
+        while (j < n && (unsigned char)(name[j] | 0x20) == (unsigned char)hnames[k][j])
+            j++;
+        if (j == n) return k;
+    }
+    return -1;
+}
+
+/* The value of Content-Length or Connection, byte by byte in one loop to
+ * its CR. Returns the index after it, or (size_t)-1 on an error. */
+static size_t value(struct lg_resp *r, const char *buf, size_t len, size_t i)
+{
+    uint8_t state = r->state;
+    int (*take)(struct lg_resp *, unsigned char) =
+        state == S_VAL_CL ? length_char : connection_char;
+    while (i < len && r->state == state)
+        if (take(r, (unsigned char)buf[i++]) < 0) return (size_t)-1;
+    return i;
+}
+
+/* Fast path of a header name wholly in buf (the usual case): the same
+ * verdict as header_name_char byte by byte. Returns the index after its
+ * ':', i to go byte by byte (name split across reads, or not a name), or
+ * (size_t)-1 on an error. */
+static size_t name_fast(struct lg_resp *r, const char *buf, size_t len, size_t i)
+{
+    size_t j = i;
+    while (j < len && is_tchar((unsigned char)buf[j]))
+        j++;
+    if (j == len || buf[j] != ':') return i;
+    int which = header_of(buf + i, j - i);
+    if (which == H_TE) return (size_t)-1; /* chunked bodies are not supported */
+    if (which == H_LENGTH && (r->flags & LG_RESP_HAS_LENGTH)) return (size_t)-1;
+    r->state = which == H_LENGTH ? S_VAL_CL : which == H_CONNECTION ? S_VAL_CONN : S_VAL_OTHER;
+    r->pos = 0;
+    return j + 1;
+}
+
+/* Fast path of "HTTP/1.x NNN" wholly in buf: the same as status_char byte
+ * by byte. Returns the index after the code, or i to go byte by byte. */
+static size_t status_fast(struct lg_resp *r, const char *buf, size_t len, size_t i)
+{
+    const char *s = buf + i;
+    if (len - i < 12 || memcmp(s, "HTTP/1.", 7) != 0 || (s[7] != '0' && s[7] != '1') || s[8] != ' ')
+        return i;
+    uint16_t code = 0;
+    for (int k = 9; k < 12; k++) {
+        if (s[k] < '0' || s[k] > '9') return i;
+        code = (uint16_t)(code * 10 + (s[k] - '0'));
+    }
+    r->status = code;
+    r->state = S_AFTER_CODE;
+    return i + 12;
 }
 
 int lg_resp_feed(struct lg_resp *r, const char *buf, size_t len, size_t *used)
 {
     size_t i = 0;
     while (i < len) {
+        if (r->state == S_HSTART || (r->state == S_PROTO && r->pos == 0)) {
+            size_t j =
+                r->state == S_HSTART ? name_fast(r, buf, len, i) : status_fast(r, buf, len, i);
+            if (j == (size_t)-1) return -1;
+            if (j != i) {
+                i = j;
+                continue;
+            }
+        }
         if (r->state == S_BODY) {
             uint64_t take = len - i < r->body_left ? len - i : r->body_left;
             r->body_left -= take;
@@ -212,6 +293,11 @@ int lg_resp_feed(struct lg_resp *r, const char *buf, size_t len, size_t *used)
         }
         if (r->state == S_REASON || r->state == S_VAL_OTHER) {
             i = skip_to_cr(r, buf, len, i);
+            if (i == (size_t)-1) return -1;
+            continue;
+        }
+        if (r->state == S_VAL_CL || r->state == S_VAL_CONN) {
+            i = value(r, buf, len, i);
             if (i == (size_t)-1) return -1;
             continue;
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """lg_e2e: end-to-end checks of c10k-load against a real server (the project's
 epoll model, or nginx with a throw-away config). One behaviour per invocation:
-  lg_e2e.py LOADGEN usage | refused | ramp
+  lg_e2e.py LOADGEN usage | refused | ramp | storm | slowread
   lg_e2e.py LOADGEN closed|stop|misc SERVER
   lg_e2e.py LOADGEN nginx
 Exit 0 pass, 1 fail, 77 skip. Every process started here is killed on exit."""
@@ -368,6 +368,64 @@ def t_ramp(lg, tmp):
           "open loop: ramp on connect() alone (%.3f s)" % c["ramp_s"])
 
 
+def answer_slowly(ls, pause_s):
+    """Accepts one connection and answers every request, but after the first
+    answer reads nothing for pause_s: its receive buffer fills and the
+    client's next write (the whole pipeline) stops short."""
+    conn, _ = ls.accept()
+    conn.settimeout(5)
+    buf, off, answered = bytearray(), 0, 0
+    try:
+        while True:
+            data = conn.recv(1 << 20)
+            if not data:
+                return
+            buf += data
+            while True:
+                end = buf.find(b"\r\n\r\n", off)
+                if end < 0:
+                    break
+                length = 0
+                for line in bytes(buf[off:end]).split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                if len(buf) < end + 4 + length:
+                    break
+                off = end + 4 + length
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                answered += 1
+                if answered == 1:
+                    time.sleep(pause_s)
+            del buf[:off]
+            off = 0
+    except OSError:
+        return
+    finally:
+        conn.close()
+
+
+def t_slowread(lg, tmp):
+    """Writes that stop short (64 pipelined 100 KB requests, more than the
+    4 MB of tcp_wmem's maximum, the server not reading for a while) go on when
+    the socket is writable again (EPOLLOUT, edge triggered): every request is
+    answered, none times out."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(4)
+    t = threading.Thread(target=answer_slowly, args=(ls, 0.3), daemon=True)
+    t.start()
+    url = "http://127.0.0.1:%d/" % ls.getsockname()[1]
+    j = load_json(lg, ["-t", "1", "-c", "1", "--pipeline", "64", "-d", "1s", "--timeout", "3s",
+                       "--method", "POST", "--body", "x" * 100000, url], tmp)
+    errs = sum(v for k, v in j["errors"].items() if isinstance(v, int))
+    req = j["requests"]
+    check(errs == 0 and req["timeouts"] == 0, "no error, no timeout (errors %d, timeouts %d)"
+          % (errs, req["timeouts"]))
+    check(req["ok"] == req["completed"] > 64, "partial writes completed: %d answered" % req["completed"])
+    ls.close()
+
+
 def syn_sent(port):
     """Sockets in SYN_SENT towards 127.0.0.1:port (/proc/net/tcp state 02)."""
     n = 0
@@ -463,6 +521,8 @@ def main():
             t_ramp(lg, tmp)
         elif what == "storm":
             t_storm(lg, tmp)
+        elif what == "slowread":
+            t_slowread(lg, tmp)
         elif what == "nginx":
             t_nginx(lg, tmp)
         else:

@@ -47,6 +47,17 @@ static const struct rcase cases[] = {
     {"HTTP/1.1 100 Continue\r\n\r\n", -1, 0, 0, 0},
     {"HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n", -1, 0, 0, 0},
     {"garbage", -1, 0, 0, 0},
+    {"HTTP/1.1 200 OK\r\n: empty name\r\ncontent-lengtH: 1\r\n\r\nx", 1, 200, 0, 0},
+    {"HTTP/1.1 200 OK\r\nContent-Lengths: 9\r\nConnectio: close\r\nContent-Length: 0\r\n\r\n", 1,
+     200, 0, 0},
+    {"HTTP/1.1 200 OK\r\nTRANSFER-ENCODING: gzip\r\n\r\n", -1, 0, 0, 0},
+    {"HTTP/1.1 200 OK\r\nContent-Length : 1\r\n\r\nx", -1, 0, 0, 0},
+    {"HTTP/1.1 2000 OK\r\n\r\n", -1, 0, 0, 0},
+    {"HTTP/1.2 200 OK\r\n\r\n", -1, 0, 0, 0},
+    {"HTTP/1.1 200 OK\r\nX-!#$%&'*+.^_`|~09az: v\r\nContent-Length: 0\r\n\r\n", 1, 200, 0, 0},
+    {"HTTP/1.1 200 OK\r\nX@: v\r\n\r\n", -1, 0, 0, 0},
+    {"HTTP/1.1 200 OK\r\nX\x80: v\r\n\r\n", -1, 0, 0, 0},
+    {"HTTP/1.1 200 OK\r\nX{: v\r\n\r\n", -1, 0, 0, 0},
 };
 
 static int feed_whole(const struct rcase *c, struct lg_resp *r, size_t *used)
@@ -69,6 +80,41 @@ static int feed_bytes(const struct rcase *c, struct lg_resp *r, size_t *used)
     }
     *used = len;
     return 0;
+}
+
+/* In two reads split at byte cut (the fast paths see whole names and status
+ * lines only on one side of the cut). */
+static int feed_split(const struct rcase *c, struct lg_resp *r, size_t cut, size_t *used)
+{
+    size_t len = strlen(c->text), u;
+    lg_resp_reset(r);
+    int rc = lg_resp_feed(r, c->text, cut, &u);
+    if (rc != 0) {
+        *used = u;
+        return rc;
+    }
+    rc = lg_resp_feed(r, c->text + cut, len - cut, &u);
+    *used = cut + u;
+    return rc;
+}
+
+static void split_anywhere(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        const struct rcase *c = &cases[k];
+        struct lg_resp whole, part;
+        size_t uw, up;
+        int vw = feed_whole(c, &whole, &uw);
+        for (size_t cut = 1; cut < strlen(c->text); cut++) {
+            int vp = feed_split(c, &part, cut, &up);
+            if (vp != vw) fail_msg("case %zu cut %zu: verdict %d, whole %d", k, cut, vp, vw);
+            if (vw != 1) continue;
+            assert_int_equal(part.status, whole.status);
+            assert_int_equal(part.flags, whole.flags);
+            assert_int_equal(up, uw);
+        }
+    }
 }
 
 static void table(void **state)
@@ -131,6 +177,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(table),
+        cmocka_unit_test(split_anywhere),
         cmocka_unit_test(eof_cases),
         cmocka_unit_test(large_body_counted),
     };
