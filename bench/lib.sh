@@ -79,3 +79,29 @@ median() {
 jget() {
   python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"
 }
+
+# tree_cpu_s PID: CPU seconds (user + system) used so far by PID and its
+# children (nginx's worker is its master's child).
+tree_cpu_s() {
+  local t=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  awk -v t="$t" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.3f\n", t / hz}'
+}
+
+# watch_rq PID OUT: until PID exits, keeps in OUT the last schedstat line of
+# each of its threads ("tid cpu_ns run_queue_wait_ns timeslices"); the load
+# thread is the one with the most CPU.
+watch_rq() {
+  local pid=$1 out=$2 f line
+  : >"$out.tmp"
+  while kill -0 "$pid" 2>/dev/null; do
+    line=""
+    for f in /proc/"$pid"/task/*/schedstat; do
+      line+="$(basename "$(dirname "$f")") $(cat "$f" 2>/dev/null)"$'\n'
+    done
+    printf '%s' "$line" | awk 'NF == 4' >"$out.tmp" && mv "$out.tmp" "$out"
+    sleep 0.2
+  done
+}

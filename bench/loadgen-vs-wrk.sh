@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # loadgen-vs-wrk: c10k-load against wrk, each pinned to CPU 1, against nginx
-# (one worker) on CPU 0, alternating runs; prints every run's req/s, the
-# medians and the ratio. With --strace, also syscalls per request (strace -c -f).
+# (one worker) on CPU 0, alternating runs; prints every run's req/s, the CPU
+# the tool used (user + system over its wall time, /usr/bin/time) and req/s
+# per load core = req/s / (CPU seconds / wall second), then the medians and
+# the ratios. With --strace, also system calls per request (strace -c -f).
 #   bench/loadgen-vs-wrk.sh [--build DIR] [--runs N] [--duration D] [--conns "100 1000"] [--strace]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
-build=build runs=2 duration=5s conns="100 1000" do_strace=0
+build=build runs=3 duration=5s conns="100 1000" do_strace=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift ;;
@@ -15,7 +17,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift ;;
     --conns) conns=$2; shift ;;
     --strace) do_strace=1 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -27,23 +29,21 @@ tmp=$(mktemp -d /tmp/c10k-lgvswrk.XXXXXX)
 trap 'nginx_stop; rm -rf "$tmp"' EXIT
 nginx_start 0
 
-# Each run prints "req/s cpu_us_per_request" (CPU of the whole process, user +
-# system, from /usr/bin/time, over the requests it completed).
+# Each run prints "req/s cores per_core": cores = CPU seconds (user + system
+# of the whole process, /usr/bin/time) per wall second of the process,
+# per_core = req/s / cores.
+per_core() { # rps
+  awk -v r="$1" '{c = ($2 + $3) / $1; printf "%s %.3f %.0f\n", r, c, r / c}' "$tmp/time"
+}
 run_lg() { # conns
-  /usr/bin/time -f "%U %S" -o "$tmp/time" taskset -c 1 "$lg" -t 1 -c "$1" -d "$duration" -q \
+  /usr/bin/time -f "%e %U %S" -o "$tmp/time" taskset -c 1 "$lg" -t 1 -c "$1" -d "$duration" -q \
     --json "$tmp/lg.json" "$NGINX_URL" >/dev/null
-  local rps n
-  rps=$(jget "$tmp/lg.json" 'round(j["throughput_rps"], 1)')
-  n=$(jget "$tmp/lg.json" 'j["requests"]["completed"]')
-  awk -v r="$rps" -v n="$n" '{printf "%s %.2f\n", r, ($1+$2)*1e6/n}' "$tmp/time"
+  per_core "$(jget "$tmp/lg.json" 'round(j["throughput_rps"], 1)')"
 }
 run_wrk() { # conns
-  /usr/bin/time -f "%U %S" -o "$tmp/time" taskset -c 1 wrk -t 1 -c "$1" -d "$duration" \
+  /usr/bin/time -f "%e %U %S" -o "$tmp/time" taskset -c 1 wrk -t 1 -c "$1" -d "$duration" \
     "$NGINX_URL" >"$tmp/wrk.txt"
-  local rps n
-  rps=$(awk '/^Requests\/sec:/{print $2}' "$tmp/wrk.txt")
-  n=$(awk '/requests in/{print $1}' "$tmp/wrk.txt")
-  awk -v r="$rps" -v n="$n" '{printf "%s %.2f\n", r, ($1+$2)*1e6/n}' "$tmp/time"
+  per_core "$(awk '/^Requests\/sec:/{print $2}' "$tmp/wrk.txt")"
 }
 
 # syscalls per request: strace -c -f over a short run of each tool.
@@ -63,20 +63,20 @@ strace_one() { # name conns
     awk '{printf "      %-14s %s\n", $NF, $4}'
 }
 
-echo "nginx (1 worker) on CPU 0 at $NGINX_URL; load on CPU 1; $runs runs of $duration each"
+echo "nginx (1 worker) on CPU 0 at $NGINX_URL; load on CPU 1; $runs runs of $duration each; $(uptime)"
 for c in $conns; do
-  lgv=() wrkv=() lgc=() wrkc=()
+  lgv=() wrkv=() lgp=() wrkp=()
   for i in $(seq "$runs"); do
-    read -r a ac < <(run_lg "$c"); lgv+=("$a"); lgc+=("$ac")
-    read -r b bc < <(run_wrk "$c"); wrkv+=("$b"); wrkc+=("$bc")
-    printf '  -c %-5s run %d: c10k-load %10s req/s (%s us CPU/req)   wrk %10s req/s (%s us CPU/req)\n' \
-      "$c" "$i" "$a" "$ac" "$b" "$bc"
+    read -r a ac ap < <(run_lg "$c"); lgv+=("$a"); lgp+=("$ap")
+    read -r b bc bp < <(run_wrk "$c"); wrkv+=("$b"); wrkp+=("$bp")
+    printf '  -c %-5s run %d: c10k-load %9.0f req/s on %.3f cores = %7s per core   wrk %9.0f req/s on %.3f cores = %7s per core\n' \
+      "$c" "$i" "$a" "$ac" "$ap" "$b" "$bc" "$bp"
   done
-  ml=$(median "${lgv[@]}") mw=$(median "${wrkv[@]}")
-  mlc=$(median "${lgc[@]}") mwc=$(median "${wrkc[@]}")
-  awk -v c="$c" -v l="$ml" -v w="$mw" -v lc="$mlc" -v wc="$mwc" \
-    'BEGIN {printf "-c %-5s median: c10k-load %.0f req/s, wrk %.0f req/s, ratio %.3f; CPU/request: c10k-load %.2f us, wrk %.2f us\n", c, l, w, l/w, lc, wc}'
+  ml=$(median "${lgv[@]}") mw=$(median "${wrkv[@]}") mlp=$(median "${lgp[@]}") mwp=$(median "${wrkp[@]}")
+  awk -v c="$c" -v l="$ml" -v w="$mw" -v lp="$mlp" -v wp="$mwp" \
+    'BEGIN {printf "-c %-5s median req/s per load core: c10k-load %.0f, wrk %.0f, ratio %.3f (goal >= 1.5); median req/s: %.0f vs %.0f (%.3f)\n", c, lp, wp, lp/wp, l, w, l/w}'
 done
+echo "$(uptime)"
 if [ "$do_strace" = 1 ]; then
   echo "syscalls per request (strace -c -f, 2 s runs; strace slows both tools alike):"
   for c in $conns; do
