@@ -29,15 +29,10 @@ while [ $# -gt 0 ]; do
 done
 lg="$build/loadgen/c10k-load"
 [ -x "$lg" ] || { echo "no $lg" >&2; exit 2; }
-[ "$server" = epoll ] && server="$build/models/epoll/c10k-server-epoll"
 tmp=$(mktemp -d /tmp/c10k-lateness.XXXXXX)
-trap 'nginx_stop; epoll_stop; rm -rf "$tmp"' EXIT
-if [ "$server" = nginx ]; then
-  nginx_start 0; url=$NGINX_URL srv_pid=$NGINX_PID
-else
-  [ -x "$server" ] || { echo "no server $server" >&2; exit 2; }
-  epoll_start 0 "$server"; url=$SRV_URL srv_pid=$SRV_PID
-fi
+trap 'server_stop; rm -rf "$tmp"' EXIT
+server_start 0 "$server" "$build"
+url=$SERVER_URL srv_pid=$SERVER_PID
 echo "server $server on CPU 0 at $url; c10k-load -t 1 on CPU 1; $(uptime)"
 
 # one_run CONNS JSON: a run at -R $rate; prints "server_cpu_s rq_wait_ms load_cpu_ms wall_s"

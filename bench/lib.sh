@@ -105,3 +105,22 @@ watch_rq() {
     sleep 0.2
   done
 }
+
+# server_start CPU WHICH BUILD: WHICH is nginx (one worker), epoll (the lab's
+# c10k-server-epoll, one process) or the path of a c10k-server-<model>; sets
+# SERVER_URL and SERVER_PID (for tree_cpu_s). Stop with server_stop.
+server_start() {
+  local cpu=$1 which=$2 build=$3
+  if [ "$which" = nginx ]; then
+    nginx_start "$cpu"; SERVER_URL=$NGINX_URL SERVER_PID=$NGINX_PID
+    return
+  fi
+  [ "$which" = epoll ] && which="$build/models/epoll/c10k-server-epoll"
+  [ -x "$which" ] || { echo "no server $which" >&2; return 1; }
+  epoll_start "$cpu" "$which"; SERVER_URL=$SRV_URL SERVER_PID=$SRV_PID
+}
+
+server_stop() {
+  nginx_stop
+  epoll_stop
+}

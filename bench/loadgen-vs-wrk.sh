@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
-# loadgen-vs-wrk: c10k-load against wrk, each pinned to CPU 1, against nginx
-# (one worker) on CPU 0, alternating runs; prints every run's req/s, the CPU
+# loadgen-vs-wrk: c10k-load against wrk, each pinned to CPU 1, against a
+# server on CPU 0 (--server nginx, one worker, the default; epoll, the lab's
+# c10k-server-epoll; or a PATH), alternating runs; prints every run's req/s, the CPU
 # the tool used (user + system over its wall time, /usr/bin/time) and req/s
 # per load core = req/s / (CPU seconds / wall second), then the medians and
 # the ratios. With --strace, also system calls per request (strace -c -f).
-#   bench/loadgen-vs-wrk.sh [--build DIR] [--runs N] [--duration D] [--conns "100 1000"] [--strace]
+#   bench/loadgen-vs-wrk.sh [--build DIR] [--runs N] [--duration D] [--conns "100 1000"] [--server nginx|epoll|PATH] [--strace]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
-build=build runs=3 duration=5s conns="100 1000" do_strace=0
+build=build runs=3 duration=5s conns="100 1000" do_strace=0 server=nginx
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift ;;
     --runs) runs=$2; shift ;;
     --duration) duration=$2; shift ;;
     --conns) conns=$2; shift ;;
+    --server) server=$2; shift ;;
     --strace) do_strace=1 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -26,8 +28,8 @@ lg="$build/loadgen/c10k-load"
 [ -x "$lg" ] || { echo "no $lg: build it first (meson compile -C $build c10k-load)" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 2; }
 tmp=$(mktemp -d /tmp/c10k-lgvswrk.XXXXXX)
-trap 'nginx_stop; rm -rf "$tmp"' EXIT
-nginx_start 0
+trap 'server_stop; rm -rf "$tmp"' EXIT
+server_start 0 "$server" "$build"
 
 # Each run prints "req/s cores per_core": cores = CPU seconds (user + system
 # of the whole process, /usr/bin/time) per wall second of the process,
@@ -37,12 +39,12 @@ per_core() { # rps
 }
 run_lg() { # conns
   /usr/bin/time -f "%e %U %S" -o "$tmp/time" taskset -c 1 "$lg" -t 1 -c "$1" -d "$duration" -q \
-    --json "$tmp/lg.json" "$NGINX_URL" >/dev/null
+    --json "$tmp/lg.json" "$SERVER_URL" >/dev/null
   per_core "$(jget "$tmp/lg.json" 'round(j["throughput_rps"], 1)')"
 }
 run_wrk() { # conns
   /usr/bin/time -f "%e %U %S" -o "$tmp/time" taskset -c 1 wrk -t 1 -c "$1" -d "$duration" \
-    "$NGINX_URL" >"$tmp/wrk.txt"
+    "$SERVER_URL" >"$tmp/wrk.txt"
   per_core "$(awk '/^Requests\/sec:/{print $2}' "$tmp/wrk.txt")"
 }
 
@@ -50,10 +52,10 @@ run_wrk() { # conns
 strace_one() { # name conns
   local out="$tmp/strace.txt" reqs calls
   if [ "$1" = c10k-load ]; then
-    strace -c -f -o "$out" taskset -c 1 "$lg" -t 1 -c "$2" -d 2s -q --json "$tmp/s.json" "$NGINX_URL" >/dev/null
+    strace -c -f -o "$out" taskset -c 1 "$lg" -t 1 -c "$2" -d 2s -q --json "$tmp/s.json" "$SERVER_URL" >/dev/null
     reqs=$(jget "$tmp/s.json" 'j["requests"]["completed"]')
   else
-    strace -c -f -o "$out" taskset -c 1 wrk -t 1 -c "$2" -d 2s "$NGINX_URL" >"$tmp/wrk.txt"
+    strace -c -f -o "$out" taskset -c 1 wrk -t 1 -c "$2" -d 2s "$SERVER_URL" >"$tmp/wrk.txt"
     reqs=$(awk '/requests in/{print $1}' "$tmp/wrk.txt")
   fi
   calls=$(awk '$NF=="total"{print $4}' "$out")
@@ -63,7 +65,7 @@ strace_one() { # name conns
     awk '{printf "      %-14s %s\n", $NF, $4}'
 }
 
-echo "nginx (1 worker) on CPU 0 at $NGINX_URL; load on CPU 1; $runs runs of $duration each; $(uptime)"
+echo "server $server on CPU 0 at $SERVER_URL; load on CPU 1; $runs runs of $duration each; $(uptime)"
 for c in $conns; do
   lgv=() wrkv=() lgp=() wrkp=()
   for i in $(seq "$runs"); do
