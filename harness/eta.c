@@ -91,18 +91,74 @@ static double overhead(const struct hn_eta *e, const char *model, uint64_t conns
     return extrapolate(m, x);
 }
 
-double hn_eta_predict(const struct hn_eta *e, const char *model, uint64_t conns, double window_s)
+/* Per kind: what a trial's overhead is against a closed-loop one (default run
+ * on the 2-core machine: open loop 0.61, idle 0.75, over 40 model x count
+ * pairs), the adaptive trials a point asks for (closed loop 0.76, open 0.19;
+ * idle has no throughput to vary), and how much of its own a scenario must
+ * measure to outweigh these: ETA_PRIOR_TRIALS trials, ETA_PRIOR_POINTS points. */
+static const double kind_scale[] = {1.0, 0.6, 0.75};
+static const double kind_extra[] = {0.5, 0.2, 0};
+#define ETA_PRIOR_TRIALS 3.0
+#define ETA_PRIOR_POINTS 10.0
+
+static struct hn_eta_scenario *scen(const struct hn_eta *e, const char *name)
 {
-    return window_s + overhead(e, model, conns);
+    for (size_t i = 0; i < e->n_sc; i++)
+        if (strcmp(e->sc[i].name, name) == 0) return (struct hn_eta_scenario *)&e->sc[i];
+    return NULL;
 }
 
-void hn_eta_learn(struct hn_eta *e, const char *model, uint64_t conns, double window_s,
-                  double seconds)
+void hn_eta_scenario(struct hn_eta *e, const char *name, enum hn_eta_kind kind)
+{
+    struct hn_eta_scenario *s = scen(e, name);
+    if (!s && e->n_sc < HN_ETA_SCENARIOS) {
+        s = &e->sc[e->n_sc++];
+        snprintf(s->name, sizeof s->name, "%s", name);
+    }
+    if (s) s->kind = kind;
+}
+
+static enum hn_eta_kind kind_of(const struct hn_eta_scenario *s)
+{
+    return s ? s->kind : HN_ETA_CLOSED;
+}
+
+/* What the scenario's trials cost against the table. */
+static double scale(const struct hn_eta *e, const char *scenario)
+{
+    const struct hn_eta_scenario *s = scen(e, scenario);
+    double prior = kind_scale[kind_of(s)];
+    if (!s) return prior;
+    return (s->ratio_sum + prior * ETA_PRIOR_TRIALS) / ((double)s->ratio_n + ETA_PRIOR_TRIALS);
+}
+
+/* The table's mean for exactly model at conns, or -1. */
+static double measured(const struct hn_eta *e, const char *model, uint64_t conns)
+{
+    const struct hn_eta_model *m = find(e, model);
+    for (size_t i = 0; m && i < m->n_conns; i++)
+        if (m->conns[i] == conns) return mean_at(m, i);
+    return -1;
+}
+
+double hn_eta_predict(const struct hn_eta *e, const char *model, uint64_t conns,
+                      const char *scenario, double window_s)
+{
+    return window_s + scale(e, scenario) * overhead(e, model, conns);
+}
+
+void hn_eta_learn(struct hn_eta *e, const char *model, uint64_t conns, const char *scenario,
+                  double window_s, double seconds)
 {
     struct hn_eta_model *m = find_add(e, model);
-    double o = fmax(seconds - window_s, 0);
+    struct hn_eta_scenario *sc = scen(e, scenario);
+    double o = fmax(seconds - window_s, 0), was = measured(e, model, conns);
     size_t i = 0;
     if (!m || !(seconds >= 0)) return;
+    if (sc && was > 0) { /* against the table as it stood */
+        sc->ratio_sum += o / was;
+        sc->ratio_n++;
+    }
     while (i < m->n_conns && m->conns[i] < conns)
         i++;
     if (i == m->n_conns || m->conns[i] != conns) {
@@ -121,31 +177,50 @@ void hn_eta_learn(struct hn_eta *e, const char *model, uint64_t conns, double wi
     }
 }
 
-void hn_eta_broke(struct hn_eta *e, const char *model, uint64_t conns)
+static bool open_loop(const struct hn_eta *e, const char *scenario)
+{
+    return kind_of(scen(e, scenario)) == HN_ETA_OPEN;
+}
+
+void hn_eta_broke(struct hn_eta *e, const char *model, uint64_t conns, const char *scenario)
 {
     struct hn_eta_model *m = find_add(e, model);
-    if (m && (!m->broke_at || conns < m->broke_at)) m->broke_at = conns;
+    uint64_t *b = m ? &m->broke_at[open_loop(e, scenario)] : NULL;
+    if (b && (!*b || conns < *b)) *b = conns;
 }
 
-void hn_eta_point_done(struct hn_eta *e, unsigned extra)
+void hn_eta_point_done(struct hn_eta *e, const char *scenario, unsigned extra)
 {
-    e->points_done++;
-    e->extra_trials += extra;
+    struct hn_eta_scenario *s = scen(e, scenario);
+    if (!s) return;
+    s->points_done++;
+    s->extra_trials += extra;
 }
 
-static double trials(const struct hn_eta *e, const char *model, uint64_t conns, unsigned left,
-                     bool throughput)
+/* Adaptive trials a point of scenario should ask for. */
+static double extra_rate(const struct hn_eta *e, const char *scenario)
+{
+    const struct hn_eta_scenario *s = scen(e, scenario);
+    double prior = kind_extra[kind_of(s)];
+    if (!s || kind_of(s) == HN_ETA_IDLE) return prior;
+    return ((double)s->extra_trials + prior * ETA_PRIOR_POINTS) /
+           ((double)s->points_done + ETA_PRIOR_POINTS);
+}
+
+static double trials(const struct hn_eta *e, const char *model, uint64_t conns,
+                     const char *scenario, unsigned left)
 {
     const struct hn_eta_model *m = find(e, model);
-    if (m && m->broke_at && conns > m->broke_at) return 0;
-    if (m && m->broke_at == conns) return left ? 1 : 0;
-    double extra =
-        throughput && e->points_done ? (double)e->extra_trials / (double)e->points_done : 0;
-    return (double)left + extra;
+    bool open = open_loop(e, scenario);
+    uint64_t same = m ? m->broke_at[open] : 0, other = m ? m->broke_at[!open] : 0;
+    if (same && conns > same) return 0;
+    if (same == conns || (other && conns > other)) return left ? 1 : 0;
+    return (double)left + extra_rate(e, scenario);
 }
 
-double hn_eta_point_s(const struct hn_eta *e, const char *model, uint64_t conns, double window_s,
-                      unsigned left, bool throughput)
+double hn_eta_point_s(const struct hn_eta *e, const char *model, uint64_t conns,
+                      const char *scenario, double window_s, unsigned left)
 {
-    return trials(e, model, conns, left, throughput) * hn_eta_predict(e, model, conns, window_s);
+    return trials(e, model, conns, scenario, left) *
+           hn_eta_predict(e, model, conns, scenario, window_s);
 }

@@ -192,8 +192,7 @@ static double eta_left(const struct sweep *s, size_t idx, unsigned k)
             continue;
         unsigned planned = done < s->c->trials ? s->c->trials - (unsigned)done : 0;
         if (i == idx && planned == 0) planned = 1; /* an adaptive trial starting now */
-        left += hn_eta_point_s(&s->eta, p->model, p->conns, window_s(s, p), planned,
-                               !hn_scenario_idle(p->scenario));
+        left += hn_eta_point_s(&s->eta, p->model, p->conns, p->scenario, window_s(s, p), planned);
     }
     return left;
 }
@@ -222,14 +221,14 @@ static int trial_one(struct sweep *s, size_t idx, size_t m, size_t r, unsigned k
     progress(s, idx, pt, k);
     uint64_t t0 = util_mono_ns();
     rc = hn_trial_run(s->c, pt, k, &broken, reason, sizeof reason);
-    hn_eta_learn(&s->eta, pt->model, pt->conns, window_s(s, pt),
+    hn_eta_learn(&s->eta, pt->model, pt->conns, pt->scenario, window_s(s, pt),
                  (double)(util_mono_ns() - t0) / 1e9);
     s->trials_done++;
     if (rc < 0) return rc;
     if (broken) {
         point_set(pt, "broken", reason);
         if (!s->broke_at[m][r] || pt->conns < s->broke_at[m][r]) s->broke_at[m][r] = pt->conns;
-        hn_eta_broke(&s->eta, pt->model, pt->conns);
+        hn_eta_broke(&s->eta, pt->model, pt->conns, pt->scenario);
         fprintf(stderr, "c10k: %s broken: %s\n", pt->id, reason);
         return point_save(s, pt) < 0 ? -EIO : 0;
     }
@@ -292,7 +291,8 @@ static int group_run(struct sweep *s, size_t g, size_t r)
         size_t n = json_array_size(pt->trials);
         if (!s->kept[base + m] && !hn_scenario_idle(pt->scenario) &&
             (!strcmp(pt->status, "ok") || !strcmp(pt->status, "flagged")))
-            hn_eta_point_done(&s->eta, n > s->c->trials ? (unsigned)(n - s->c->trials) : 0);
+            hn_eta_point_done(&s->eta, pt->scenario,
+                              n > s->c->trials ? (unsigned)(n - s->c->trials) : 0);
     }
     return rc;
 }
@@ -453,6 +453,11 @@ int hn_sweep_execute(struct hn_config *c, json_t *command, bool resume, const ch
     }
     s->started_ns = util_mono_ns();
     hn_eta_init(&s->eta);
+    for (size_t i = 0; i < s->n; i++) /* each scenario's kind */
+        hn_eta_scenario(&s->eta, s->pts[i].scenario,
+                        hn_scenario_idle(s->pts[i].scenario) ? HN_ETA_IDLE
+                        : s->pts[i].rate                     ? HN_ETA_OPEN
+                                                             : HN_ETA_CLOSED);
     s->eta_log = json_array();
     manifest_write(s, "running");
     hn_summary_write(c->out, s->pts, s->n);
