@@ -16,13 +16,13 @@ usage: ./run_all.sh [--quick] [--models LIST] [--connections LIST] [--duration D
                     [--warmup D] [--idle-duration D] [--timeout D] [--trials K] [--max-trials K]
                     [--rate R] [--out DIR] [--resume DIR] [--waits LIST] [--wait D]
                     [--build DIR] [--help]
-  --quick             connections 100,1000, 1 trial, waits 5,10,20 of 500ms
-                      (under 2 minutes on 2 cores)
+  --quick             connections 100,1000, 1 trial of 500ms after 200ms, waits
+                      5,10,20 of 500ms (under 2 minutes on 2 cores)
   --models LIST       comma-separated models (default: every available model,
                       from 'c10k models')
   --connections LIST  connection counts (default: 100,1000,5000,10000)
-  --duration D        measured time per trial (default: 1s)
-  --warmup D          warm-up per trial (default: 300ms)
+  --duration D        measured time per trial (default: 1s; quick: 500ms)
+  --warmup D          warm-up per trial (default: 300ms; quick: 200ms)
   --idle-duration D   measured time of an idle trial, no warm-up: its figure
                       is the memory of the connections held (default: 500ms)
   --timeout D         c10k-load's per-request timeout; its ramp gives up after
@@ -52,7 +52,7 @@ USAGE
 
 die_usage() { echo "run_all.sh: $1" >&2; usage >&2; exit 2; }
 
-quick=0 models="" conns="" duration="1s" warmup="300ms" trials="" rate=2000 out="" resume=""
+quick=0 models="" conns="" duration="" warmup="" trials="" rate=2000 out="" resume=""
 max_trials="" idle_duration="500ms" timeout="5s"
 waits="" wait=""
 build=build
@@ -79,10 +79,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$quick" = 1 ]; then
-  : "${conns:=100,1000}" "${trials:=1}"
+  : "${conns:=100,1000}" "${trials:=1}" "${duration:=500ms}" "${warmup:=200ms}"
   : "${waits:=5,10,20}" "${wait:=500ms}"
 else
-  : "${conns:=100,1000,5000,10000}" "${trials:=2}"
+  : "${conns:=100,1000,5000,10000}" "${trials:=2}" "${duration:=1s}" "${warmup:=300ms}"
   : "${waits:=5,10,20,50,100}" "${wait:=1s}"
 fi
 [[ "$waits" =~ ^[0-9,]+$ ]] || die_usage "--waits: a comma-separated list of N, got '$waits'"
