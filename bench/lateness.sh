@@ -8,7 +8,7 @@
 # Per run it also prints what decides the figure: whether the server kept up
 # (req/s done, its CPU share of CPU 0) and how long the load thread waited on
 # CPU 1's run queue behind other processes (/proc/PID/task/TID/schedstat).
-#   bench/lateness.sh [--build DIR] [--runs N] [--rate R] [--conns C] [--duration D] [--server epoll|nginx|PATH]
+#   bench/lateness.sh [--build DIR] [--runs N] [--rate R] [--conns C] [--duration D] [--server epoll|nginx|PATH] [--nice N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
     --conns) conns=$2; shift ;;
     --duration) duration=$2; shift ;;
     --server) server=$2; shift ;;
+    --nice) export BENCH_NICE=$2; shift ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -33,13 +34,13 @@ tmp=$(mktemp -d /tmp/c10k-lateness.XXXXXX)
 trap 'server_stop; rm -rf "$tmp"' EXIT
 server_start 0 "$server" "$build"
 url=$SERVER_URL srv_pid=$SERVER_PID
-echo "server $server on CPU 0 at $url; c10k-load -t 1 on CPU 1; $(uptime)"
+echo "server $server on CPU 0 at $url; c10k-load -t 1 on CPU 1; nice ${BENCH_NICE:-0}; $(uptime)"
 
 # one_run CONNS JSON: a run at -R $rate; prints "server_cpu_s rq_wait_ms load_cpu_ms wall_s"
 one_run() {
   local c0 c1 t0 t1 pid
   c0=$(tree_cpu_s "$srv_pid") t0=$(date +%s.%N)
-  taskset -c 1 "$lg" -t 1 -c "$1" -R "$rate" -d "$duration" -q --json "$2" "$url" &
+  nice -n "${BENCH_NICE:-0}" taskset -c 1 "$lg" -t 1 -c "$1" -R "$rate" -d "$duration" -q --json "$2" "$url" &
   pid=$!
   watch_rq "$pid" "$tmp/rq"
   wait "$pid"

@@ -5,7 +5,7 @@
 # the tool used (user + system over its wall time, /usr/bin/time) and req/s
 # per load core = req/s / (CPU seconds / wall second), then the medians and
 # the ratios. With --strace, also system calls per request (strace -c -f).
-#   bench/loadgen-vs-wrk.sh [--build DIR] [--runs N] [--duration D] [--conns "100 1000"] [--server nginx|epoll|PATH] [--strace]
+#   bench/loadgen-vs-wrk.sh [--build DIR] [--runs N] [--duration D] [--conns "100 1000"] [--server nginx|epoll|PATH] [--nice N] [--strace]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -18,6 +18,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift ;;
     --conns) conns=$2; shift ;;
     --server) server=$2; shift ;;
+    --nice) export BENCH_NICE=$2; shift ;;
     --strace) do_strace=1 ;;
     -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -38,12 +39,12 @@ per_core() { # rps
   awk -v r="$1" '{c = ($2 + $3) / $1; printf "%s %.3f %.0f\n", r, c, r / c}' "$tmp/time"
 }
 run_lg() { # conns
-  /usr/bin/time -f "%e %U %S" -o "$tmp/time" taskset -c 1 "$lg" -t 1 -c "$1" -d "$duration" -q \
+  /usr/bin/time -f "%e %U %S" -o "$tmp/time" nice -n "${BENCH_NICE:-0}" taskset -c 1 "$lg" -t 1 -c "$1" -d "$duration" -q \
     --json "$tmp/lg.json" "$SERVER_URL" >/dev/null
   per_core "$(jget "$tmp/lg.json" 'round(j["throughput_rps"], 1)')"
 }
 run_wrk() { # conns
-  /usr/bin/time -f "%e %U %S" -o "$tmp/time" taskset -c 1 wrk -t 1 -c "$1" -d "$duration" \
+  /usr/bin/time -f "%e %U %S" -o "$tmp/time" nice -n "${BENCH_NICE:-0}" taskset -c 1 wrk -t 1 -c "$1" -d "$duration" \
     "$SERVER_URL" >"$tmp/wrk.txt"
   per_core "$(awk '/^Requests\/sec:/{print $2}' "$tmp/wrk.txt")"
 }
@@ -65,7 +66,7 @@ strace_one() { # name conns
     awk '{printf "      %-14s %s\n", $NF, $4}'
 }
 
-echo "server $server on CPU 0 at $SERVER_URL; load on CPU 1; $runs runs of $duration each; $(uptime)"
+echo "server $server on CPU 0 at $SERVER_URL; load on CPU 1; nice ${BENCH_NICE:-0}; $runs runs of $duration each; $(uptime)"
 for c in $conns; do
   lgv=() wrkv=() lgp=() wrkp=()
   for i in $(seq "$runs"); do
