@@ -148,9 +148,11 @@ else
   mkdir -p "$out"
   if [ "$waits" != 0 ]; then
     # the guide's sequential clients only wait (one request at a time, no CPU
-    # to speak of): they run beside the sweep, the others after it (--merge)
-    "$c10k" waits --n "$waits" --wait "$wait" --clients sequential --out "$out" --quiet \
-      >"$out/waits-sequential.log" 2>&1 &
+    # to speak of): they run beside the sweep, the others after it (--merge);
+    # in a folder of their own until then, so that a resumed run measures all
+    mkdir -p "$out/waits-sequential"
+    "$c10k" waits --n "$waits" --wait "$wait" --clients sequential --quiet \
+      --out "$out/waits-sequential" >"$out/waits-sequential/log" 2>&1 &
     waits_pid=$!
   fi
   "$c10k" sweep --models "$models" --connections "$conns" \
@@ -180,10 +182,10 @@ fi
 rc=0
 merge=()
 if [ -n "${waits_pid:-}" ]; then
-  if wait "$waits_pid"; then
+  if wait "$waits_pid" && cp "$out/waits-sequential/waits.json" "$out/waits.json"; then
     merge=(--merge --clients asyncio,threads,processes,c-threads,c-epoll)
   else
-    echo "run_all.sh: the sequential clients beside the sweep failed ($out/waits-sequential.log): measuring them again" >&2
+    echo "run_all.sh: the sequential clients beside the sweep failed ($out/waits-sequential/log): measuring them again" >&2
     rm -f "$out/waits.json"
   fi
 fi
