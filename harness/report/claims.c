@@ -24,7 +24,7 @@ static const char *rp_closed_scenario(const struct rp_run *run)
 
 /* The point of model with data at the largest connection count of scen. */
 static const struct res_point *rp_largest(const struct rp_run *run, const char *model,
-                                         const char *scen)
+                                          const char *scen)
 {
     const struct res_point *best = NULL;
     for (size_t i = 0; i < run->n; i++) {
@@ -53,7 +53,7 @@ static void rp_verdict(struct rp_out *o, const char *fmt, ...)
 static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const char *scen)
 {
     const struct res_point *p = rp_largest(run, "threads", scen);
-    char r[64], u[64], us[64], ks[64];
+    char r[64], u[64], us[64], ks[64], ut[64];
     double thr, vsz, reserved, used;
     rp_h(o, 3, "1. \"A thread costs 1–8 MB\"");
     if (!p) {
@@ -69,12 +69,13 @@ static void rp_claim_thread_mb(struct rp_out *o, const struct rp_run *run, const
     rp_li(o,
           "threads at %lld connections: %.0f threads, VSZ %s: %s of address space "
           "reserved per thread (mostly its stack mapping).",
-          p->connections, thr, rp_fmt_bytes(us, sizeof us, vsz), r);
+          p->connections, thr, rp_bytes_spread(us, sizeof us, p, RES_NAME(VSZ_LOADED)), r);
     rp_li(o,
           "Memory used per connection: %s (user %s, kernel stack %s, page tables and "
           "socket buffers the rest).",
-          u, rp_fmt_bytes(us, sizeof us, rp_metric(p, RES_NAME(PC_USER))),
-          rp_fmt_bytes(ks, sizeof ks, rp_metric(p, RES_NAME(PC_KSTACK))));
+          rp_bytes_spread(ut, sizeof ut, p, RES_NAME(PC_TOTAL)),
+          rp_bytes_spread(us, sizeof us, p, RES_NAME(PC_USER)),
+          rp_bytes_spread(ks, sizeof ks, p, RES_NAME(PC_KSTACK)));
     if (p->connections < RP_SMALL_CONNS)
         rp_li(o, "Only %lld connections measured: per-connection figures are noisy.",
               p->connections);
@@ -106,8 +107,8 @@ static void rp_claim_async_kb(struct rp_out *o, const struct rp_run *run, const 
         if (!p || !isfinite(total)) continue;
         n++;
         rp_li(o, "%s at %lld connections: %s per connection in total (user %s).", p->model,
-              p->connections, rp_fmt_bytes(b1, sizeof b1, total),
-              rp_fmt_bytes(b2, sizeof b2, user));
+              p->connections, rp_bytes_spread(b1, sizeof b1, p, RES_NAME(PC_TOTAL)),
+              rp_bytes_spread(b2, sizeof b2, p, RES_NAME(PC_USER)));
         list = total <= RP_FEW_KB_BYTES ? yes : no;
         snprintf(list + strlen(list), 256 - strlen(list), "%s%s", list[0] ? ", " : "", p->model);
         if (total > RP_FEW_KB_BYTES && user <= RP_FEW_KB_BYTES)
@@ -153,9 +154,9 @@ static void rp_claim_500(struct rp_out *o, const struct rp_run *run)
                 !strcmp(p->status, "pending") || !strcmp(p->status, "unavailable"))
                 continue;
             rp_li(o, "%s, %s, %lld connections: %s, errors %s, p99 %s%s%s.", p->model, p->scenario,
-                  p->connections, p->status, rp_fmt_num(b1, sizeof b1, rp_metric(p, RES_NAME(ERRORS)), 0),
-                  rp_fmt_us(b2, sizeof b2, rp_metric(p, RES_NAME(P99))),
-                  p->flags[0] ? ", flags " : "", p->flags);
+                  p->connections, p->status, rp_num_spread(b1, sizeof b1, p, RES_NAME(ERRORS), 0),
+                  rp_us_spread(b2, sizeof b2, p, RES_NAME(P99)), p->flags[0] ? ", flags " : "",
+                  p->flags);
             if (first_seen < 0 || p->connections < first_seen) first_seen = p->connections;
             if (p->connections > max_seen) max_seen = p->connections;
             if (rp_unstable(p) && (first_bad < 0 || p->connections < first_bad))
@@ -225,9 +226,9 @@ static void rp_claim_asyncio(struct rp_out *o, const struct rp_run *run)
             continue;
         }
         rp_li(o, "%s at %lld connections: %s req/s = %.1fx sequential, p50 %s, p99 %s.", models[m],
-              p->connections, rp_fmt_num(b1, sizeof b1, t, 0), t / seq_rps,
-              rp_fmt_us(b2, sizeof b2, rp_metric(p, RES_NAME(P50))),
-              rp_fmt_us(b3, sizeof b3, rp_metric(p, RES_NAME(P99))));
+              p->connections, rp_num_spread(b1, sizeof b1, p, RES_NAME(RPS), 0), t / seq_rps,
+              rp_us_spread(b2, sizeof b2, p, RES_NAME(P50)),
+              rp_us_spread(b3, sizeof b3, p, RES_NAME(P99)));
         if (m == 0) sp = t / seq_rps;
         if (m == 1) vs_thr = rp_metric(a, RES_NAME(RPS)) / t;
     }
@@ -277,8 +278,8 @@ static double rp_group_ctxsw(struct rp_out *o, const struct rp_run *run, const c
         double v = rp_metric(p, RES_NAME(CSW_PER_REQ));
         if (!rp_has_data(p) || !isfinite(v)) continue;
         rp_li(o, "%s at %ld connections: %s context switches and %s µs of CPU per request.",
-              p->model, conns, rp_fmt_num(b1, sizeof b1, v, 3),
-              rp_fmt_num(b2, sizeof b2, rp_metric(p, RES_NAME(CPU_PER_REQ)), 1));
+              p->model, conns, rp_num_spread(b1, sizeof b1, p, RES_NAME(CSW_PER_REQ), 3),
+              rp_num_spread(b2, sizeof b2, p, RES_NAME(CPU_PER_REQ), 1));
         if (!isfinite(best) || (want_max ? v > best : v < best)) best = v;
     }
     return best;
@@ -324,7 +325,8 @@ void rp_sec_claims(struct rp_out *o, const struct rp_run *run)
     const char *scen = rp_closed_scenario(run);
     if (!scen) scen = run->n_scen ? run->scenarios[0] : "max";
     rp_h(o, 2, "Claims checked");
-    rp_p(o, "Common claims about threads and event loops, set beside this run's medians. "
+    rp_p(o, "Common claims about threads and event loops, set beside this run's medians (±: how "
+            "much each varied over the trials). "
             "Each verdict is computed from the figures above when the report is written.");
     rp_claim_thread_mb(o, run, scen);
     rp_claim_async_kb(o, run, scen);

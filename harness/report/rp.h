@@ -91,6 +91,11 @@ const char *rp_fmt_spread(char *buf, size_t cap, const struct res_point *p, cons
 /* Appends " ±3%" (metric's CV over the trials, rounded) to the figure of p
  * already formatted in buf; nothing when there is no spread or the figure is 0. */
 const char *rp_with_spread(char *buf, size_t cap, const struct res_point *p, const char *metric);
+/* p's median of metric formatted (µs, bytes, number) with its spread. */
+const char *rp_us_spread(char *buf, size_t cap, const struct res_point *p, const char *metric);
+const char *rp_bytes_spread(char *buf, size_t cap, const struct res_point *p, const char *metric);
+const char *rp_num_spread(char *buf, size_t cap, const struct res_point *p, const char *metric,
+                          int decimals);
 void rp_sec_reproduce(struct rp_out *o, const struct rp_run *run);
 
 #endif

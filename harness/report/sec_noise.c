@@ -39,6 +39,25 @@ const char *rp_with_spread(char *buf, size_t cap, const struct res_point *p, con
     return buf;
 }
 
+const char *rp_us_spread(char *buf, size_t cap, const struct res_point *p, const char *metric)
+{
+    rp_fmt_us(buf, cap, rp_metric(p, metric));
+    return rp_with_spread(buf, cap, p, metric);
+}
+
+const char *rp_bytes_spread(char *buf, size_t cap, const struct res_point *p, const char *metric)
+{
+    rp_fmt_bytes(buf, cap, rp_metric(p, metric));
+    return rp_with_spread(buf, cap, p, metric);
+}
+
+const char *rp_num_spread(char *buf, size_t cap, const struct res_point *p, const char *metric,
+                          int decimals)
+{
+    rp_fmt_num(buf, cap, rp_metric(p, metric), decimals);
+    return rp_with_spread(buf, cap, p, metric);
+}
+
 static bool rp_noisy(const struct res_point *p)
 {
     const json_t *s = p && p->doc ? json_object_get(p->doc, "summary") : NULL;
