@@ -2,7 +2,10 @@
 # test-break-cause: under a hard RLIMIT_NOFILE of 600, 1000 connections break
 # the threads model (one process) with its cause named (EMFILE, the limit's
 # value, connections held = established and answered), while epoll holds them
-# all with --processes. Skips (77) without the models or c10k-load.
+# all with --processes; a server that takes 20 connections and leaves the
+# other 30 unanswered in its listen backlog, refusing none (fake-pool, like
+# py-prefork at its --max-workers), is broken too: only 20 of 50 held.
+# Skips (77) without the models or c10k-load.
 #   try: tests/harness/test-break-cause.sh build/harness/c10k
 . "$(dirname "$0")/lib.sh"
 unset C10K_LOAD
@@ -18,4 +21,8 @@ jcheck "$T" 'd["status"] == "broken" and "EMFILE" in d["reason"] and "RLIMIT_NOF
 jcheck "$T" 'd["reason"].startswith("only ") and d["trials"][0]["metrics"]["connections_held"] < 900'
 jcheck "$E" 'd["status"] in ("ok", "flagged") and d["trials"][0]["metrics"]["connections_held"] == 1000'
 jcheck "$E" 'd["trials"][0]["metrics"]["server_processes"] >= 2 and d["trials"][0]["server"]["processes"] >= 2'
+"$C10K" run --model fake-pool -c 50 --duration 500ms --warmup 0 --timeout 1s --out "$TMP/pool" \
+  > "$TMP/pool.out" 2> "$TMP/pool.err"
+P="$TMP/pool/points/fake-pool-c50-r0-max.json"
+jcheck "$P" 'd["status"] == "broken" and d["reason"].startswith("only 20 of 50 connections held")'
 echo ok

@@ -4,11 +4,14 @@ the harness tests (tests/harness, and the suite 'faults' of tests/hostile).
 Mode (argv[1]; later arguments are ignored): ok (answers every request with the
 protocol's GET / response, a thread per connection), crash (serves, then dies of
 SIGSEGV 0.8 s after ready), noready (never prints ready), ignoreterm (serves,
-ignores SIGTERM and SIGINT), child (serves and leaves a sleeping child). Every
+ignores SIGTERM and SIGINT), child (serves and leaves a sleeping child), pool
+(serves the first 20 connections and never accepts another: the rest wait in
+the listen backlog, like a prefork pool at its limit, refusing none). Every
 pid it creates is appended to $FAKE_PIDS when that is set.
   try: tests/lib/fake-server.py ok"""
 import os, signal, socket, sys, threading, time
 
+POOL = 20  # mode pool: connections served at most
 RESP = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!"
 
 
@@ -71,6 +74,9 @@ def main():
         if mode == "crash" and time.monotonic() - t0 > 0.8:
             print("fake-server: about to crash", file=sys.stderr, flush=True)
             os.kill(os.getpid(), signal.SIGSEGV)
+        if mode == "pool" and accepted >= POOL:
+            time.sleep(0.05)
+            continue
         try:
             c, _ = ls.accept()
         except socket.timeout:
