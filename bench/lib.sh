@@ -95,17 +95,20 @@ tree_cpu_s() {
 
 # watch_rq PID OUT: until PID exits, keeps in OUT the last schedstat line of
 # each of its threads ("tid cpu_ns run_queue_wait_ns timeslices"); the load
-# thread is the one with the most CPU.
+# thread is the one with the most CPU. No fork but one sleep a second: the
+# watcher must not be what the load thread waits behind.
 watch_rq() {
-  local pid=$1 out=$2 f line
-  : >"$out.tmp"
+  local pid=$1 out=$2 f tid a b c lines
   while kill -0 "$pid" 2>/dev/null; do
-    line=""
+    lines=""
     for f in /proc/"$pid"/task/*/schedstat; do
-      line+="$(basename "$(dirname "$f")") $(cat "$f" 2>/dev/null)"$'\n'
+      tid=${f%/schedstat} tid=${tid##*/}
+      # a thread may end between the glob and the read: no line for it
+      { read -r a b c <"$f"; } 2>/dev/null || continue
+      lines+="$tid $a $b $c"$'\n'
     done
-    printf '%s' "$line" | awk 'NF == 4' >"$out.tmp" && mv "$out.tmp" "$out"
-    sleep 0.2
+    [ -z "$lines" ] || printf '%s' "$lines" >"$out"
+    sleep 1
   done
 }
 
