@@ -28,8 +28,8 @@ static long long books_largest(const struct pl_set *s)
     return best;
 }
 
-/* One bar: "model side" then each part in KiB (a negative one drawn as 0). */
-static bool books_row(FILE *f, const struct res_point *p, const char *side, bool *clamped)
+bool pl_books_row(FILE *f, const struct res_point *p, const char *side, const char *label,
+                  bool *clamped)
 {
     char name[128];
     double v[PL_BOOKS_NPARTS];
@@ -42,11 +42,18 @@ static bool books_row(FILE *f, const struct res_point *p, const char *side, bool
         v[k] = v[k] > 0 ? v[k] / 1024.0 : 0;
     }
     if (!any) return false;
-    fprintf(f, "\"%s %s\"", p->model, side);
+    fprintf(f, "\"%s\"", label);
     for (size_t k = 0; k < PL_BOOKS_NPARTS; k++)
         fprintf(f, " %.4g", v[k]);
     fputc('\n', f);
     return true;
+}
+
+static bool books_row(FILE *f, const struct res_point *p, const char *side, bool *clamped)
+{
+    char label[128];
+    snprintf(label, sizeof label, "%s %s", p->model, side);
+    return pl_books_row(f, p, side, label, clamped);
 }
 
 int pl_dat_mem_books(const struct pl_set *s, const char *out_dir, struct pl_charts *cs)

@@ -97,12 +97,25 @@ static long long largest_served(const struct pl_set *s)
     return best;
 }
 
-static double kib(const struct res_point *p, const char *metric, bool *clamped)
+/* A point without books (a folder written before them): its system-wide
+ * parts in the books' columns (books_parts.gp), no page fragments, no other. */
+static bool system_row(FILE *f, const struct res_point *p, const char *label, bool *clamped)
 {
-    double v = pl_metric(p, "median", metric);
-    if (!isfinite(v)) return 0;
-    if (v < 0) *clamped = true;
-    return v > 0 ? v / 1024.0 : 0;
+    const int id[] = {RES_M_PC_USER, RES_M_PC_KSTACK, -1, RES_M_PC_PTE,
+                      RES_M_PC_SLAB, RES_M_PC_SOCKET, -1};
+    double v[sizeof id / sizeof id[0]];
+    bool any = false;
+    for (size_t k = 0; k < sizeof id / sizeof id[0]; k++) {
+        v[k] = id[k] < 0 ? NAN : pl_metric(p, "median", res_metrics[id[k]].name);
+        any |= isfinite(v[k]);
+        *clamped |= v[k] < 0;
+    }
+    if (!any) return false;
+    fprintf(f, "\"%s\"", label);
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+        fprintf(f, " %.4g", v[k] > 0 ? v[k] / 1024.0 : 0);
+    fputc('\n', f);
+    return true;
 }
 
 int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_charts *cs)
@@ -122,26 +135,25 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
             pl_omit_add(c, s->models[m], at, p ? p->reason : NULL);
             continue;
         }
-        fprintf(f, "\"%s\" %.4g %.4g %.4g %.4g\n", s->models[m],
-                kib(p, RES_NAME(PC_USER), &clamped),
-                kib(p, RES_NAME(PC_KSTACK), &clamped),
-                kib(p, RES_NAME(PC_PTE), &clamped),
-                kib(p, RES_NAME(PC_SOCKET), &clamped));
-        pl_words_add(c->models, sizeof c->models, s->models[m]);
+        if (pl_books_row(f, p, "server", s->models[m], &clamped) ||
+            system_row(f, p, s->models[m], &clamped))
+            pl_words_add(c->models, sizeof c->models, s->models[m]);
     }
     if (fclose(f)) return -errno;
     if (clamped)
         pl_note_add(c->note, sizeof c->note,
-                    "a negative part (a system-wide delta on a busy machine) is drawn as 0");
+                    "a negative part (a delta on a busy machine) is drawn as 0");
     if (L)
         snprintf(c->title, sizeof c->title,
                  "Memory per connection at %lld connections (scenario %s)", L, s->scenarios[0]);
     else
         snprintf(c->title, sizeof c->title, "Memory per connection (scenario %s)", s->scenarios[0]);
     snprintf(c->caption, sizeof c->caption,
-             "What one connection costs each model at %lld connections, stacked: user-space "
-             "memory (PSS delta), kernel stacks, page tables and TCP socket buffers (both ends "
-             "of loopback), each the loaded-minus-idle delta divided by the connections.",
+             "What one connection costs each model's server at %lld connections under load, "
+             "stacked as in its memory books (its own memory cgroup, docs/methodology.md): "
+             "user space, kernel stacks, TCP page fragments, page tables, slab (socket, inode, "
+             "file, epoll item), socket buffers and the rest, loaded minus idle over the "
+             "connections. c10k-load's end is in mem-books.",
              L);
     return 0;
 }

@@ -85,6 +85,11 @@ int pl_dat_mem_per_conn(const struct pl_set *s, const char *out_dir, struct pl_c
 /* books.c: server and client side apart at the largest idle count (no chart
  * without an idle scenario). */
 int pl_dat_mem_books(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
+/* One bar of the books' parts of side ("server", "client") in KiB (a negative
+ * part drawn as 0, *clamped set), labelled label; false when p has none.
+ * The parts and their order: plots/books_parts.gp. */
+bool pl_books_row(FILE *f, const struct res_point *p, const char *side, const char *label,
+                  bool *clamped);
 int pl_dat_memory(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);
 /* held.c: connections held vs asked, causes at the breaks (one per scenario). */
 int pl_dat_held(const struct pl_set *s, const char *out_dir, struct pl_charts *cs);

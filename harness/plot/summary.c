@@ -86,7 +86,8 @@ int pl_dat_summary(const struct pl_set *s, const char *out_dir, struct pl_charts
              s->scenarios[0]);
     snprintf(c->caption, sizeof c->caption,
              "The answer on one page. Left: what one connection costs the server in memory "
-             "(user + kernel stacks + page tables + socket buffers, KiB, log scale); right: the "
+             "(its memory books' total: user, kernel stacks, TCP page fragments, page tables, "
+             "slab and socket buffers, KiB, log scale); right: the "
              "requests per second it completed there (median, bar from the slowest to the "
              "fastest trial). Each model at the largest count it served (in brackets; %lld "
              "for those that served them all); C models first, then Python.",

@@ -18,7 +18,8 @@ static const struct res_point *largest_of(const struct pl_set *s, const char *mo
     for (size_t i = 0; i < s->n; i++) {
         const struct res_point *p = &s->pts[i];
         if (strcmp(p->model, model) || strcmp(p->scenario, s->scenarios[0])) continue;
-        if (pl_drawable(p) && strcmp(p->status, "broken") && (!best || p->connections > best->connections))
+        if (pl_drawable(p) && strcmp(p->status, "broken") &&
+            (!best || p->connections > best->connections))
             best = p;
     }
     return best;
