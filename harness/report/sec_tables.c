@@ -88,7 +88,7 @@ void rp_sec_figures(struct rp_out *o, const struct rp_run *run)
 
 static void rp_mem_row(struct rp_out *o, const struct res_point *p)
 {
-    char c[11][64];
+    char c[12][64];
     double thr = rp_metric(p, RES_NAME(THREADS_LOADED)), pr = rp_metric(p, RES_NAME(PROCS_LOADED));
     snprintf(c[0], 64, "%s", p->model);
     snprintf(c[1], 64, "%lld", p->connections);
@@ -96,36 +96,40 @@ static void rp_mem_row(struct rp_out *o, const struct res_point *p)
         snprintf(c[2], 64, "%.0f / %.0f", thr, pr);
     else
         snprintf(c[2], 64, "–");
-    const char *m[] = {RES_NAME(PSS_IDLE),  RES_NAME(PSS_LOADED), RES_NAME(VSZ_LOADED),
-                       RES_NAME(PC_USER),   RES_NAME(PC_KSTACK),  RES_NAME(PC_PTE),
-                       RES_NAME(PC_SOCKET), RES_NAME(PC_TOTAL)};
+    /* the server's memory books (its own group): the parts of its total */
+    const char *m[] = {RES_NAME(PSS_LOADED), RES_NAME(VSZ_LOADED),    RES_NAME(SRV_USER),
+                       RES_NAME(SRV_KSTACK), RES_NAME(SRV_PAGE_FRAG), RES_NAME(SRV_PTE),
+                       RES_NAME(SRV_SLAB),   RES_NAME(SRV_SOCK),      RES_NAME(PC_TOTAL)};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
         rp_fmt_bytes(c[3 + i], 64, rp_metric(p, m[i]));
         rp_with_spread(c[3 + i], 64, p, m[i]);
     }
-    rp_row(o, 11, c);
+    rp_row(o, 12, c);
 }
 
 void rp_sec_memory(struct rp_out *o, const struct rp_run *run)
 {
-    static const char *const hdr[] = {"model",       "connections", "threads / processes",
-                                      "PSS idle",    "PSS loaded",  "VSZ loaded",
-                                      "user/conn",   "kstack/conn", "pagetables/conn",
-                                      "socket/conn", "total/conn"};
+    static const char *const hdr[] = {"model",       "conns", "threads / procs", "PSS loaded",
+                                      "VSZ loaded",  "user",  "kstack",          "page frag",
+                                      "page tables", "slab",  "socket",          "total"};
     const char *scen = rp_mem_scenario(run);
     long conns[64];
     size_t nc = rp_conns(run, scen, conns, 64);
     rp_h(o, 2, "Memory per connection");
-    rp_p(o,
-         "Scenario %s. user = the server's PSS with all connections up minus before the "
-         "load; kstack = kernel stacks, pagetables = page tables, socket = TCP buffer "
-         "pages (the last three read system-wide, so they include c10k-load's end of "
-         "each loopback connection and anything else running on the machine); total = "
-         "user + kstack + pagetables + socket. VSZ is address space reserved, not "
-         "memory used. At small connection counts the per-connection figures are "
-         "dominated by noise: read the largest count.",
-         scen);
-    rp_table(o, 11, hdr);
+    rp_p(
+        o,
+        "Scenario %s. From user to total, bytes per connection: the server's memory books (its own "
+        "memory cgroup; docs/methodology.md), loaded minus idle over the connections: "
+        "user = its anonymous and file pages, kstack = kernel stacks, page frag = the "
+        "32 KiB TCP page fragment each new task keeps once it has sent (no group holds "
+        "it), pagetables = page tables, slab = its kernel objects (socket, inode, dentry, "
+        "file, epoll item; task_struct for a thread), socket = TCP buffer pages; total = "
+        "all of them (mem_per_conn_bytes). On the system method (no group) they are "
+        "system-wide deltas. PSS is the server tree's, VSZ address space reserved, not "
+        "memory used. At small connection counts the per-connection figures are "
+        "dominated by noise: read the largest count.",
+        scen);
+    rp_table(o, 12, hdr);
     for (size_t c = 0; c < nc; c++)
         for (size_t m = 0; m < run->n_models; m++) {
             const struct res_point *p = rp_find(run, run->models[m], conns[c], scen);
