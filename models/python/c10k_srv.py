@@ -134,6 +134,17 @@ def stop_on_signals():
     signal.signal(signal.SIGINT, _raise_stop)
 
 
+def stop_wakeup():
+    """The read end of a pipe the signal handler writes to (set_wakeup_fd).
+    A stop signal that arrives just before a blocking call enters the kernel is
+    handled at once in C but raises Stop only at the next bytecode, after the
+    call returns: a blocking accept() would then wait for the next client.
+    Polling this fd beside the listener closes that window."""
+    r, w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(w, warn_on_full_buffer=False)
+    return r
+
+
 def fail_start(name, exc, opts=None):
     """A server that could not start: one line on stderr, exit 1."""
     where = "cannot listen on %s:%d: " % (opts.host, opts.port) if opts else ""

@@ -5,6 +5,7 @@ Try it: /usr/bin/python3 models/python/c10k_threads.py --port 8080 & curl 127.0.
 
 import errno
 import os
+import select
 import signal
 import sys
 import threading
@@ -52,13 +53,34 @@ def _spawn(conn, stats, opts):
 
 
 def _accept_loop(lsock, stats, spare, opts):
+    # Wait in poll() on the listener and the signals' wake-up pipe, then accept
+    # without blocking: a stop signal handled just before a blocking accept()
+    # left the server waiting there for the next client (1 stop in 13).
+    wake = srv.stop_wakeup()
+    poller = select.poll()
+    poller.register(lsock, select.POLLIN)
+    poller.register(wake, select.POLLIN)
+    lsock.setblocking(False)
     while True:
+        poller.poll()
         try:
             conn, _ = lsock.accept()
+        except BlockingIOError:     # the wake-up pipe: Stop is raised at the loop's jump
+            _drain(wake)
+            continue
         except OSError as e:
             srv.accept_error(e.errno, stats, spare, lsock)
             continue
+        conn.setblocking(True)
         _spawn(conn, stats, opts)
+
+
+def _drain(fd):
+    try:
+        while os.read(fd, 512):
+            pass
+    except BlockingIOError:
+        pass
 
 
 def main():
