@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const side_name[BOOKS_SIDES] = {"server", "lg"};
 
@@ -74,7 +75,7 @@ static double pcp_bytes(void)
     if (procfs_read("/proc/zoneinfo", buf, sizeof buf) <= 0) return NAN;
     for (const char *c = buf; (c = strstr(c, "count:")); c += 6)
         pages += strtod(c + 6, NULL);
-    return pages * 4096;
+    return pages * (double)sysconf(_SC_PAGESIZE);
 }
 
 /* The /proc/meminfo kinds that hold pages (a page is in at most one); what

@@ -53,19 +53,20 @@ def _spawn(conn, stats, opts):
 
 
 def _accept_loop(lsock, stats, spare, opts):
-    # Wait in poll() on the listener and the signals' wake-up pipe, then accept
-    # without blocking: a stop signal handled just before a blocking accept()
-    # left the server waiting there for the next client (1 stop in 13).
+    # Accept without blocking and, when none is pending, wait in poll() on the
+    # listener and the signals' wake-up pipe: a stop signal handled just before
+    # a blocking accept() left the server waiting there for the next client
+    # (1 stop in 13). A burst of connections costs no poll() per accept.
     wake = srv.stop_wakeup()
     poller = select.poll()
     poller.register(lsock, select.POLLIN)
     poller.register(wake, select.POLLIN)
     lsock.setblocking(False)
     while True:
-        poller.poll()
         try:
             conn, _ = lsock.accept()
-        except BlockingIOError:     # the wake-up pipe: Stop is raised at the loop's jump
+        except BlockingIOError:     # none pending; a stop is raised at the loop's jump
+            poller.poll()
             _drain(wake)
             continue
         except OSError as e:
